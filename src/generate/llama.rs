@@ -1,0 +1,317 @@
+//! llama.cpp in-process: model loading, a shared-prefix KV cache, batched option scoring and
+//! grammar-constrained text decoding.
+//!
+//! One `LocalModel` keeps one context for the whole process. Sequence 0 holds the fixed prompt
+//! prefix, evaluated once; each request is appended after it and removed afterwards, so the
+//! prefix is never evaluated twice.
+
+use std::num::NonZeroU32;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use llama_cpp_2::context::LlamaContext;
+use llama_cpp_2::context::params::LlamaContextParams;
+use llama_cpp_2::llama_backend::LlamaBackend;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::params::LlamaModelParams;
+use llama_cpp_2::model::{LlamaChatMessage, LlamaModel};
+use llama_cpp_2::sampling::LlamaSampler;
+use llama_cpp_2::token::LlamaToken;
+use llama_cpp_2::token::data_array::LlamaTokenDataArray;
+
+use super::GenerateError;
+
+const CONTEXT_TOKENS: u32 = 4096;
+const BATCH_TOKENS: usize = 1024;
+/// Option sequences scored per decode call (sequence ids 2..2+CHUNK).
+const CHUNK: usize = 48;
+const PREFIX_SEQ: i32 = 0;
+const QUESTION_SEQ: i32 = 1;
+
+/// Counters for the benchmark: tokens evaluated and the time spent.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub prefill_tokens: usize,
+    pub prefill: Duration,
+    pub decode_tokens: usize,
+    pub decode: Duration,
+}
+
+/// A GGUF model with one context whose sequence 0 holds a cached prompt prefix.
+pub struct LocalModel {
+    // Field order matters: the context borrows the model, which needs the backend.
+    ctx: LlamaContext<'static>,
+    model: &'static LlamaModel,
+    _backend: &'static LlamaBackend,
+    prefix: Vec<LlamaToken>,
+    /// Batch row of the last token evaluated with logits.
+    last_row: i32,
+    pub timings: Timings,
+}
+
+// The context is only used from the thread that owns the LocalModel.
+unsafe impl Send for LocalModel {}
+
+impl LocalModel {
+    /// Loads a GGUF file after checking that it looks like one.
+    pub fn load(path: &Path, threads: i32) -> Result<LocalModel, GenerateError> {
+        check_gguf(path)?;
+        let backend = backend()?;
+        let params = LlamaModelParams::default();
+        let model = LlamaModel::load_from_file(backend, path, &params).map_err(|e| GenerateError::Model {
+            path: path.display().to_string(),
+            reason: format!("llama.cpp could not load it ({e}); is the file complete?"),
+        })?;
+        // The model lives for the rest of the process, like the backend.
+        let model: &'static LlamaModel = Box::leak(Box::new(model));
+        let ctx_params = LlamaContextParams::default()
+            .with_n_ctx(NonZeroU32::new(CONTEXT_TOKENS))
+            .with_n_batch(BATCH_TOKENS as u32)
+            .with_n_ubatch(512)
+            .with_n_seq_max(2 + CHUNK as u32)
+            .with_kv_unified(true)
+            .with_n_threads(threads)
+            .with_n_threads_batch(threads);
+        let ctx = model.new_context(backend, ctx_params).map_err(|e| GenerateError::Model {
+            path: path.display().to_string(),
+            reason: format!("cannot create a context: {e}"),
+        })?;
+        Ok(LocalModel { ctx, model, _backend: backend, prefix: Vec::new(), last_row: 0, timings: Timings::default() })
+    }
+
+    pub fn tokenize(&self, text: &str, bos: bool) -> Vec<LlamaToken> {
+        self.model.vocab().tokenize(text.as_bytes(), bos, false)
+    }
+
+    pub fn piece(&self, token: LlamaToken) -> String {
+        String::from_utf8_lossy(&self.model.vocab().token_to_piece(token, false, None)).into_owned()
+    }
+
+    /// The model's chat template applied to one user message, when the model has a template.
+    pub fn chat_prompt(&self, user: &str) -> Option<String> {
+        let template = self.model.chat_template(None).ok()?;
+        let message = LlamaChatMessage::new("user".into(), user.into()).ok()?;
+        self.model.apply_chat_template(&template, &[message], true).ok()
+    }
+
+    /// Makes `text` the cached prefix of sequence 0; a no-op when it already is.
+    pub fn set_prefix(&mut self, text: &str) -> Result<(), GenerateError> {
+        let tokens = self.tokenize(text, true);
+        if tokens == self.prefix {
+            return Ok(());
+        }
+        self.ctx.clear_kv_cache();
+        self.prefix.clear();
+        self.eval(&tokens, 0, &[PREFIX_SEQ], false)?;
+        self.prefix = tokens;
+        Ok(())
+    }
+
+    pub fn prefix_len(&self) -> usize {
+        self.prefix.len()
+    }
+
+    /// Scores continuations after `context` (appended to the cached prefix). For each question
+    /// text, every option gets log P(option | prefix + context + question), in nats.
+    pub fn score(&mut self, context: &str, questions: &[(&str, Vec<String>)]) -> Result<Vec<Vec<f32>>, GenerateError> {
+        let base = self.prefix.len();
+        let context_tokens = self.tokenize(context, false);
+        self.eval(&context_tokens, base, &[PREFIX_SEQ], false)?;
+        let after_context = base + context_tokens.len();
+        let mut all = Vec::with_capacity(questions.len());
+        for (question, options) in questions {
+            self.ctx.copy_kv_cache_seq(PREFIX_SEQ, QUESTION_SEQ, None, None).map_err(kv)?;
+            let q = self.tokenize(question, false);
+            // Logits of the question's last token predict every option's first token.
+            self.eval(&q, after_context, &[QUESTION_SEQ], true)?;
+            let first = log_softmax(self.ctx.get_logits_ith(self.last_output()));
+            let start = after_context + q.len();
+            let option_tokens: Vec<Vec<LlamaToken>> = options.iter().map(|o| self.tokenize(o, false)).collect();
+            let mut scores: Vec<f32> = option_tokens.iter().map(|t| t.first().map_or(f32::NEG_INFINITY, |t| first[t.0 as usize])).collect();
+            let multi: Vec<usize> = (0..options.len()).filter(|&i| option_tokens[i].len() > 1).collect();
+            for chunk in multi.chunks(CHUNK) {
+                self.score_tails(chunk, &option_tokens, start, &mut scores)?;
+            }
+            self.ctx.clear_kv_cache_seq(Some(QUESTION_SEQ as u32), None, None).map_err(kv)?;
+            all.push(scores);
+        }
+        // Drop the request, keep the prefix.
+        self.ctx.clear_kv_cache_seq(Some(PREFIX_SEQ as u32), Some(base as u32), None).map_err(kv)?;
+        Ok(all)
+    }
+
+    /// Adds log P of each option's second and later tokens, one sequence per option.
+    fn score_tails(&mut self, chunk: &[usize], options: &[Vec<LlamaToken>], start: usize, scores: &mut [f32]) -> Result<(), GenerateError> {
+        let t0 = Instant::now();
+        let mut batch = LlamaBatch::new(BATCH_TOKENS.max(chunk.iter().map(|&i| options[i].len()).sum()), 1);
+        let mut rows = Vec::new(); // (option, token index predicted, batch row)
+        for (slot, &i) in chunk.iter().enumerate() {
+            let seq = 2 + slot as i32;
+            self.ctx.copy_kv_cache_seq(QUESTION_SEQ, seq, None, None).map_err(kv)?;
+            let toks = &options[i];
+            for (k, &t) in toks[..toks.len() - 1].iter().enumerate() {
+                rows.push((i, k + 1, batch.n_tokens()));
+                batch.add(t, (start + k) as i32, &[seq], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
+            }
+        }
+        self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+        for &(i, k, row) in &rows {
+            let logits = self.ctx.get_logits_ith(row);
+            scores[i] += log_prob(logits, options[i][k].0 as usize);
+        }
+        for slot in 0..chunk.len() {
+            self.ctx.clear_kv_cache_seq(Some(2 + slot as u32), None, None).map_err(kv)?;
+        }
+        self.timings.prefill_tokens += rows.len();
+        self.timings.prefill += t0.elapsed();
+        Ok(())
+    }
+
+    /// Generates text after the cached prefix + `prompt`, constrained by a GBNF grammar when
+    /// one is given. Returns the text and the number of tokens decoded.
+    ///
+    /// The grammar is checked lazily, as llama.cpp's common sampler does: the token chosen
+    /// without it is tested alone against the grammar, and only when the grammar rejects it is
+    /// the grammar applied to the whole vocabulary.
+    pub fn complete(&mut self, prompt: &str, grammar: Option<&str>, max_tokens: usize, seed: u32) -> Result<(String, usize), GenerateError> {
+        let base = self.prefix.len();
+        let prompt_tokens = self.tokenize(prompt, self.prefix.is_empty());
+        self.eval(&prompt_tokens, base, &[PREFIX_SEQ], true)?;
+        let mut grammar = match grammar {
+            Some(g) => Some(LlamaSampler::grammar(self.model, g, "root").map_err(|e| GenerateError::Grammar(format!("{e:?}")))?),
+            None => None,
+        };
+        let mut chain = LlamaSampler::chain_simple([LlamaSampler::top_k(20), LlamaSampler::temp(0.6), LlamaSampler::dist(seed)]);
+        let mut pos = base + prompt_tokens.len();
+        let mut out = String::new();
+        let mut n = 0;
+        let t0 = Instant::now();
+        let vocab = self.model.vocab();
+        while n < max_tokens {
+            let idx = self.last_output();
+            let mut candidates = LlamaTokenDataArray::from_iter(self.ctx.candidates_ith(idx), false);
+            let token = match grammar.as_mut() {
+                None => {
+                    candidates.apply_sampler(&mut chain);
+                    candidates.selected_token().ok_or_else(|| GenerateError::Engine("no token sampled".into()))?
+                }
+                Some(g) => {
+                    let mut free = candidates.clone();
+                    free.apply_sampler(&mut chain);
+                    let chosen = free.selected_token().ok_or_else(|| GenerateError::Engine("no token sampled".into()))?;
+                    let mut single = LlamaTokenDataArray::from_iter([free.data[free.selected.unwrap_or(0)]], false);
+                    single.apply_sampler(g);
+                    if single.data[0].logit().is_finite() {
+                        chosen
+                    } else {
+                        candidates.apply_sampler(g);
+                        candidates.apply_sampler(&mut chain);
+                        candidates.selected_token().ok_or_else(|| GenerateError::Engine("the grammar allows no token".into()))?
+                    }
+                }
+            };
+            if vocab.is_eog(token) {
+                break;
+            }
+            if let Some(g) = grammar.as_mut() {
+                g.accept(token);
+            }
+            chain.accept(token);
+            out.push_str(&self.piece(token));
+            n += 1;
+            if grammar.is_some() && object_closed(&out) {
+                break;
+            }
+            self.eval_one(token, pos)?;
+            pos += 1;
+        }
+        self.timings.decode_tokens += n;
+        self.timings.decode += t0.elapsed();
+        self.ctx.clear_kv_cache_seq(Some(PREFIX_SEQ as u32), Some(base as u32), None).map_err(kv)?;
+        Ok((out, n))
+    }
+
+    fn eval_one(&mut self, token: LlamaToken, pos: usize) -> Result<(), GenerateError> {
+        let mut batch = LlamaBatch::new(1, 1);
+        batch.add(token, pos as i32, &[PREFIX_SEQ], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
+        self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+        self.last_row = 0;
+        Ok(())
+    }
+
+    /// Evaluates tokens on the given sequences, in batches; logits only for the last one.
+    fn eval(&mut self, tokens: &[LlamaToken], start: usize, seqs: &[i32], last_logits: bool) -> Result<(), GenerateError> {
+        if start + tokens.len() + 64 > CONTEXT_TOKENS as usize {
+            return Err(GenerateError::Prompt(format!(
+                "the prompt needs {} tokens; the context holds {CONTEXT_TOKENS}",
+                start + tokens.len()
+            )));
+        }
+        let t0 = Instant::now();
+        let mut batch = LlamaBatch::new(BATCH_TOKENS, seqs.len() as i32);
+        for (c, chunk) in tokens.chunks(BATCH_TOKENS).enumerate() {
+            batch.clear();
+            let last_chunk = (c + 1) * BATCH_TOKENS >= tokens.len();
+            for (k, &t) in chunk.iter().enumerate() {
+                let logits = last_logits && last_chunk && k + 1 == chunk.len();
+                batch.add(t, (start + c * BATCH_TOKENS + k) as i32, seqs, logits).map_err(|e| GenerateError::Engine(e.to_string()))?;
+            }
+            self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+            self.last_row = batch.n_tokens() - 1;
+        }
+        self.timings.prefill_tokens += tokens.len();
+        self.timings.prefill += t0.elapsed();
+        Ok(())
+    }
+
+    fn last_output(&self) -> i32 {
+        self.last_row
+    }
+}
+
+/// The grammars used here describe one JSON object: it is complete at its closing brace.
+fn object_closed(out: &str) -> bool {
+    out.trim_end().ends_with('}')
+}
+
+fn kv(e: impl std::fmt::Display) -> GenerateError {
+    GenerateError::Engine(format!("kv cache: {e}"))
+}
+
+fn backend() -> Result<&'static LlamaBackend, GenerateError> {
+    static BACKEND: std::sync::OnceLock<Result<LlamaBackend, String>> = std::sync::OnceLock::new();
+    BACKEND
+        .get_or_init(|| {
+            let mut b = LlamaBackend::init().map_err(|e| e.to_string())?;
+            b.void_logs();
+            Ok(b)
+        })
+        .as_ref()
+        .map_err(|e| GenerateError::Engine(format!("llama.cpp backend: {e}")))
+}
+
+/// Refuses files that are not GGUF before llama.cpp sees them.
+fn check_gguf(path: &Path) -> Result<(), GenerateError> {
+    use std::io::Read;
+    let bad = |reason: String| GenerateError::Model { path: path.display().to_string(), reason };
+    let mut f = std::fs::File::open(path).map_err(|e| bad(format!("cannot open: {e}")))?;
+    let mut magic = [0u8; 4];
+    f.read_exact(&mut magic).map_err(|_| bad("too short to be a GGUF model".into()))?;
+    if &magic != b"GGUF" {
+        return Err(bad("not a GGUF model file (wrong magic bytes)".into()));
+    }
+    Ok(())
+}
+
+fn log_softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let sum: f32 = logits.iter().map(|&l| (l - max).exp()).sum();
+    let lse = max + sum.ln();
+    logits.iter().map(|&l| l - lse).collect()
+}
+
+fn log_prob(logits: &[f32], token: usize) -> f32 {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let sum: f32 = logits.iter().map(|&l| (l - max).exp()).sum();
+    logits[token] - max - sum.ln()
+}

@@ -1,0 +1,123 @@
+//! The on-device generator: ranking + grammar-constrained writing on one llama.cpp model.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::compose::{Written, compose};
+use super::grammar::schema_to_gbnf;
+use super::llama::LocalModel;
+use super::rank::{RankPrompts, Ranking};
+use super::{GenerateError, check_request};
+use crate::scene::{Scene, scene_from_value};
+
+/// Tokens the model may write for the title and role.
+const WRITE_TOKENS: usize = 40;
+
+/// What one generation cost, for progress lines and the benchmark.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GenerationStats {
+    pub rank_s: f64,
+    pub write_s: f64,
+    pub total_s: f64,
+    pub written_tokens: usize,
+}
+
+pub struct LocalGenerator {
+    pub model: LocalModel,
+    prompts: RankPrompts,
+    lists: Vec<(String, String, Vec<(String, String)>)>,
+    /// Scores under the neutral request: the same for every request, computed once.
+    neutral: Option<Vec<Vec<f32>>>,
+    write_grammar: String,
+}
+
+impl LocalGenerator {
+    pub fn load(path: &Path, threads: i32) -> Result<LocalGenerator, GenerateError> {
+        if !path.exists() {
+            return Err(GenerateError::Model {
+                path: path.display().to_string(),
+                reason: "no such file; run scripts/setup.sh to fetch the default model, or pass --model PATH".into(),
+            });
+        }
+        let model = LocalModel::load(path, threads)?;
+        let prompts = RankPrompts::builtin();
+        let lists = prompts.option_lists();
+        let write_grammar = schema_to_gbnf(&json!({
+            "type": "object",
+            "properties": {
+                "title": {"type": "string", "maxLength": 48},
+                "role": {"type": "string", "maxLength": 20}
+            },
+            "required": ["title", "role"]
+        }))
+        .map_err(GenerateError::Grammar)?;
+        Ok(LocalGenerator { model, prompts, lists, neutral: None, write_grammar })
+    }
+
+    /// The fixed prompt prefix, evaluated once per process.
+    pub fn warm_up(&mut self) -> Result<(), GenerateError> {
+        self.model.set_prefix(&self.prompts.prefix)?;
+        if self.neutral.is_none() {
+            let context = self.prompts.context_for(&self.prompts.neutral_request);
+            self.neutral = Some(self.score(&context)?);
+        }
+        Ok(())
+    }
+
+    fn score(&mut self, context: &str) -> Result<Vec<Vec<f32>>, GenerateError> {
+        let questions: Vec<(&str, Vec<String>)> =
+            self.lists.iter().map(|(_, q, opts)| (q.as_str(), opts.iter().map(|(_, p)| p.clone()).collect())).collect();
+        self.model.score(context, &questions)
+    }
+
+    /// Ranks every enumerated choice for a request.
+    pub fn rank(&mut self, request: &str) -> Result<Ranking, GenerateError> {
+        self.warm_up()?;
+        let request_scores = self.score(&self.prompts.context_for(request))?;
+        let neutral = self.neutral.as_ref().expect("set by warm_up");
+        Ok(Ranking::from_scores(&self.lists, &request_scores, neutral))
+    }
+
+    /// The title and role, written by the model under a grammar.
+    pub fn write(&mut self, request: &str, seed: u32) -> Result<(Written, usize), GenerateError> {
+        let ask = format!(
+            "{} Its title and the visitor's role, as JSON: ",
+            self.prompts.context_for(request)
+        );
+        let grammar = self.write_grammar.clone();
+        let (text, n) = self.model.complete(&ask, Some(&grammar), WRITE_TOKENS, seed)?;
+        // The grammar guarantees the shape; a run cut short by the token limit writes nothing.
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").trim().to_string();
+        Ok((Written { title: field("title"), role: snake_case(&field("role")) }, n))
+    }
+
+    /// Request → valid scene.
+    pub fn generate(&mut self, request: &str, seed: u32) -> Result<(Scene, GenerationStats), GenerateError> {
+        let request = check_request(request)?;
+        let t0 = Instant::now();
+        let ranking = self.rank(request)?;
+        let rank_s = t0.elapsed().as_secs_f64();
+        let t1 = Instant::now();
+        let (written, written_tokens) = self.write(request, seed)?;
+        let write_s = t1.elapsed().as_secs_f64();
+        let scene = compose(request, &ranking, &written);
+        // The same gate as a scene file: a bug in composition is an error, never a bad world.
+        let value = serde_json::to_value(&scene).map_err(|e| GenerateError::Invalid(e.to_string()))?;
+        let scene = scene_from_value(&value, "generated scene").map_err(|e| GenerateError::Invalid(e.to_string()))?;
+        Ok((scene, GenerationStats { rank_s, write_s, total_s: t0.elapsed().as_secs_f64(), written_tokens }))
+    }
+}
+
+/// "Pirate Captain!" → "pirate_captain".
+pub fn snake_case(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(|w| w.to_lowercase())
+        .collect();
+    words.join("_")
+}

@@ -1,0 +1,62 @@
+//! Generation: a request in the user's words → a valid `Scene`.
+//!
+//! Locally (llama.cpp), the model ranks every enumerated choice by likelihood ([`rank`]),
+//! writes the free-text parts under a grammar, and [`compose`] turns the choices into a
+//! scene. Remotely ([`openai`]), a bigger model writes the whole scene under the JSON Schema.
+//! Either way the result passes the same validation as a scene file.
+
+pub mod compose;
+pub mod grammar;
+#[cfg(feature = "llama")]
+pub mod llama;
+#[cfg(feature = "llama")]
+pub mod local;
+pub mod openai;
+pub mod rank;
+
+use std::path::PathBuf;
+
+/// The longest request accepted, in bytes (a spoken scenario is a sentence or two).
+pub const MAX_REQUEST_BYTES: usize = 2000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("model {path}: {reason}")]
+    Model { path: String, reason: String },
+    #[error("prompt: {0}")]
+    Prompt(String),
+    #[error("grammar: {0}")]
+    Grammar(String),
+    #[error("llama.cpp: {0}")]
+    Engine(String),
+    #[error("server {url}: {reason}")]
+    Remote { url: String, reason: String },
+    #[error("the generated scene is invalid:\n{0}")]
+    Invalid(String),
+}
+
+/// Checks a request before any model sees it.
+pub fn check_request(request: &str) -> Result<&str, GenerateError> {
+    let trimmed = request.trim();
+    if trimmed.is_empty() {
+        return Err(GenerateError::Prompt("the prompt is empty: say what scenario you want".into()));
+    }
+    if trimmed.len() > MAX_REQUEST_BYTES {
+        return Err(GenerateError::Prompt(format!(
+            "the prompt is {} bytes; at most {MAX_REQUEST_BYTES} are accepted (describe the scenario in a few sentences)",
+            trimmed.len()
+        )));
+    }
+    Ok(trimmed)
+}
+
+/// The embedded default model: `SAYSCAPE_MODEL`, else where the set-up script puts it.
+pub fn default_model_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("SAYSCAPE_MODEL") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("SAYSCAPE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sayscape"));
+    home.join("models/gemma-3-270m-q4_k_m.gguf")
+}

@@ -1,0 +1,130 @@
+//! Likelihood ranking of every enumerated choice of a scene (kinds, terrain, time of day…).
+//!
+//! Each option is scored by log P(option | request) − log P(option | neutral request): what the
+//! request makes more likely than a place in general. Small models are poor at writing a
+//! whole scene but good at this, in any language the model has read.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::scene::Catalog;
+
+const RANK_PROMPTS: &str = include_str!("../../prompts/rank.json");
+
+/// The prompt texts of `prompts/rank.json`.
+#[derive(Debug, Deserialize)]
+pub struct RankPrompts {
+    pub prefix: String,
+    pub context: String,
+    pub neutral_request: String,
+    pub questions: BTreeMap<String, Question>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Question {
+    pub question: String,
+    /// Scene value → phrase, or the string "catalog" for every catalog kind.
+    pub options: Options,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Options {
+    Catalog(String),
+    Phrases(BTreeMap<String, String>),
+}
+
+impl RankPrompts {
+    pub fn builtin() -> RankPrompts {
+        serde_json::from_str(RANK_PROMPTS).expect("prompts/rank.json is checked by the tests")
+    }
+
+    /// The context sentence for a request. Quotes inside the request are softened so the
+    /// request cannot close the quotation early.
+    pub fn context_for(&self, request: &str) -> String {
+        let clean: String = request.trim().chars().map(|c| if c == '"' { '\'' } else if c.is_control() { ' ' } else { c }).collect();
+        self.context.replace("{request}", &clean)
+    }
+
+    /// Questions in a fixed order, each with (scene value, phrase) options.
+    pub fn option_lists(&self) -> Vec<(String, String, Vec<(String, String)>)> {
+        self.questions
+            .iter()
+            .map(|(field, q)| {
+                let options = match &q.options {
+                    Options::Phrases(map) => map.iter().map(|(v, p)| (v.clone(), p.clone())).collect(),
+                    Options::Catalog(_) => {
+                        Catalog::builtin().kinds().iter().map(|k| (k.kind.clone(), format!(" {}", k.kind.replace('_', " ")))).collect()
+                    }
+                };
+                (field.clone(), q.question.clone(), options)
+            })
+            .collect()
+    }
+}
+
+/// Options of every field, best first, with their scores.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    pub fields: BTreeMap<String, Vec<(String, f32)>>,
+}
+
+impl Ranking {
+    /// Combines request and neutral log-probabilities (same shape) into a ranking.
+    pub fn from_scores(lists: &[(String, String, Vec<(String, String)>)], request: &[Vec<f32>], neutral: &[Vec<f32>]) -> Ranking {
+        let mut fields = BTreeMap::new();
+        for ((field, _, options), (req, neu)) in lists.iter().zip(request.iter().zip(neutral)) {
+            let mut ranked: Vec<(String, f32)> = options.iter().zip(req.iter().zip(neu)).map(|((v, _), (r, n))| (v.clone(), r - n)).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            fields.insert(field.clone(), ranked);
+        }
+        Ranking { fields }
+    }
+
+    pub fn ranked(&self, field: &str) -> &[(String, f32)] {
+        self.fields.get(field).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The best value of a field.
+    pub fn best(&self, field: &str) -> Option<&str> {
+        self.ranked(field).first().map(|(v, _)| v.as_str())
+    }
+
+    /// The score of one value of a field.
+    pub fn score(&self, field: &str, value: &str) -> f32 {
+        self.ranked(field).iter().find(|(v, _)| v == value).map_or(f32::NEG_INFINITY, |(_, s)| *s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompts_parse_and_name_only_real_scene_values() {
+        let p = RankPrompts::builtin();
+        let lists = p.option_lists();
+        assert!(lists.iter().any(|(f, _, o)| f == "kind" && o.len() == Catalog::builtin().kinds().len()));
+        // Every phrase maps to a value the scene types accept.
+        for (field, _, options) in &lists {
+            for (value, _) in options {
+                let v = serde_json::Value::String(value.clone());
+                let ok = match field.as_str() {
+                    "kind" => true,
+                    "terrain" => serde_json::from_value::<crate::scene::Terrain>(v).is_ok(),
+                    "time_of_day" => serde_json::from_value::<crate::scene::TimeOfDay>(v).is_ok(),
+                    "weather" => serde_json::from_value::<crate::scene::Weather>(v).is_ok(),
+                    "water" => serde_json::from_value::<crate::scene::WaterKind>(v).is_ok(),
+                    "vantage" => serde_json::from_value::<crate::scene::Vantage>(v).is_ok(),
+                    "era" => serde_json::from_value::<crate::scene::Era>(v).is_ok(),
+                    "music" => serde_json::from_value::<crate::scene::MusicMood>(v).is_ok(),
+                    "sound" => serde_json::from_value::<crate::scene::SoundKind>(v).is_ok(),
+                    other => panic!("unknown field {other}"),
+                };
+                assert!(ok, "{field}: {value}");
+            }
+        }
+        assert!(p.context_for("a \"quoted\" place").contains("'quoted'"));
+    }
+}

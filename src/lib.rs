@@ -1,0 +1,8 @@
+//! sayscape: say a scenario, stand inside it.
+//!
+//! The pipeline runs one way: `voice → text → spec → plan → world + soundscape`.
+//! [`scene`] is the data model every stage reads; [`plan`] lays a scene out.
+
+pub mod generate;
+pub mod plan;
+pub mod scene;

@@ -1,0 +1,11 @@
+//! The planner: `Scene` → `Layout`, every instance with a transform. Deterministic for a seed,
+//! no overlapping footprints, everything inside the play area, the spawn kept clear.
+
+mod grid;
+pub mod layout;
+pub mod place;
+pub mod surface;
+
+pub use layout::{Instance, Layout, PlacedEmitter, PlannedMotion, Spawn};
+pub use place::{SPAWN_CLEARANCE, plan};
+pub use surface::{Surface, WATER_LEVEL};

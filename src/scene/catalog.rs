@@ -1,0 +1,217 @@
+//! The catalog: every kind of thing the world can build, read from `assets/catalog.json`.
+//!
+//! The catalog is data so that authors can read it and the generation grammar can enumerate
+//! it; it is compiled into the binary so that a scene never meets a kind the renderer lacks.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::types::{MotionKind, SoundKind};
+
+const CATALOG_JSON: &str = include_str!("../../assets/catalog.json");
+
+/// Where instances of a kind live, which decides their height and the ground they need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Habitat {
+    /// On land (or on the sea floor when the terrain is underwater).
+    Ground,
+    /// Floating at the water line.
+    Water,
+    /// In the air, at the kind's altitude.
+    Sky,
+    /// Below the water surface, on or above the sea floor.
+    Underwater,
+}
+
+/// A walkable rectangle on top of a kind (a ship's deck, a stage), in the kind's own frame:
+/// width across (x), length along its heading (z).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deck {
+    pub height: f32,
+    pub width: f32,
+    pub length: f32,
+}
+
+/// One buildable kind.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindInfo {
+    pub kind: String,
+    pub habitat: Habitat,
+    /// Radius in metres of the circle the kind occupies on the ground (or water, or sky).
+    pub footprint: f32,
+    /// Height in metres.
+    pub height: f32,
+    pub tags: Vec<String>,
+    /// Other words (and other languages) people use for this kind.
+    pub synonyms: Vec<String>,
+    /// The surface people and things stand on, for kinds that carry others.
+    #[serde(default)]
+    pub deck: Option<Deck>,
+    /// Altitude band [min, max] in metres for sky and underwater kinds.
+    #[serde(default)]
+    pub altitude: Option<[f32; 2]>,
+    /// Flat ground cover (fields, runways): other things may stand on it.
+    #[serde(default)]
+    pub flat: bool,
+    /// Scenery at the edge of the world (mountains): placed outside the play area's ring.
+    #[serde(default)]
+    pub backdrop: bool,
+    /// Motion when the scene gives none.
+    pub motion: MotionKind,
+    /// Sound an instance makes when the soundscape attaches none.
+    #[serde(default)]
+    pub sound: Option<SoundKind>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    format: String,
+    kinds: Vec<KindInfo>,
+}
+
+/// The loaded catalog, with an index by kind and by synonym.
+#[derive(Debug)]
+pub struct Catalog {
+    kinds: Vec<KindInfo>,
+    by_kind: HashMap<String, usize>,
+    by_word: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// The catalog compiled into this binary.
+    pub fn builtin() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            Catalog::parse(CATALOG_JSON).expect("assets/catalog.json is checked by the tests")
+        })
+    }
+
+    /// Parses a catalog file; errors name the problem.
+    pub fn parse(json: &str) -> Result<Catalog, String> {
+        let file: CatalogFile =
+            serde_json::from_str(json).map_err(|e| format!("catalog: {e}"))?;
+        if file.format != "sayscape.catalog/1" {
+            return Err(format!("catalog: unknown format {:?}", file.format));
+        }
+        let mut by_kind = HashMap::new();
+        let mut by_word = HashMap::new();
+        for (i, info) in file.kinds.iter().enumerate() {
+            if by_kind.insert(info.kind.clone(), i).is_some() {
+                return Err(format!("catalog: kind {:?} listed twice", info.kind));
+            }
+            if info.footprint <= 0.0 || info.height <= 0.0 {
+                return Err(format!("catalog: kind {:?} needs a positive size", info.kind));
+            }
+        }
+        // Synonyms never shadow a real kind; the first kind to claim a synonym keeps it.
+        for (i, info) in file.kinds.iter().enumerate() {
+            for word in &info.synonyms {
+                let key = normalise(word);
+                if !by_kind.contains_key(&key) {
+                    by_word.entry(key).or_insert(i);
+                }
+            }
+        }
+        Ok(Catalog { kinds: file.kinds, by_kind, by_word })
+    }
+
+    pub fn kinds(&self) -> &[KindInfo] {
+        &self.kinds
+    }
+
+    /// The entry for an exact kind name.
+    pub fn get(&self, kind: &str) -> Option<&KindInfo> {
+        self.by_kind.get(kind).map(|&i| &self.kinds[i])
+    }
+
+    /// The kind a word names: a kind itself or one of its synonyms, in any case and spacing.
+    pub fn resolve(&self, word: &str) -> Option<&KindInfo> {
+        let key = normalise(word);
+        self.by_kind
+            .get(&key)
+            .or_else(|| self.by_word.get(&key))
+            .or_else(|| self.by_word.get(&key.replace('_', " ")))
+            .map(|&i| &self.kinds[i])
+    }
+
+    /// The catalog kind closest to an unknown word, for "did you mean" messages.
+    pub fn suggest(&self, word: &str) -> &str {
+        if let Some(info) = self.resolve(word) {
+            return &info.kind;
+        }
+        let key = normalise(word);
+        let mut best = (f64::MIN, self.kinds[0].kind.as_str());
+        for info in &self.kinds {
+            let names = std::iter::once(&info.kind).chain(&info.synonyms);
+            for name in names {
+                let n = normalise(name);
+                let mut score = strsim::jaro_winkler(&key, &n);
+                // A word that contains the name (or the reverse) is a strong hint: "pirate_ship".
+                if key.contains(&n) || n.contains(&key) {
+                    score += 0.2 * (n.len().min(key.len()) as f64 / key.len().max(1) as f64);
+                }
+                if score > best.0 {
+                    best = (score, info.kind.as_str());
+                }
+            }
+        }
+        best.1
+    }
+
+    /// Every kind name, in catalog order.
+    pub fn kind_names(&self) -> impl Iterator<Item = &str> {
+        self.kinds.iter().map(|k| k.kind.as_str())
+    }
+}
+
+/// Lower-case, trimmed, with runs of spaces, hyphens and underscores made one underscore.
+pub fn normalise(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for part in word.trim().split(|c: char| c.is_whitespace() || c == '-' || c == '_') {
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(&part.to_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_loads_and_covers_the_three_scenarios() {
+        let c = Catalog::builtin();
+        assert!(c.kinds().len() >= 40);
+        for k in ["sailing_ship", "cannon", "treasure_chest", "biplane", "trench", "stage", "crowd"] {
+            assert!(c.get(k).is_some(), "{k}");
+        }
+    }
+
+    #[test]
+    fn synonyms_resolve_in_several_languages() {
+        let c = Catalog::builtin();
+        assert_eq!(c.resolve("Pirate Ship").unwrap().kind, "sailing_ship");
+        assert_eq!(c.resolve("navire").unwrap().kind, "sailing_ship");
+        assert_eq!(c.resolve("fans").unwrap().kind, "crowd");
+        assert_eq!(c.resolve("drum-kit").unwrap().kind, "drum_kit");
+    }
+
+    #[test]
+    fn suggestions_find_the_nearest_kind() {
+        let c = Catalog::builtin();
+        assert_eq!(c.suggest("sailing_shp"), "sailing_ship");
+        assert_eq!(c.suggest("pirate_galleon"), "sailing_ship");
+        assert_eq!(c.suggest("biplan"), "biplane");
+    }
+}

@@ -1,0 +1,163 @@
+//! Property tests: the planner's rules hold for random valid scenes.
+
+use proptest::prelude::*;
+use sayscape::plan::{Layout, SPAWN_CLEARANCE, Surface, WATER_LEVEL, plan};
+use sayscape::scene::validate::check_semantics;
+use sayscape::scene::*;
+
+const EPS: f32 = 1e-2;
+
+fn kinds() -> Vec<&'static KindInfo> {
+    Catalog::builtin().kinds().iter().collect()
+}
+
+prop_compose! {
+    fn arb_entity(i: usize)(kind in 0..kinds().len(), count in 1u32..40, rel in 0usize..9, target in 0usize..8,
+                            motion in prop::option::of(0usize..12), scale in 0.5f32..2.0)
+        -> (usize, Entity, usize) {
+        let info = kinds()[kind];
+        let relation = [Relation::Scattered, Relation::Near, Relation::Around, Relation::InFrontOf, Relation::Behind,
+                        Relation::Formation, Relation::On, Relation::OnWater, Relation::InSky][rel];
+        let motion = motion.map(|m| Motion { kind: [MotionKind::None, MotionKind::Bob, MotionKind::Sail, MotionKind::FlyCircuit,
+            MotionKind::Orbit, MotionKind::Cheer, MotionKind::Walk, MotionKind::Drive, MotionKind::Swim, MotionKind::Spin,
+            MotionKind::Sway, MotionKind::Flicker][m], speed: None, radius: None });
+        let entity = Entity { id: format!("e{i}"), kind: info.kind.clone(), count, motion, scale, color: None,
+            placement: Placement { relation, target: None, distance: None, position: None } };
+        (i, entity, target)
+    }
+}
+
+fn arb_scene() -> impl Strategy<Value = Scene> {
+    let terrains = [Terrain::Ocean, Terrain::Beach, Terrain::Island, Terrain::Grassland, Terrain::Desert,
+                    Terrain::Mountains, Terrain::Underwater, Terrain::Forest];
+    let waters = [WaterKind::None, WaterKind::Lake, WaterKind::River, WaterKind::Pond, WaterKind::Ocean];
+    (0..terrains.len(), 0..waters.len(), 60f32..500.0, -180f32..180.0, prop::bool::ANY,
+     (0..6usize).prop_flat_map(|n| (0..n).map(arb_entity).collect::<Vec<_>>()))
+        .prop_map(move |(t, w, radius, facing, ride, entities)| {
+            let mut scene = Scene {
+                schema: None, format: SCENE_FORMAT.into(), title: "random".into(), prompt: String::new(),
+                setting: Setting { terrain: terrains[t], era: Era::Modern, time_of_day: TimeOfDay::Noon, weather: Weather::Clear,
+                    cloud_cover: 0.3, fog: 0.0, wind: 0.3, water: Water { kind: waters[w], waves: 0.3 }, area_radius: radius },
+                player: Player { role: String::new(), vantage: Vantage::Ground, on: None, position: None, facing, locomotion: Locomotion::Walk },
+                entities: Vec::new(), soundscape: Soundscape::default(), timeline: Vec::new(),
+            };
+            let catalog = Catalog::builtin();
+            for (i, mut e, t) in entities {
+                // Point relations at earlier entities; keep only what validation accepts.
+                if i > 0 && e.placement.relation != Relation::Scattered {
+                    e.placement.target = Some(format!("e{}", t % i));
+                }
+                scene.entities.push(e);
+                if !check_semantics(&scene, catalog).is_empty() {
+                    let e = scene.entities.last_mut().unwrap();
+                    e.placement = Placement::default();
+                    if !check_semantics(&scene, catalog).is_empty() {
+                        scene.entities.pop();
+                    }
+                }
+            }
+            if ride {
+                scene.player.on = scene.entities.iter().find(|e| catalog.get(&e.kind).unwrap().deck.is_some()).map(|e| e.id.clone());
+            }
+            scene
+        })
+}
+
+fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
+    let surface = Surface::new(&scene.setting, layout.seed);
+    let radius = scene.setting.area_radius;
+    let catalog = Catalog::builtin();
+    let [sx, _, sz] = layout.spawn.position;
+    let roots: Vec<usize> = (0..layout.instances.len()).filter(|&i| layout.instances[i].parent.is_none()).collect();
+    for &i in &roots {
+        let a = &layout.instances[i];
+        let [x, y, z] = a.position;
+        let d = (x * x + z * z).sqrt();
+        if d + a.radius > radius + EPS {
+            return Err(format!("{} {} outside the area: {d} + {} > {radius}", a.entity, a.index, a.radius));
+        }
+        if a.motion.is_path() {
+            let [cx, cz] = a.motion.centre;
+            if (cx * cx + cz * cz).sqrt() + a.motion.radius + a.radius > radius + EPS {
+                return Err(format!("{} {} moves outside the area", a.entity, a.index));
+            }
+        }
+        let info = catalog.get(&a.kind).unwrap();
+        match a.habitat {
+            Habitat::Water if (y - WATER_LEVEL).abs() > EPS => return Err(format!("{} floats at {y}", a.entity)),
+            Habitat::Water if !surface.is_water(x, z) => return Err(format!("{} floats on land", a.entity)),
+            Habitat::Sky if y < surface.ground_height(x, z).max(WATER_LEVEL) + info.altitude.unwrap()[0] - EPS =>
+                return Err(format!("{} flies too low at {y}", a.entity)),
+            Habitat::Ground if (y - surface.ground_height(x, z)).abs() > EPS => return Err(format!("{} not on the ground", a.entity)),
+            Habitat::Ground if scene.setting.terrain != Terrain::Underwater && surface.is_water(x, z) =>
+                return Err(format!("{} stands in water", a.entity)),
+            _ => {}
+        }
+        let on_surface = matches!(a.habitat, Habitat::Ground | Habitat::Water) && !a.flat;
+        if on_surface && layout.spawn.parent != Some(i) {
+            let ds = ((x - sx).powi(2) + (z - sz).powi(2)).sqrt();
+            if ds + EPS < a.radius + SPAWN_CLEARANCE {
+                return Err(format!("{} {} blocks the spawn ({ds} m away)", a.entity, a.index));
+            }
+        }
+    }
+    // Footprints in the same layer never overlap.
+    for (n, &i) in roots.iter().enumerate() {
+        for &j in &roots[n + 1..] {
+            let (a, b) = (&layout.instances[i], &layout.instances[j]);
+            let same_layer = match (a.habitat, b.habitat) {
+                (Habitat::Ground | Habitat::Water, Habitat::Ground | Habitat::Water) => a.flat == b.flat,
+                _ => false,
+            };
+            let d = ((a.position[0] - b.position[0]).powi(2) + (a.position[2] - b.position[2]).powi(2)).sqrt();
+            if same_layer && d + EPS < a.radius + b.radius {
+                return Err(format!("{} {} overlaps {} {}", a.entity, a.index, b.entity, b.index));
+            }
+        }
+    }
+    // Siblings on one deck never overlap, and stay on the deck.
+    for (i, a) in layout.instances.iter().enumerate() {
+        let (Some(p), Some(la)) = (a.parent, a.local) else { continue };
+        for b in &layout.instances[i + 1..] {
+            if let (Some(q), Some(lb)) = (b.parent, b.local) {
+                let d = ((la[0] - lb[0]).powi(2) + (la[2] - lb[2]).powi(2)).sqrt();
+                if p == q && d + EPS < a.radius + b.radius {
+                    return Err(format!("{} {} overlaps {} {} on deck", a.entity, a.index, b.entity, b.index));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn layouts_keep_the_rules(scene in arb_scene(), seed in 0u64..1000) {
+        let layout = plan(&scene, seed);
+        prop_assert_eq!(&layout, &plan(&scene, seed), "not deterministic");
+        if let Err(e) = check_invariants(&scene, &layout) {
+            prop_assert!(false, "{}", e);
+        }
+    }
+}
+
+#[test]
+fn library_scenes_keep_the_rules_for_several_seeds() {
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes")).unwrap() {
+        let path = entry.unwrap().path();
+        let scene = load_scene(&path).unwrap_or_else(|e| panic!("{e}"));
+        for seed in [0, 1, 42] {
+            let layout = plan(&scene, seed);
+            check_invariants(&scene, &layout).unwrap_or_else(|e| panic!("{}: seed {seed}: {e}", path.display()));
+            assert!(layout.warnings.is_empty(), "{}: {:?}", path.display(), layout.warnings);
+        }
+    }
+}
+
+#[test]
+fn different_seeds_give_different_layouts() {
+    let scene = load_scene(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/tropical_beach.json"))).unwrap();
+    assert_ne!(plan(&scene, 1).instances, plan(&scene, 2).instances);
+}
