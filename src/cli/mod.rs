@@ -1,5 +1,6 @@
 //! Command-line verbs. `sayscape "PROMPT"` is short for `sayscape run "PROMPT"`.
 
+mod bench_cmd;
 mod generate_cmd;
 mod scene_cmds;
 
@@ -35,6 +36,9 @@ pub enum Command {
     Generate(generate_cmd::GenerateArgs),
     /// The main job: generate a scene from a prompt and lay it out.
     Run(generate_cmd::GenerateArgs),
+    /// Benchmarks that print figures and ratios.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Lay out a scene and print the layout as JSON.
     Plan {
         file: PathBuf,
@@ -43,7 +47,13 @@ pub enum Command {
     },
 }
 
-const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate"];
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Prefill and decode speed, grammar overhead, time to a valid scene, peak memory.
+    Generate(bench_cmd::BenchArgs),
+}
+
+const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench"];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
 pub fn with_default_verb(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
@@ -70,5 +80,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan { file, seed } => scene_cmds::plan(&file, seed),
         Command::Generate(args) => generate_cmd::generate(&args),
         Command::Run(args) => generate_cmd::run(&args),
+        Command::Bench(BenchCommand::Generate(args)) => bench_cmd::generate(&args),
     }
 }

@@ -168,6 +168,6 @@ mod tests {
     fn the_scene_schema_converts() {
         let g = schema_to_gbnf(crate::scene::scene_schema()).unwrap();
         assert!(g.starts_with("root ::= \"{\""), "{g}");
-        assert!(g.contains("\\\"treasure_chest\\\""));
+        assert!(g.contains("\\\"underwater\\\""), "{g}");
     }
 }

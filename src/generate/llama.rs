@@ -17,6 +17,7 @@ use llama_cpp_2::model::params::LlamaModelParams;
 use llama_cpp_2::model::{LlamaChatMessage, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
+use llama_cpp_2::token::data::LlamaTokenData;
 use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 
 use super::GenerateError;
@@ -170,9 +171,10 @@ impl LocalModel {
     /// Generates text after the cached prefix + `prompt`, constrained by a GBNF grammar when
     /// one is given. Returns the text and the number of tokens decoded.
     ///
-    /// The grammar is checked lazily, as llama.cpp's common sampler does: the token chosen
-    /// without it is tested alone against the grammar, and only when the grammar rejects it is
-    /// the grammar applied to the whole vocabulary.
+    /// Sampling is top-k with temperature over one pass of the logits. The grammar is checked
+    /// lazily, as llama.cpp's common sampler does: the token chosen without it is tested alone
+    /// against the grammar, and only when the grammar rejects it is the grammar applied to the
+    /// whole vocabulary. So a grammar costs little while the model already writes valid text.
     pub fn complete(&mut self, prompt: &str, grammar: Option<&str>, max_tokens: usize, seed: u32) -> Result<(String, usize), GenerateError> {
         let base = self.prefix.len();
         let prompt_tokens = self.tokenize(prompt, self.prefix.is_empty());
@@ -181,42 +183,31 @@ impl LocalModel {
             Some(g) => Some(LlamaSampler::grammar(self.model, g, "root").map_err(|e| GenerateError::Grammar(format!("{e:?}")))?),
             None => None,
         };
-        let mut chain = LlamaSampler::chain_simple([LlamaSampler::top_k(20), LlamaSampler::temp(0.6), LlamaSampler::dist(seed)]);
+        let mut rng = SplitMix(seed as u64 ^ 0x5eed);
         let mut pos = base + prompt_tokens.len();
         let mut out = String::new();
         let mut n = 0;
         let t0 = Instant::now();
         let vocab = self.model.vocab();
         while n < max_tokens {
-            let idx = self.last_output();
-            let mut candidates = LlamaTokenDataArray::from_iter(self.ctx.candidates_ith(idx), false);
-            let token = match grammar.as_mut() {
-                None => {
-                    candidates.apply_sampler(&mut chain);
-                    candidates.selected_token().ok_or_else(|| GenerateError::Engine("no token sampled".into()))?
+            let logits = self.ctx.get_logits_ith(self.last_output());
+            let mut token = sample_top_k(logits.iter().copied().enumerate(), &mut rng);
+            if let Some(g) = grammar.as_mut() {
+                let mut single = LlamaTokenDataArray::from_iter([LlamaTokenData::new(token, logits[token.0 as usize], 0.0)], false);
+                single.apply_sampler(g);
+                if !single.data[0].logit().is_finite() {
+                    let mut all = LlamaTokenDataArray::from_iter(self.ctx.candidates_ith(self.last_output()), false);
+                    all.apply_sampler(g);
+                    let allowed = all.data.iter().filter(|d| d.logit().is_finite()).map(|d| (d.id().0 as usize, d.logit()));
+                    token = sample_top_k(allowed, &mut rng);
                 }
-                Some(g) => {
-                    let mut free = candidates.clone();
-                    free.apply_sampler(&mut chain);
-                    let chosen = free.selected_token().ok_or_else(|| GenerateError::Engine("no token sampled".into()))?;
-                    let mut single = LlamaTokenDataArray::from_iter([free.data[free.selected.unwrap_or(0)]], false);
-                    single.apply_sampler(g);
-                    if single.data[0].logit().is_finite() {
-                        chosen
-                    } else {
-                        candidates.apply_sampler(g);
-                        candidates.apply_sampler(&mut chain);
-                        candidates.selected_token().ok_or_else(|| GenerateError::Engine("the grammar allows no token".into()))?
-                    }
-                }
-            };
+            }
             if vocab.is_eog(token) {
                 break;
             }
             if let Some(g) = grammar.as_mut() {
                 g.accept(token);
             }
-            chain.accept(token);
             out.push_str(&self.piece(token));
             n += 1;
             if grammar.is_some() && object_closed(&out) {
@@ -266,6 +257,44 @@ impl LocalModel {
 
     fn last_output(&self) -> i32 {
         self.last_row
+    }
+}
+
+const TOP_K: usize = 20;
+const TEMPERATURE: f32 = 0.6;
+
+/// Samples among the `TOP_K` highest logits, softened by `TEMPERATURE`, in one pass.
+fn sample_top_k(logits: impl Iterator<Item = (usize, f32)>, rng: &mut SplitMix) -> LlamaToken {
+    let mut top: Vec<(usize, f32)> = Vec::with_capacity(TOP_K + 1);
+    for (id, l) in logits {
+        if top.len() < TOP_K || l > top[top.len() - 1].1 {
+            let at = top.partition_point(|&(_, x)| x >= l);
+            top.insert(at, (id, l));
+            top.truncate(TOP_K);
+        }
+    }
+    let Some(&(_, max)) = top.first() else { return LlamaToken::new(0) };
+    let weights: Vec<f32> = top.iter().map(|&(_, l)| ((l - max) / TEMPERATURE).exp()).collect();
+    let mut pick = rng.next_f32() * weights.iter().sum::<f32>();
+    for (&(id, _), w) in top.iter().zip(&weights) {
+        if pick < *w {
+            return LlamaToken::new(id as i32);
+        }
+        pick -= w;
+    }
+    LlamaToken::new(top[0].0 as i32)
+}
+
+/// A small seeded generator: sampling must repeat exactly for a given `--seed`.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next_f32(&mut self) -> f32 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 40) as f32 / (1u64 << 24) as f32
     }
 }
 

@@ -30,6 +30,7 @@ pub struct LocalGenerator {
     lists: Vec<(String, String, Vec<(String, String)>)>,
     /// Scores under the neutral request: the same for every request, computed once.
     neutral: Option<Vec<Vec<f32>>>,
+    model_path: std::path::PathBuf,
     write_grammar: String,
 }
 
@@ -47,23 +48,48 @@ impl LocalGenerator {
         let write_grammar = schema_to_gbnf(&json!({
             "type": "object",
             "properties": {
-                "title": {"type": "string", "maxLength": 48},
+                "title": {"type": "string", "maxLength": 32},
                 "role": {"type": "string", "maxLength": 20}
             },
             "required": ["title", "role"]
         }))
         .map_err(GenerateError::Grammar)?;
-        Ok(LocalGenerator { model, prompts, lists, neutral: None, write_grammar })
+        Ok(LocalGenerator { model, prompts, lists, neutral: None, model_path: path.to_path_buf(), write_grammar })
     }
 
-    /// The fixed prompt prefix, evaluated once per process.
+    /// The fixed prompt prefix, evaluated once per process, and the neutral scores, computed
+    /// once per model and prompt version and kept on disk (they never depend on the request).
     pub fn warm_up(&mut self) -> Result<(), GenerateError> {
         self.model.set_prefix(&self.prompts.prefix)?;
         if self.neutral.is_none() {
-            let context = self.prompts.context_for(&self.prompts.neutral_request);
-            self.neutral = Some(self.score(&context)?);
+            let cache = self.neutral_cache_path();
+            let cached: Option<Vec<Vec<f32>>> = cache.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok());
+            let fits = |n: &Vec<Vec<f32>>| n.len() == self.lists.len() && n.iter().zip(&self.lists).all(|(s, (_, _, o))| s.len() == o.len());
+            let neutral = match cached.filter(fits) {
+                Some(n) => n,
+                None => {
+                    let context = self.prompts.context_for(&self.prompts.neutral_request);
+                    let n = self.score(&context)?;
+                    if let Some(p) = &cache {
+                        store(p, &n); // a cache: failing to write it only costs time next run
+                    }
+                    n
+                }
+            };
+            self.neutral = Some(neutral);
         }
         Ok(())
+    }
+
+    /// Neutral scores depend on the model file and on every prompt text and option.
+    fn neutral_cache_path(&self) -> Option<std::path::PathBuf> {
+        use std::hash::{Hash, Hasher};
+        let meta = std::fs::metadata(&self.model_path).ok()?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (self.model_path.as_os_str(), meta.len(), meta.modified().ok()).hash(&mut h);
+        (&self.prompts.prefix, &self.prompts.context, &self.prompts.neutral_request, &self.lists).hash(&mut h);
+        let dir = super::default_model_path().parent()?.parent()?.join("cache");
+        Some(dir.join(format!("neutral-{:016x}.json", h.finish())))
     }
 
     fn score(&mut self, context: &str) -> Result<Vec<Vec<f32>>, GenerateError> {
@@ -82,10 +108,7 @@ impl LocalGenerator {
 
     /// The title and role, written by the model under a grammar.
     pub fn write(&mut self, request: &str, seed: u32) -> Result<(Written, usize), GenerateError> {
-        let ask = format!(
-            "{} Its title and the visitor's role, as JSON: ",
-            self.prompts.context_for(request)
-        );
+        let ask = self.prompts.write.replace("{request}", &self.prompts.context_for(request));
         let grammar = self.write_grammar.clone();
         let (text, n) = self.model.complete(&ask, Some(&grammar), WRITE_TOKENS, seed)?;
         // The grammar guarantees the shape; a run cut short by the token limit writes nothing.
@@ -108,6 +131,17 @@ impl LocalGenerator {
         let value = serde_json::to_value(&scene).map_err(|e| GenerateError::Invalid(e.to_string()))?;
         let scene = scene_from_value(&value, "generated scene").map_err(|e| GenerateError::Invalid(e.to_string()))?;
         Ok((scene, GenerationStats { rank_s, write_s, total_s: t0.elapsed().as_secs_f64(), written_tokens }))
+    }
+}
+
+fn store(path: &Path, scores: &[Vec<f32>]) {
+    let Some(dir) = path.parent() else { return };
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    let ok = std::fs::create_dir_all(dir).is_ok()
+        && serde_json::to_vec(scores).ok().is_some_and(|b| std::fs::write(&tmp, b).is_ok())
+        && std::fs::rename(&tmp, path).is_ok();
+    if !ok {
+        tracing::warn!("could not cache neutral scores at {}", path.display());
     }
 }
 

@@ -18,6 +18,8 @@ pub struct RankPrompts {
     pub prefix: String,
     pub context: String,
     pub neutral_request: String,
+    /// The prompt for the free-text parts; `{request}` is the context sentence.
+    pub write: String,
     pub questions: BTreeMap<String, Question>,
 }
 

@@ -1,0 +1,100 @@
+//! `sayscape bench generate`: speed figures of on-device generation, with ratios.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// GGUF model file; default: SAYSCAPE_MODEL or the embedded default model.
+    #[arg(long)]
+    pub model: Option<std::path::PathBuf>,
+    #[arg(long)]
+    pub threads: Option<i32>,
+    /// Tokens decoded for the constrained/unconstrained comparison.
+    #[arg(long, default_value_t = 48)]
+    pub tokens: usize,
+}
+
+const PROMPTS: &[&str] = &[
+    "I want to experience the life of a pirate on the seven seas",
+    "I want to feel what it is like to fly a fighter plane in World War One",
+    "I want to be on stage playing for thousands of fans",
+    "Je veux faire l'expérience de la vie d'un pirate sur les sept mers",
+    "a quiet fishing village in the rain",
+];
+
+#[cfg(feature = "llama")]
+pub fn generate(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    use sayscape::generate::{default_model_path, local::LocalGenerator};
+    let path = args.model.clone().unwrap_or_else(default_model_path);
+    let threads = super::generate_cmd::threads(args.threads);
+    let t0 = Instant::now();
+    let mut g = LocalGenerator::load(&path, threads)?;
+    let load_s = t0.elapsed().as_secs_f64();
+    println!("model            {} ({threads} threads), loaded in {load_s:.2} s", path.display());
+
+    // Prefill: the first request pays for the fixed prefix and the neutral scores (when not
+    // cached on disk); the second reuses the prefix's KV cache and the neutral scores.
+    let before = g.model.timings;
+    let t = Instant::now();
+    g.warm_up()?;
+    g.rank(PROMPTS[0])?;
+    let first_s = t.elapsed().as_secs_f64();
+    let first_tokens = g.model.timings.prefill_tokens - before.prefill_tokens;
+    let before = g.model.timings;
+    let t = Instant::now();
+    g.rank(PROMPTS[1])?;
+    let second_s = t.elapsed().as_secs_f64();
+    let second_tokens = g.model.timings.prefill_tokens - before.prefill_tokens;
+    println!("prefill          first request {first_tokens} tokens in {first_s:.3} s ({:.0} tok/s)", first_tokens as f64 / first_s);
+    println!("                 second request {second_tokens} tokens in {second_s:.3} s ({:.0} tok/s)", second_tokens as f64 / second_s);
+    println!("ratio            second/first request prefill time = {:.3} (target <= 0.25)", second_s / first_s);
+
+    // Decode: the same prompt, unconstrained and under the title/role grammar.
+    let ask = "Someone describes a place: \"a pirate ship at sea\". Its title and the visitor's role, as JSON: ";
+    let grammar = sayscape::generate::grammar::schema_to_gbnf(&serde_json::json!({
+        "type": "object",
+        "properties": {"title": {"type": "string", "maxLength": 200}, "role": {"type": "string", "maxLength": 200}},
+        "required": ["title", "role"]
+    }))
+    .map_err(anyhow::Error::msg)?;
+    let rate = |g: &mut LocalGenerator, grammar: Option<&str>| -> anyhow::Result<(f64, usize)> {
+        let before = g.model.timings;
+        let (_, n) = g.model.complete(ask, grammar, args.tokens, 7)?;
+        let dt = (g.model.timings.decode - before.decode).as_secs_f64();
+        Ok((n as f64 / dt, n))
+    };
+    let (free, nf) = rate(&mut g, None)?;
+    let (constrained, nc) = rate(&mut g, Some(&grammar))?;
+    println!("decode           unconstrained {free:.1} tok/s ({nf} tokens); grammar {constrained:.1} tok/s ({nc} tokens)");
+    println!("ratio            grammar/unconstrained decode speed = {:.2} (target >= 0.9)", constrained / free);
+
+    let mut times = Vec::new();
+    for (i, p) in PROMPTS.iter().enumerate() {
+        let t = Instant::now();
+        let (scene, _) = g.generate(p, i as u32)?;
+        times.push(t.elapsed().as_secs_f64());
+        println!("scene            {:.2} s  {:<32} <- {p}", times[i], scene.entities.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>().join(","));
+    }
+    times.sort_by(f64::total_cmp);
+    println!("time to scene    median {:.2} s over {} prompts (model loaded; target <= 3 s)", times[times.len() / 2], times.len());
+    println!("peak RSS         {:.0} MiB", peak_rss_mib());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "llama"))]
+pub fn generate(_: &BenchArgs) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("this build has no llama.cpp (feature \"llama\")")
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
