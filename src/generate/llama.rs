@@ -196,10 +196,17 @@ impl LocalModel {
                 let mut single = LlamaTokenDataArray::from_iter([LlamaTokenData::new(token, logits[token.0 as usize], 0.0)], false);
                 single.apply_sampler(g);
                 if !single.data[0].logit().is_finite() {
-                    let mut all = LlamaTokenDataArray::from_iter(self.ctx.candidates_ith(self.last_output()), false);
-                    all.apply_sampler(g);
-                    let allowed = all.data.iter().filter(|d| d.logit().is_finite()).map(|d| (d.id().0 as usize, d.logit()));
-                    token = sample_top_k(allowed, &mut rng);
+                    // Narrow first: the grammar usually allows one of the most likely tokens.
+                    // Only when none of those passes is the whole vocabulary checked.
+                    let mut narrowed = LlamaTokenDataArray::from_iter(top_n(logits, NARROW).into_iter().map(|(id, l)| LlamaTokenData::new(LlamaToken::new(id as i32), l, 0.0)), false);
+                    narrowed.apply_sampler(g);
+                    let mut allowed: Vec<(usize, f32)> = narrowed.data.iter().filter(|d| d.logit().is_finite()).map(|d| (d.id().0 as usize, d.logit())).collect();
+                    if allowed.is_empty() {
+                        let mut all = LlamaTokenDataArray::from_iter(self.ctx.candidates_ith(self.last_output()), false);
+                        all.apply_sampler(g);
+                        allowed = all.data.iter().filter(|d| d.logit().is_finite()).map(|d| (d.id().0 as usize, d.logit())).collect();
+                    }
+                    token = sample_top_k(allowed.into_iter(), &mut rng);
                 }
             }
             if vocab.is_eog(token) {
@@ -261,6 +268,20 @@ impl LocalModel {
 }
 
 const TOP_K: usize = 20;
+/// Candidates checked against the grammar before the whole vocabulary is.
+const NARROW: usize = 512;
+
+/// The `n` highest logits with their token ids, in one pass.
+fn top_n(logits: &[f32], n: usize) -> Vec<(usize, f32)> {
+    let mut idx: Vec<(usize, f32)> = logits.iter().copied().enumerate().collect();
+    let n = n.min(idx.len());
+    if n == 0 {
+        return idx;
+    }
+    idx.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1));
+    idx.truncate(n);
+    idx
+}
 const TEMPERATURE: f32 = 0.6;
 
 /// Samples among the `TOP_K` highest logits, softened by `TEMPERATURE`, in one pass.
