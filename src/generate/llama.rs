@@ -125,10 +125,11 @@ impl LocalModel {
             let q = self.tokenize(question, false);
             // Logits of the question's last token predict every option's first token.
             self.eval(&q, after_context, &[QUESTION_SEQ], true)?;
-            let first = log_softmax(self.ctx.get_logits_ith(self.last_output()));
+            let first_logits = self.ctx.get_logits_ith(self.last_output());
+            let lse = log_sum_exp(first_logits);
             let start = after_context + q.len();
             let option_tokens: Vec<Vec<LlamaToken>> = options.iter().map(|o| self.tokenize(o, false)).collect();
-            let mut scores: Vec<f32> = option_tokens.iter().map(|t| t.first().map_or(f32::NEG_INFINITY, |t| first[t.0 as usize])).collect();
+            let mut scores: Vec<f32> = option_tokens.iter().map(|t| t.first().map_or(f32::NEG_INFINITY, |t| first_logits[t.0 as usize] - lse)).collect();
             let multi: Vec<usize> = (0..options.len()).filter(|&i| option_tokens[i].len() > 1).collect();
             for chunk in multi.chunks(CHUNK) {
                 self.score_tails(chunk, &option_tokens, start, &mut scores)?;
@@ -158,7 +159,7 @@ impl LocalModel {
         self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
         for &(i, k, row) in &rows {
             let logits = self.ctx.get_logits_ith(row);
-            scores[i] += log_prob(logits, options[i][k].0 as usize);
+            scores[i] += logits[options[i][k].0 as usize] - log_sum_exp(logits);
         }
         for slot in 0..chunk.len() {
             self.ctx.clear_kv_cache_seq(Some(2 + slot as u32), None, None).map_err(kv)?;
@@ -353,15 +354,9 @@ fn check_gguf(path: &Path) -> Result<(), GenerateError> {
     Ok(())
 }
 
-fn log_softmax(logits: &[f32]) -> Vec<f32> {
+/// log Σ exp(logits): a token's log-probability is its logit minus this.
+fn log_sum_exp(logits: &[f32]) -> f32 {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let sum: f32 = logits.iter().map(|&l| (l - max).exp()).sum();
-    let lse = max + sum.ln();
-    logits.iter().map(|&l| l - lse).collect()
-}
-
-fn log_prob(logits: &[f32], token: usize) -> f32 {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = logits.iter().map(|&l| (l - max).exp()).sum();
-    logits[token] - max - sum.ln()
+    max + sum.ln()
 }

@@ -88,8 +88,7 @@ impl LocalGenerator {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (self.model_path.as_os_str(), meta.len(), meta.modified().ok()).hash(&mut h);
         (&self.prompts.prefix, &self.prompts.context, &self.prompts.neutral_request, &self.lists).hash(&mut h);
-        let dir = super::default_model_path().parent()?.parent()?.join("cache");
-        Some(dir.join(format!("neutral-{:016x}.json", h.finish())))
+        Some(super::sayscape_home().join("cache").join(format!("neutral-{:016x}.json", h.finish())))
     }
 
     fn score(&mut self, context: &str) -> Result<Vec<Vec<f32>>, GenerateError> {

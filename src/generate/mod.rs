@@ -50,13 +50,17 @@ pub fn check_request(request: &str) -> Result<&str, GenerateError> {
     Ok(trimmed)
 }
 
+/// Where sayscape keeps models and caches: `SAYSCAPE_HOME`, else `~/.cache/sayscape`.
+pub fn sayscape_home() -> PathBuf {
+    std::env::var_os("SAYSCAPE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sayscape"))
+}
+
 /// The embedded default model: `SAYSCAPE_MODEL`, else where the set-up script puts it.
 pub fn default_model_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("SAYSCAPE_MODEL") {
-        return PathBuf::from(p);
+    match std::env::var_os("SAYSCAPE_MODEL") {
+        Some(p) => PathBuf::from(p),
+        None => sayscape_home().join("models/gemma-3-270m-q4_k_m.gguf"),
     }
-    let home = std::env::var_os("SAYSCAPE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sayscape"));
-    home.join("models/gemma-3-270m-q4_k_m.gguf")
 }
