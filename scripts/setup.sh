@@ -11,7 +11,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # --- system packages -------------------------------------------------------------------------
 # cmake/clang: llama.cpp and its bindgen; alsa: audio output; xvfb + mesa-vulkan: headless
 # rendering; espeak-ng + sox: speech and sound in the tests.
-APT_PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev xvfb xauth mesa-vulkan-drivers
+APT_PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
   libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng sox
   python3 python3-pip)
 missing=()

@@ -18,7 +18,7 @@ pub enum Backend {
     Openai,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct GenerateArgs {
     /// The scenario, in any language.
     pub prompt: String,
@@ -48,54 +48,103 @@ pub struct GenerateArgs {
     pub out: Option<PathBuf>,
 }
 
+impl GenerateArgs {
+    /// Settings for scenarios asked for later (typed or spoken in the view): the defaults.
+    pub fn for_prompts(seed: u32) -> GenerateArgs {
+        GenerateArgs {
+            prompt: String::new(),
+            seed,
+            backend: Backend::Local,
+            model: None,
+            threads: None,
+            url: None,
+            api_key: std::env::var("SAYSCAPE_API_KEY").ok(),
+            remote_model: "default".into(),
+            timeout: 120.0,
+            out: None,
+        }
+    }
+}
+
 pub fn threads(asked: Option<i32>) -> i32 {
     asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get() as i32))
 }
 
-/// Generates one scene with the chosen backend, with progress on stderr.
-pub fn generate_scene(args: &GenerateArgs) -> anyhow::Result<Scene> {
-    match args.backend {
-        Backend::Openai => {
-            let url = args.url.clone().context("--backend openai needs --url URL")?;
-            let client = OpenAiClient {
-                url,
-                api_key: args.api_key.clone(),
-                model: args.remote_model.clone(),
-                timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
-            };
-            eprintln!("[generate] asking {} …", client.url);
-            Ok(client.generate(&args.prompt, args.seed)?)
+/// A generator that keeps its model loaded between requests (the view asks for many scenes).
+pub struct Session {
+    args: GenerateArgs,
+    #[cfg(feature = "llama")]
+    local: Option<sayscape::generate::local::LocalGenerator>,
+}
+
+impl Session {
+    pub fn new(args: GenerateArgs) -> Session {
+        Session {
+            args,
+            #[cfg(feature = "llama")]
+            local: None,
         }
-        Backend::Local => local(args),
+    }
+
+    pub fn seed(&self) -> u32 {
+        self.args.seed
+    }
+
+    /// One scene for `prompt`, reporting each stage through `progress`.
+    pub fn scene(&mut self, prompt: &str, progress: &mut dyn FnMut(String)) -> anyhow::Result<Scene> {
+        sayscape::generate::check_request(prompt)?;
+        match self.args.backend {
+            Backend::Openai => {
+                let url = self.args.url.clone().context("--backend openai needs --url URL")?;
+                let client = OpenAiClient {
+                    url,
+                    api_key: self.args.api_key.clone(),
+                    model: self.args.remote_model.clone(),
+                    timeout: Duration::from_secs_f64(self.args.timeout.max(0.1)),
+                };
+                progress(format!("Asking {} …", client.url));
+                Ok(client.generate(prompt, self.args.seed)?)
+            }
+            Backend::Local => self.local(prompt, progress),
+        }
+    }
+
+    #[cfg(feature = "llama")]
+    fn local(&mut self, prompt: &str, progress: &mut dyn FnMut(String)) -> anyhow::Result<Scene> {
+        use sayscape::generate::{default_model_path, local::LocalGenerator};
+        if self.local.is_none() {
+            let path = self.args.model.clone().unwrap_or_else(default_model_path);
+            progress(format!("Loading the model {} …", path.display()));
+            let t0 = std::time::Instant::now();
+            let mut generator = LocalGenerator::load(&path, threads(self.args.threads))?;
+            progress("Reading the prompt prefix …".into());
+            generator.warm_up()?;
+            eprintln!("[generate] model ready in {:.2} s", t0.elapsed().as_secs_f64());
+            self.local = Some(generator);
+        }
+        let generator = self.local.as_mut().expect("loaded above");
+        progress(format!("Imagining “{prompt}” …"));
+        let (scene, stats) = generator.generate(prompt, self.args.seed)?;
+        eprintln!(
+            "[generate] scene in {:.2} s (ranking {:.2} s, writing {:.2} s, {} tokens)",
+            stats.total_s, stats.rank_s, stats.write_s, stats.written_tokens
+        );
+        Ok(scene)
+    }
+
+    #[cfg(not(feature = "llama"))]
+    fn local(&mut self, _: &str, _: &mut dyn FnMut(String)) -> anyhow::Result<Scene> {
+        anyhow::bail!("this build has no llama.cpp (feature \"llama\"); use --backend openai")
     }
 }
 
-#[cfg(feature = "llama")]
-fn local(args: &GenerateArgs) -> anyhow::Result<Scene> {
-    use sayscape::generate::{check_request, default_model_path, local::LocalGenerator};
-    check_request(&args.prompt)?;
-    let path = args.model.clone().unwrap_or_else(default_model_path);
+/// Generates one scene with the chosen backend, with a spinner on stderr.
+pub fn generate_scene(args: &GenerateArgs) -> anyhow::Result<Scene> {
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(120));
-    spinner.set_message(format!("loading {}", path.display()));
-    let t0 = std::time::Instant::now();
-    let mut generator = LocalGenerator::load(&path, threads(args.threads))?;
-    spinner.set_message("reading the prompt prefix");
-    generator.warm_up()?;
-    let load_s = t0.elapsed().as_secs_f64();
-    spinner.set_message("imagining the scene");
-    let (scene, stats) = generator.generate(&args.prompt, args.seed)?;
+    let scene = Session::new(args.clone()).scene(&args.prompt, &mut |line| spinner.set_message(line));
     spinner.finish_and_clear();
-    eprintln!(
-        "[generate] model ready in {load_s:.2} s; scene in {:.2} s (ranking {:.2} s, writing {:.2} s, {} tokens)",
-        stats.total_s, stats.rank_s, stats.write_s, stats.written_tokens
-    );
-    Ok(scene)
-}
-
-#[cfg(not(feature = "llama"))]
-fn local(_: &GenerateArgs) -> anyhow::Result<Scene> {
-    anyhow::bail!("this build has no llama.cpp (feature \"llama\"); use --backend openai")
+    scene
 }
 
 pub fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
@@ -105,24 +154,6 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The main job: generate, lay out, and (until the world can show it) save both.
-pub fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
-    let scene = generate_scene(args)?;
-    let layout = sayscape::plan::plan(&scene, args.seed as u64);
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("sayscape-scene.json"));
-    write_atomically(&out, (serde_json::to_string_pretty(&scene)? + "\n").as_bytes())?;
-    let kinds: Vec<String> = scene.entities.iter().map(|e| format!("{} × {}", e.count, e.kind)).collect();
-    eprintln!("[run] {}: {:?} terrain, {:?}, {:?}", scene.title, scene.setting.terrain, scene.setting.time_of_day, scene.setting.weather);
-    eprintln!("[run] you stand: {:?}{}", scene.player.vantage, scene.player.on.as_deref().map(|o| format!(" on the {o}")).unwrap_or_default());
-    eprintln!("[run] around you: {}", kinds.join(", "));
-    eprintln!("[run] laid out {} instances; scene saved to {}", layout.instances.len(), out.display());
-    for w in &layout.warnings {
-        eprintln!("warning: {w}");
-    }
-    println!("{}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 

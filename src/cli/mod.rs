@@ -1,8 +1,10 @@
 //! Command-line verbs. `sayscape "PROMPT"` is short for `sayscape run "PROMPT"`.
 
+mod audio_cmds;
 mod bench_cmd;
 mod generate_cmd;
 mod scene_cmds;
+mod world_cmds;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -34,8 +36,14 @@ pub enum Command {
     },
     /// Generate a scene from a prompt and print it as JSON.
     Generate(generate_cmd::GenerateArgs),
-    /// The main job: generate a scene from a prompt and lay it out.
-    Run(generate_cmd::GenerateArgs),
+    /// The main job: a scenario in words → a world in a window (a PNG when there is no display).
+    Run(world_cmds::RunArgs),
+    /// Open a window on a scene file: mouse-look, WASD, Enter to say a new scenario.
+    View(world_cmds::ViewArgs),
+    /// Render a scene's soundscape offline to a WAV file and print its levels and spectrum.
+    Soundscape(audio_cmds::SoundscapeArgs),
+    /// Render a scene file to a PNG without a window (a private Xvfb when there is no display).
+    Render(world_cmds::RenderArgs),
     /// Benchmarks that print figures and ratios.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -51,9 +59,13 @@ pub enum Command {
 pub enum BenchCommand {
     /// Prefill and decode speed, grammar overhead, time to a valid scene, peak memory.
     Generate(bench_cmd::BenchArgs),
+    /// Plan + spawn time, entities, draw calls, triangles and our systems' CPU time per scene.
+    World(world_cmds::BenchWorldArgs),
+    /// Offline render speed of an eight-layer soundscape, as a multiple of real time.
+    Audio(audio_cmds::BenchAudioArgs),
 }
 
-const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench"];
+const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape"];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
 pub fn with_default_verb(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
@@ -79,7 +91,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate { files } => scene_cmds::validate(&files),
         Command::Plan { file, seed } => scene_cmds::plan(&file, seed),
         Command::Generate(args) => generate_cmd::generate(&args),
-        Command::Run(args) => generate_cmd::run(&args),
+        Command::Run(args) => world_cmds::run(&args),
+        Command::View(args) => world_cmds::view(&args),
+        Command::Render(args) => world_cmds::render(&args),
+        Command::Bench(BenchCommand::World(args)) => world_cmds::bench(&args),
+        Command::Bench(BenchCommand::Audio(args)) => audio_cmds::bench(&args),
+        Command::Soundscape(args) => audio_cmds::soundscape(&args),
         Command::Bench(BenchCommand::Generate(args)) => bench_cmd::generate(&args),
     }
 }

@@ -3,9 +3,12 @@
 
 mod grid;
 pub mod layout;
+pub mod motion;
 pub mod place;
 pub mod surface;
+pub mod timeline;
 
 pub use layout::{Instance, Layout, PlacedEmitter, PlannedMotion, Spawn};
+pub use motion::{Motions, Pose};
 pub use place::{SPAWN_CLEARANCE, plan};
-pub use surface::{Surface, WATER_LEVEL};
+pub use surface::{Surface, WATER_LEVEL, wave_height};

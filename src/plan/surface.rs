@@ -117,3 +117,22 @@ fn hash(x: i32, z: i32, seed: u32) -> f32 {
     h ^= h >> 13;
     (h & 0x00ff_ffff) as f32 / 0x00ff_ffff as f32
 }
+
+/// Swell components: direction (x, z), wavelength in metres, share of the height.
+const SWELL: [([f32; 2], f32, f32); 4] =
+    [([1.0, 0.3], 48.0, 0.45), ([0.6, -0.8], 27.0, 0.28), ([-0.3, 1.0], 13.0, 0.17), ([0.9, 0.45], 6.5, 0.10)];
+
+/// Height of the water surface above [`WATER_LEVEL`] at (x, z) and time `t`, for a `waves`
+/// setting from 0 (mirror) to 1 (storm swell). Deep-water waves: speed √(gλ/2π).
+pub fn wave_height(x: f32, z: f32, t: f32, waves: f32) -> f32 {
+    let amplitude = 0.05 + 1.6 * waves * waves + 0.4 * waves;
+    SWELL
+        .iter()
+        .map(|&([dx, dz], wavelength, share)| {
+            let k = std::f32::consts::TAU / wavelength;
+            let omega = (9.81 * k).sqrt();
+            let norm = (dx * dx + dz * dz).sqrt();
+            share * amplitude * (k * (x * dx + z * dz) / norm - omega * t).sin()
+        })
+        .sum()
+}

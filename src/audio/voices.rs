@@ -1,0 +1,428 @@
+//! One synthesised voice per [`SoundKind`]: every sound of the scene format is made in code,
+//! so no scene is ever silent for want of a file. Voices are mono, at [`SAMPLE_RATE`].
+
+use super::dsp::*;
+use crate::scene::SoundKind;
+
+/// A mono sound source.
+pub trait Voice: Send {
+    fn next(&mut self) -> f32;
+
+    fn fill(&mut self, out: &mut [f32]) {
+        for s in out {
+            *s = self.next();
+        }
+    }
+}
+
+struct Closure<F>(F);
+
+impl<F: FnMut() -> f32 + Send> Voice for Closure<F> {
+    fn next(&mut self) -> f32 {
+        (self.0)()
+    }
+}
+
+pub fn voice_from(f: impl FnMut() -> f32 + Send + 'static) -> Box<dyn Voice> {
+    Box::new(Closure(f))
+}
+
+/// Fires at random intervals between `lo` and `hi` seconds.
+pub struct Every {
+    rng: Rng,
+    countdown: u32,
+    lo: f32,
+    hi: f32,
+}
+
+impl Every {
+    pub fn new(seed: u64, lo: f32, hi: f32) -> Every {
+        let mut rng = Rng::new(seed ^ 0xE7E7);
+        let countdown = samples(rng.range(0.0, lo.max(0.01)));
+        Every { rng, countdown, lo, hi }
+    }
+
+    pub fn tick(&mut self) -> bool {
+        if self.countdown == 0 {
+            self.countdown = samples(self.rng.range(self.lo, self.hi));
+            return true;
+        }
+        self.countdown -= 1;
+        false
+    }
+}
+
+/// The voice of a sound kind; `seed` varies its details.
+pub fn voice(kind: SoundKind, seed: u64) -> Box<dyn Voice> {
+    match kind {
+        SoundKind::Waves => waves(seed),
+        SoundKind::Wind => wind(seed),
+        SoundKind::Rain => rain(seed),
+        SoundKind::Thunder => booms(seed, 6.0, 14.0, 120.0, 4.0),
+        SoundKind::CrowdMurmur => crowd(seed, false),
+        SoundKind::CrowdCheer => crowd(seed, true),
+        SoundKind::Engine => engine(seed, 45.0, 0.0),
+        SoundKind::Propeller => engine(seed, 85.0, 24.0),
+        SoundKind::JetEngine => jet(seed),
+        SoundKind::Fire => fire(seed),
+        SoundKind::Birds => chirps(seed, 2500.0, 5500.0, 0.06, 0.25, 0.8),
+        SoundKind::Seagulls => gulls(seed),
+        SoundKind::CreakingWood => creaks(seed),
+        SoundKind::Gunfire => gunfire(seed),
+        SoundKind::Flak => booms(seed, 1.2, 3.5, 300.0, 0.9),
+        SoundKind::Cannon => booms(seed, 7.0, 14.0, 220.0, 1.8),
+        SoundKind::Bells => bells(seed),
+        SoundKind::Owl => hoots(seed),
+        SoundKind::Crickets => crickets(seed),
+        SoundKind::Frogs => frogs(seed),
+        SoundKind::Insects => insects(seed),
+        SoundKind::Bubbles => bubbles(seed, 0.08, 0.5),
+        SoundKind::Drips => bubbles(seed, 0.6, 2.0),
+        SoundKind::Moo => moos(seed),
+        SoundKind::Drums => super::music::drum_loop(seed, 118.0, true),
+        SoundKind::Guitar => super::music::power_chords(seed),
+        SoundKind::Choir => super::music::choir(seed),
+        SoundKind::Stream => stream(seed),
+    }
+}
+
+fn waves(seed: u64) -> Box<dyn Voice> {
+    // A low roar that swells with each wave, and a hiss of foam as it breaks.
+    let (mut roar, mut foam) = (Brown::new(seed), Pink::new(seed + 1));
+    let (mut low, mut hiss) = (LowPass::new(500.0), HighPass::new(1800.0));
+    let (mut swell, mut wave_phase) = (Drift::new(seed + 2, 3.0), Phase(0.0));
+    voice_from(move || {
+        let p = wave_phase.advance(0.11);
+        let surge = (sine(p) * 0.5 + 0.5).powf(2.0);
+        let body = low.next(roar.next()) * (0.4 + 0.6 * surge);
+        let crash = hiss.next(foam.next()) * surge.powf(3.0) * (0.5 + swell.next());
+        body * 1.6 + crash * 0.9
+    })
+}
+
+fn wind(seed: u64) -> Box<dyn Voice> {
+    let mut noise = Pink::new(seed);
+    let (mut band, mut gust, mut pitch) = (BandPass::new(500.0, 2.5), Drift::new(seed + 1, 2.2), Drift::new(seed + 2, 1.3));
+    let mut n = 0u32;
+    voice_from(move || {
+        let g = gust.next();
+        let p = pitch.next();
+        n = n.wrapping_add(1);
+        if n % 32 == 0 {
+            band.set(250.0 + 700.0 * p * (0.5 + g));
+        }
+        band.next(noise.next()) * (0.25 + 0.9 * g * g) * 2.0
+    })
+}
+
+fn rain(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut hiss = HighPass::new(1200.0);
+    let mut soft = LowPass::new(6000.0);
+    let mut drop = Decay::new(0.012);
+    let mut drop_tone = BandPass::new(3000.0, 4.0);
+    voice_from(move || {
+        if rng.chance(0.004) {
+            drop.hit(rng.range(0.3, 1.0));
+            drop_tone.set(rng.range(1500.0, 5000.0));
+        }
+        let patter = drop_tone.next(rng.signed() * drop.next()) * 3.0;
+        soft.next(hiss.next(rng.signed())) * 0.35 + patter
+    })
+}
+
+/// Distant explosions (thunder, flak, cannon): a crack, then a low rumble dying away.
+fn booms(seed: u64, lo: f32, hi: f32, cutoff: f32, seconds: f32) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, lo, hi);
+    let (mut noise, mut low) = (Brown::new(seed + 1), LowPass::new(cutoff));
+    let (mut body, mut crack) = (Decay::new(seconds), Decay::new(0.05));
+    let (mut thump, mut thump_env) = (Sine::default(), Decay::new(seconds * 0.3));
+    voice_from(move || {
+        if every.tick() {
+            let strength = rng.range(0.6, 1.0);
+            body.hit(strength);
+            crack.hit(strength);
+            thump_env.hit(strength);
+        }
+        let rumble = low.next(noise.next()) * body.next() * 4.0;
+        rumble + rng.signed() * crack.next() * 0.6 + thump.next(48.0) * thump_env.next() * 0.7
+    })
+}
+
+fn crowd(seed: u64, cheering: bool) -> Box<dyn Voice> {
+    // Many talkers: noise through vowel-like band-passes, each with its own syllable rhythm.
+    let mut talkers: Vec<(Pink, BandPass, Drift, Phase, f32)> = (0..7)
+        .map(|i| {
+            let s = seed + i * 31;
+            let centre = [350.0, 550.0, 800.0, 1100.0, 1500.0, 2200.0, 2800.0][i as usize];
+            (Pink::new(s), BandPass::new(centre, 3.0), Drift::new(s + 1, 0.4), Phase(i as f32 * 0.13), 3.0 + i as f32 * 0.7)
+        })
+        .collect();
+    let (mut roar, mut roar_band, mut swell) = (Pink::new(seed + 99), BandPass::new(1200.0, 0.8), Drift::new(seed + 98, 1.5));
+    let (mut whistle, mut whistle_env, mut every) = (Sine::default(), Decay::new(0.6), Every::new(seed, 0.8, 3.0));
+    let mut whistle_hz = 2500.0;
+    voice_from(move || {
+        let mut sum = 0.0;
+        for (noise, band, drift, phase, rate) in talkers.iter_mut() {
+            let syllable = (sine(phase.advance(*rate)) * 0.5 + 0.5) * drift.next();
+            sum += band.next(noise.next()) * syllable;
+        }
+        if !cheering {
+            return sum * 1.2;
+        }
+        if every.tick() {
+            whistle_env.hit(0.5);
+            whistle_hz = 2200.0 + 800.0 * swell.next();
+        }
+        whistle_hz *= 0.99999;
+        let cheer = roar_band.next(roar.next()) * (0.6 + 0.8 * swell.next());
+        sum * 0.8 + cheer * 2.5 + whistle.next(whistle_hz) * whistle_env.next() * 0.3
+    })
+}
+
+/// An engine: a buzzing fundamental with harmonics and rumble; `chop` adds a propeller's beat.
+fn engine(seed: u64, hz: f32, chop: f32) -> Box<dyn Voice> {
+    let (mut a, mut b, mut c) = (Phase(0.0), Phase(0.3), Phase(0.6));
+    let (mut rumble, mut low, mut tone) = (Brown::new(seed), LowPass::new(300.0), LowPass::new(1200.0));
+    let (mut wobble, mut blade) = (Drift::new(seed + 1, 0.8), Phase(0.0));
+    voice_from(move || {
+        let f = hz * (1.0 + 0.03 * (wobble.next() - 0.5));
+        let buzz = saw(a.advance(f)) * 0.5 + saw(b.advance(f * 2.01)) * 0.3 + sine(c.advance(f * 0.5)) * 0.4;
+        let beat = if chop > 0.0 { 0.55 + 0.45 * sine(blade.advance(chop)) } else { 1.0 };
+        (tone.next(buzz) * 0.8 + low.next(rumble.next()) * 1.2) * beat
+    })
+}
+
+fn jet(seed: u64) -> Box<dyn Voice> {
+    let (mut white, mut brown) = (Rng::new(seed), Brown::new(seed + 1));
+    let (mut hiss, mut roar, mut whine) = (BandPass::new(3000.0, 0.7), LowPass::new(250.0), Sine::default());
+    voice_from(move || hiss.next(white.signed()) * 0.5 + roar.next(brown.next()) * 2.0 + whine.next(4200.0) * 0.02)
+}
+
+fn fire(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let (mut roar, mut low) = (Brown::new(seed + 1), LowPass::new(400.0));
+    let (mut pop, mut pop_band) = (Decay::new(0.008), BandPass::new(2500.0, 2.0));
+    voice_from(move || {
+        if rng.chance(0.0008) {
+            pop.hit(rng.range(0.4, 1.0));
+            pop_band.set(rng.range(1000.0, 5000.0));
+        }
+        low.next(roar.next()) * 1.2 + pop_band.next(rng.signed() * pop.next()) * 6.0
+    })
+}
+
+/// Songbirds: phrases of short rising and falling chirps.
+fn chirps(seed: u64, lo_hz: f32, hi_hz: f32, chirp_s: f32, gap_lo: f32, gap_hi: f32) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, gap_lo, gap_hi);
+    let (mut osc, mut env) = (Sine::default(), Decay::new(chirp_s));
+    let (mut hz, mut glide) = (lo_hz, 1.0);
+    voice_from(move || {
+        if every.tick() {
+            hz = rng.range(lo_hz, hi_hz);
+            glide = if rng.chance(0.5) { 1.00006 } else { 0.99994 };
+            env.hit(rng.range(0.4, 1.0));
+        }
+        hz *= glide;
+        let e = env.next();
+        osc.next(hz) * e * e.sqrt()
+    })
+}
+
+fn gulls(seed: u64) -> Box<dyn Voice> {
+    // "kee-ow": a bright falling call with vibrato, a few in a row, then quiet.
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, 0.35, 4.0);
+    let (mut osc, mut vib, mut env, mut band) = (Phase(0.0), Sine::default(), Decay::new(0.35), BandPass::new(1800.0, 2.0));
+    let mut hz = 1600.0;
+    voice_from(move || {
+        if every.tick() {
+            hz = rng.range(1400.0, 2000.0);
+            env.hit(rng.range(0.5, 1.0));
+        }
+        hz = (hz * 0.99997).max(700.0);
+        let e = env.next();
+        band.next(saw(osc.advance(hz + 40.0 * vib.next(7.0)))) * e * 2.5
+    })
+}
+
+fn creaks(seed: u64) -> Box<dyn Voice> {
+    // Wood under strain: a slow, rough friction tone gliding in pitch, now and then.
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, 1.5, 5.0);
+    let (mut osc, mut env, mut band, mut rough) = (Phase(0.0), Decay::new(0.9), BandPass::new(600.0, 3.0), Drift::new(seed + 1, 0.02));
+    let (mut hz, mut glide, mut hold) = (120.0, 1.0, 0u32);
+    voice_from(move || {
+        if every.tick() {
+            hz = rng.range(70.0, 220.0);
+            glide = rng.range(0.99997, 1.00003);
+            env.hit(rng.range(0.5, 1.0));
+            hold = samples(rng.range(0.3, 0.9));
+        }
+        hz *= glide;
+        let e = if hold > 0 {
+            hold -= 1;
+            0.8
+        } else {
+            env.next()
+        };
+        // Stick-slip: pulses whose width jitters, like a bow on a string.
+        let stick = if osc.advance(hz) < 0.15 + 0.2 * rough.next() { 1.0 } else { -0.2 };
+        band.next(stick) * e * 1.8
+    })
+}
+
+fn gunfire(seed: u64) -> Box<dyn Voice> {
+    // Bursts of distant shots.
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, 1.5, 5.0);
+    let (mut shot, mut low) = (Decay::new(0.15), LowPass::new(1500.0));
+    let (mut left, mut gap) = (0u32, 0u32);
+    voice_from(move || {
+        if every.tick() {
+            left = rng.range(3.0, 9.0) as u32;
+        }
+        if left > 0 {
+            if gap == 0 {
+                shot.hit(rng.range(0.6, 1.0));
+                left -= 1;
+                gap = samples(rng.range(0.07, 0.14));
+            } else {
+                gap -= 1;
+            }
+        }
+        low.next(rng.signed() * shot.next()) * 2.0
+    })
+}
+
+fn bells(seed: u64) -> Box<dyn Voice> {
+    // A church bell: inharmonic partials, struck every few seconds, ringing long.
+    let mut every = Every::new(seed, 2.5, 2.6);
+    let ratios = [0.5, 1.0, 1.19, 1.56, 2.0, 2.51, 2.66];
+    let mut partials: Vec<(Sine, Decay, f32)> = ratios.iter().enumerate().map(|(i, r)| (Sine::default(), Decay::new(4.0 / (1.0 + i as f32 * 0.5)), *r)).collect();
+    let base = 330.0 * Rng::new(seed).range(0.8, 1.2);
+    voice_from(move || {
+        if every.tick() {
+            for (i, (_, d, _)) in partials.iter_mut().enumerate() {
+                d.hit(1.0 / (1.0 + i as f32 * 0.6));
+            }
+        }
+        partials.iter_mut().map(|(osc, d, r)| osc.next(base * *r) * d.next()).sum::<f32>() * 0.4
+    })
+}
+
+fn hoots(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, 3.0, 8.0);
+    let (mut osc, mut env) = (Sine::default(), LowPass::new(12.0));
+    let (mut on, mut second) = (0u32, 0u32);
+    voice_from(move || {
+        if every.tick() {
+            on = samples(0.35);
+            second = samples(rng.range(0.6, 0.9));
+        }
+        if second > 0 {
+            second -= 1;
+            if second == 0 {
+                on = samples(0.6);
+            }
+        }
+        let gate = if on > 0 {
+            on -= 1;
+            1.0
+        } else {
+            0.0
+        };
+        osc.next(390.0) * env.next(gate) * 0.9
+    })
+}
+
+fn crickets(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let (mut osc, mut pulse, mut phrase) = (Sine::default(), Phase(0.0), Phase(rng.unit()));
+    let hz = rng.range(4200.0, 5200.0);
+    voice_from(move || {
+        let chirping = phrase.advance(1.4) < 0.35;
+        let pulses = if chirping && pulse.advance(28.0) < 0.5 { 1.0 } else { 0.0 };
+        osc.next(hz) * pulses * 0.5
+    })
+}
+
+fn frogs(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, 0.6, 2.5);
+    let (mut osc, mut band, mut pulses) = (Phase(0.0), BandPass::new(700.0, 4.0), Phase(0.0));
+    let (mut on, mut hz) = (0u32, 300.0);
+    voice_from(move || {
+        if every.tick() {
+            on = samples(rng.range(0.2, 0.5));
+            hz = rng.range(180.0, 320.0);
+        }
+        if on == 0 {
+            return 0.0;
+        }
+        on -= 1;
+        let gate = if pulses.advance(18.0) < 0.5 { 1.0 } else { 0.2 };
+        band.next(saw(osc.advance(hz))) * gate * 1.5
+    })
+}
+
+fn insects(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut buzz: Vec<(Phase, f32, Drift)> = (0..4).map(|i| (Phase(0.0), rng.range(180.0, 260.0), Drift::new(seed + i, 0.7))).collect();
+    let mut band = BandPass::new(3500.0, 1.5);
+    voice_from(move || band.next(buzz.iter_mut().map(|(p, hz, d)| saw(p.advance(*hz)) * d.next()).sum()) * 1.2)
+}
+
+/// Bubbles and drips: little rising plinks (a bubble's resonance rises as it closes).
+fn bubbles(seed: u64, lo: f32, hi: f32) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, lo, hi);
+    let (mut osc, mut env) = (Sine::default(), Decay::new(0.08));
+    let mut hz = 600.0;
+    voice_from(move || {
+        if every.tick() {
+            hz = rng.range(300.0, 1400.0);
+            env.hit_with(rng.range(0.4, 1.0), rng.range(0.04, 0.12));
+        }
+        hz *= 1.00003;
+        osc.next(hz) * env.next()
+    })
+}
+
+fn moos(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, 4.0, 10.0);
+    let (mut osc, mut f1, mut f2, mut env) = (Phase(0.0), BandPass::new(600.0, 5.0), BandPass::new(1100.0, 6.0), LowPass::new(3.0));
+    let (mut on, mut hz) = (0u32, 110.0);
+    voice_from(move || {
+        if every.tick() {
+            on = samples(rng.range(1.0, 1.8));
+            hz = rng.range(95.0, 130.0);
+        }
+        let gate = if on > 0 {
+            on -= 1;
+            1.0
+        } else {
+            0.0
+        };
+        hz *= if on > 0 { 0.999995 } else { 1.0 };
+        let s = saw(osc.advance(hz));
+        (f1.next(s) + f2.next(s) * 0.5) * env.next(gate) * 1.2
+    })
+}
+
+fn stream(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let (mut band, mut wobble, mut low, mut brown) = (BandPass::new(1500.0, 3.0), Drift::new(seed + 1, 0.03), LowPass::new(300.0), Brown::new(seed + 2));
+    let mut n = 0u32;
+    voice_from(move || {
+        n = n.wrapping_add(1);
+        if n % 16 == 0 {
+            band.set(900.0 + 1800.0 * wobble.next());
+        }
+        band.next(rng.signed()) * 0.6 + low.next(brown.next()) * 0.6
+    })
+}

@@ -1,0 +1,227 @@
+//! `sayscape view`, `render`, `bench world`, and the main job `run`: scenes into worlds.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use sayscape::plan::{Layout, plan};
+use sayscape::scene::{Scene, load_scene};
+use sayscape::world::app::{self, BenchScene, RenderOptions, SceneSource, Size, ViewStart};
+use sayscape::world::display;
+
+use super::generate_cmd::{GenerateArgs, Session, write_atomically};
+
+fn parse_size(text: &str) -> Result<Size, String> {
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(|| format!("{text:?}: expected WIDTHxHEIGHT, e.g. 1280x720"))?;
+    let parse = |v: &str| v.trim().parse::<u32>().ok().filter(|n| (16..=8192).contains(n));
+    match (parse(w), parse(h)) {
+        (Some(width), Some(height)) => Ok(Size { width, height }),
+        _ => Err(format!("{text:?}: width and height must be whole numbers from 16 to 8192")),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum View {
+    /// From the player's eyes.
+    Spawn,
+    /// From above and behind the player.
+    Overview,
+}
+
+#[derive(Args, Debug)]
+pub struct ViewArgs {
+    /// A scene file (sayscape.scene/1).
+    pub file: PathBuf,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    pub size: Size,
+}
+
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    /// A scene file (sayscape.scene/1).
+    pub file: PathBuf,
+    /// The PNG to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = View::Spawn)]
+    pub view: View,
+    /// Image size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    pub size: Size,
+    /// Scenario time to show, in seconds.
+    #[arg(long, default_value_t = 0.0)]
+    pub time: f32,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Frames rendered before the capture (shaders compile in the background meanwhile).
+    #[arg(long, default_value_t = 12)]
+    pub frames: u32,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub generate: GenerateArgs,
+    /// Where the snapshot goes when there is no display.
+    #[arg(long, default_value = "sayscape-view.png")]
+    pub png: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchWorldArgs {
+    /// Scene files or folders of them (default: scenes/).
+    #[arg(default_value = "scenes")]
+    pub scenes: Vec<PathBuf>,
+    /// Frames shown per scene.
+    #[arg(long, default_value_t = 20)]
+    pub frames: u32,
+    #[arg(long, default_value = "960x540", value_parser = parse_size)]
+    pub size: Size,
+}
+
+/// Loads, validates and lays out a scene file: nothing invalid reaches the renderer.
+fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
+    let scene = load_scene(file)?;
+    let layout = plan(&scene, seed);
+    for w in &layout.warnings {
+        eprintln!("warning: {}: {w}", file.display());
+    }
+    Ok(layout)
+}
+
+pub fn view(args: &ViewArgs) -> anyhow::Result<ExitCode> {
+    let layout = layout_of(&args.file, args.seed)?;
+    let source = Session::new(GenerateArgs::for_prompts(args.seed as u32));
+    app::view(ViewStart::Layout(layout), Some(Box::new(SceneMaker { session: source, save_to: None })), args.size)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn render(args: &RenderArgs) -> anyhow::Result<ExitCode> {
+    if args.out.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("png")) {
+        anyhow::bail!("--out {}: the snapshot is a PNG; give a name ending in .png", args.out.display());
+    }
+    let layout = layout_of(&args.file, args.seed)?;
+    let options = RenderOptions {
+        out: args.out.clone(),
+        view: match args.view {
+            View::Spawn => sayscape::world::ViewPoint::Spawn,
+            View::Overview => sayscape::world::ViewPoint::Overview,
+        },
+        size: args.size,
+        time: args.time.max(0.0),
+        warmup_frames: args.frames.max(2),
+    };
+    let t0 = Instant::now();
+    app::render(layout, &options).with_context(|| format!("rendering {}", args.file.display()))?;
+    eprintln!("[render] {} in {:.1} s", args.out.display(), t0.elapsed().as_secs_f64());
+    println!("{}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Generates scenes for the window's worker thread, saving each one it shows.
+struct SceneMaker {
+    session: Session,
+    save_to: Option<PathBuf>,
+}
+
+impl SceneSource for SceneMaker {
+    fn layout_for(&mut self, prompt: &str, progress: &mut dyn FnMut(String)) -> anyhow::Result<Layout> {
+        let scene = self.session.scene(prompt, progress)?;
+        progress("Laying out the world …".into());
+        if let Some(path) = &self.save_to {
+            save_scene(&scene, path)?;
+        }
+        Ok(plan(&scene, self.session.seed() as u64))
+    }
+}
+
+fn save_scene(scene: &Scene, path: &Path) -> anyhow::Result<()> {
+    write_atomically(path, (serde_json::to_string_pretty(scene)? + "\n").as_bytes())
+}
+
+/// The main job: a scenario in words → a world in a window, or a PNG when there is no display.
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let g = &args.generate;
+    let scene_file = g.out.clone().unwrap_or_else(|| PathBuf::from("sayscape-scene.json"));
+    sayscape::generate::check_request(&g.prompt)?;
+    if display::has_display() {
+        let maker = SceneMaker { session: Session::new(g.clone()), save_to: Some(scene_file) };
+        app::view(ViewStart::Prompt(g.prompt.clone()), Some(Box::new(maker)), Size { width: 1280, height: 720 })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let scene = super::generate_cmd::generate_scene(g)?;
+    save_scene(&scene, &scene_file)?;
+    let layout = plan(&scene, g.seed as u64);
+    let kinds: Vec<String> = scene.entities.iter().map(|e| format!("{} × {}", e.count, e.kind)).collect();
+    eprintln!("[run] {}: {:?} terrain, {:?}, {:?}", scene.title, scene.setting.terrain, scene.setting.time_of_day, scene.setting.weather);
+    eprintln!("[run] you stand: {:?}{}", scene.player.vantage, scene.player.on.as_deref().map(|o| format!(" on the {o}")).unwrap_or_default());
+    eprintln!("[run] around you: {}", kinds.join(", "));
+    eprintln!("[run] scene saved to {}; no display, so rendering a snapshot", scene_file.display());
+    let options = RenderOptions {
+        out: args.png.clone(),
+        view: sayscape::world::ViewPoint::Spawn,
+        size: Size { width: 1280, height: 720 },
+        time: 2.0,
+        warmup_frames: 12,
+    };
+    app::render(layout, &options)?;
+    println!("{}", args.png.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scene_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("{}: cannot list", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
+    let mut scenes = Vec::new();
+    for file in scene_files(&args.scenes)? {
+        let scene = load_scene(&file)?;
+        let t0 = Instant::now();
+        let layout = plan(&scene, 0);
+        let plan_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("scene").to_string();
+        scenes.push(BenchScene { name, layout, plan_ms });
+    }
+    let figures = app::bench(scenes, args.frames, args.size)?;
+    println!("scene                  plan ms  spawn ms  plan+spawn/50ms  entities  draws  draws/200  triangles  tris/500k  systems ms (mean/max)  frame ms");
+    for f in &figures {
+        let total = f.plan_ms + f.spawn_ms;
+        println!(
+            "{:<22} {:>7.2}  {:>8.1}  {:>15.2}  {:>8}  {:>5}  {:>9.2}  {:>9}  {:>9.2}  {:>10.3} / {:<8.3}  {:>8.0}",
+            f.name,
+            f.plan_ms,
+            f.spawn_ms,
+            total / 50.0,
+            f.entities,
+            f.draw_calls,
+            f.draw_calls as f64 / 200.0,
+            f.triangles,
+            f.triangles as f64 / 500_000.0,
+            f.systems_ms_mean,
+            f.systems_ms_max,
+            f.frame_ms
+        );
+    }
+    println!("(ratios are figure / budget: ≤ 1 meets the budget; draw calls count distinct mesh+material pairs in view, as Bevy batches them; frame ms is this machine's software renderer)");
+    Ok(ExitCode::SUCCESS)
+}

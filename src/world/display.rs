@@ -1,0 +1,50 @@
+//! A display for machines without one: a private Xvfb server for the life of the process, so
+//! `sayscape render` works on servers and in CI (with Mesa's lavapipe as the Vulkan device).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// Whether a real display is there to open windows on.
+pub fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// A running Xvfb, stopped when dropped.
+pub struct VirtualDisplay {
+    child: Child,
+    pub name: String,
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Xvfb when there is no display and points `DISPLAY` at it; `None` when a display exists.
+pub fn ensure_display() -> anyhow::Result<Option<VirtualDisplay>> {
+    if has_display() {
+        return Ok(None);
+    }
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("no display, and Xvfb cannot start ({e}); install it (scripts/setup.sh does) or set DISPLAY"))?;
+    // Xvfb writes the display number it chose once it accepts connections.
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("piped stdout");
+    BufReader::new(stdout).read_line(&mut line)?;
+    let number = line.trim();
+    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+        let _ = child.kill();
+        anyhow::bail!("Xvfb did not report a display number (got {line:?})");
+    }
+    let name = format!(":{number}");
+    // SAFETY: called from the main thread before the renderer (or anything else that reads the
+    // environment from another thread) starts.
+    unsafe { std::env::set_var("DISPLAY", &name) };
+    Ok(Some(VirtualDisplay { child, name }))
+}

@@ -1,0 +1,114 @@
+//! The desktop overlay: the scenario's title, what the keys do, the progress of a scenario
+//! being generated, and a line to type the next scenario into (Enter).
+
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
+
+use super::CurrentLayout;
+use super::player::Controls;
+
+pub struct HudPlugin;
+
+impl Plugin for HudPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Status>()
+            .init_resource::<PromptLine>()
+            .add_message::<PromptSubmitted>()
+            .add_systems(Startup, spawn_hud)
+            .add_systems(Update, (type_prompt, show_text).chain());
+    }
+}
+
+/// A progress or error line shown at the bottom (empty: the key help).
+#[derive(Resource, Default)]
+pub struct Status(pub String);
+
+/// The scenario being typed, while typing.
+#[derive(Resource, Default)]
+struct PromptLine(String);
+
+/// The user asked for a new scenario.
+#[derive(Message, Clone)]
+pub struct PromptSubmitted(pub String);
+
+#[derive(Component)]
+struct TitleText;
+#[derive(Component)]
+struct StatusText;
+
+const HELP: &str = "Click: look around · WASD: move · Q/E: down/up · Esc: free the mouse · Enter: say a new scenario";
+
+fn spawn_hud(mut commands: Commands) {
+    let panel = |top: bool| Node {
+        position_type: PositionType::Absolute,
+        left: Val::Px(14.0),
+        top: if top { Val::Px(10.0) } else { Val::Auto },
+        bottom: if top { Val::Auto } else { Val::Px(10.0) },
+        padding: UiRect::axes(Val::Px(8.0), Val::Px(4.0)),
+        ..default()
+    };
+    commands.spawn((TitleText, Text::new(""), TextFont { font_size: FontSize::Px(22.0), ..default() }, panel(true), BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.35))));
+    commands.spawn((StatusText, Text::new(HELP), TextFont { font_size: FontSize::Px(16.0), ..default() }, panel(false), BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.35))));
+}
+
+fn type_prompt(
+    mut keys: MessageReader<KeyboardInput>,
+    mut controls: ResMut<Controls>,
+    mut line: ResMut<PromptLine>,
+    mut submitted: MessageWriter<PromptSubmitted>,
+) {
+    for key in keys.read() {
+        if key.state != ButtonState::Pressed {
+            continue;
+        }
+        match (&key.logical_key, controls.typing) {
+            (Key::Enter, false) => {
+                controls.typing = true;
+                line.0.clear();
+            }
+            (Key::Enter, true) => {
+                controls.typing = false;
+                let prompt = line.0.trim().to_string();
+                if !prompt.is_empty() {
+                    submitted.write(PromptSubmitted(prompt));
+                }
+            }
+            (Key::Escape, true) => controls.typing = false,
+            (Key::Backspace, true) => {
+                line.0.pop();
+            }
+            (Key::Space, true) => line.0.push(' '),
+            (Key::Character(text), true) if line.0.len() < 500 => line.0.push_str(text),
+            _ => {}
+        }
+    }
+}
+
+fn show_text(
+    layout: Option<Res<CurrentLayout>>,
+    status: Res<Status>,
+    controls: Res<Controls>,
+    line: Res<PromptLine>,
+    mut title: Query<&mut Text, (With<TitleText>, Without<StatusText>)>,
+    mut bottom: Query<&mut Text, (With<StatusText>, Without<TitleText>)>,
+) {
+    if let (Some(layout), Ok(mut text)) = (layout.as_ref(), title.single_mut()) {
+        if layout.is_changed() {
+            let role = &layout.0.spawn.role;
+            text.0 = if role.is_empty() { layout.0.title.clone() } else { format!("{} — you are the {}", layout.0.title, role.replace('_', " ")) };
+        }
+    }
+    if let Ok(mut text) = bottom.single_mut() {
+        let wanted = if controls.typing {
+            format!("Say a scenario (Enter to go, Esc to cancel): {}_", line.0)
+        } else if !status.0.is_empty() {
+            status.0.clone()
+        } else {
+            HELP.to_string()
+        };
+        if text.0 != wanted {
+            text.0 = wanted;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Spawns a model for every planned instance. Each (kind, colour, variant) is built once and
+//! shared, so Bevy batches all instances of it into one draw; riders are parented to their
+//! carriers so they move and tilt with them; the lamps nearest the player become real lights.
+
+use std::collections::HashMap;
+
+use bevy::light::NotShadowCaster;
+use bevy::prelude::*;
+
+use super::models::{self, LightSpec};
+use super::weather::CurrentLighting;
+use super::motion::placed_transform;
+use super::{CurrentLayout, WorldPart, WorldSpawn, WorldSystems};
+use crate::plan::{Layout, Motions};
+use crate::scene::Color as SceneColor;
+
+/// Real lights are costly per pixel: only this many, the nearest to the player.
+const MAX_LIGHTS: usize = 12;
+
+pub struct InstancesPlugin;
+
+impl Plugin for InstancesPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<InstanceEntities>()
+            .add_systems(Update, spawn_instances.in_set(WorldSpawn))
+            .add_systems(Update, dim_glow.in_set(WorldSystems));
+    }
+}
+
+/// The entity of each layout instance, by index.
+#[derive(Resource, Default)]
+pub struct InstanceEntities(pub Vec<Entity>);
+
+/// A planned instance in the world.
+#[derive(Component)]
+pub struct Placed(pub usize);
+
+/// A part turning about its pivot (propellers, windmill sails).
+#[derive(Component)]
+pub struct Spinner {
+    pub axis: Vec3,
+    pub turns_per_s: f32,
+}
+
+/// Shared materials of the current world.
+#[derive(Resource)]
+struct ModelMaterials {
+    glow: Handle<StandardMaterial>,
+}
+
+struct BuiltModel {
+    solid: Option<Handle<Mesh>>,
+    glow: Option<Handle<Mesh>>,
+    spinner: Option<(Handle<Mesh>, Vec3, Vec3, f32)>,
+    lights: Vec<LightSpec>,
+}
+
+fn spawn_instances(
+    mut commands: Commands,
+    layout: Res<CurrentLayout>,
+    lighting: Res<CurrentLighting>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut entities: ResMut<InstanceEntities>,
+) {
+    let layout: &Layout = &layout.0;
+    let solid = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.85, ..default() });
+    let glow = materials.add(StandardMaterial { base_color: Color::WHITE.darker(1.0 - lighting.0.glow), unlit: true, ..default() });
+    commands.insert_resource(ModelMaterials { glow: glow.clone() });
+
+    let mut cache: HashMap<(String, Option<SceneColor>, u32), Option<BuiltModel>> = HashMap::new();
+    let motions = Motions::new(layout);
+    let lit = nearest_lights(layout, &mut cache, &mut meshes);
+    entities.0.clear();
+    for (i, inst) in layout.instances.iter().enumerate() {
+        let transform = placed_transform(layout, &motions, i, 0.0);
+        let mut entity = commands.spawn((WorldPart, Placed(i), transform, Visibility::default()));
+        let key = model_key(layout, i);
+        if let Some(model) = cache.entry(key.clone()).or_insert_with(|| build_model(&key, &mut meshes)) {
+            if let Some(mesh) = &model.solid {
+                entity.insert((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone())));
+            }
+            entity.with_children(|parts| {
+                if let Some(mesh) = &model.glow {
+                    parts.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(glow.clone()), NotShadowCaster, Transform::default()));
+                }
+                if let Some((mesh, pivot, axis, rate)) = &model.spinner {
+                    parts.spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot))).with_children(|blades| {
+                        blades.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone()), Transform::from_translation(-*pivot)));
+                    });
+                }
+                if lit.contains(&i) {
+                    for light in &model.lights {
+                        spawn_light(parts, light);
+                    }
+                }
+            });
+        } else {
+            warn!("{}: no model for kind {}", inst.entity, inst.kind);
+        }
+        entities.0.push(entity.id());
+    }
+    // Riders follow their carriers through the hierarchy.
+    for i in 0..layout.instances.len() {
+        if let Some(p) = motions.carrier(i) {
+            commands.entity(entities.0[i]).insert(ChildOf(entities.0[p]));
+        }
+    }
+}
+
+fn model_key(layout: &Layout, i: usize) -> (String, Option<SceneColor>, u32) {
+    let inst = &layout.instances[i];
+    (inst.kind.clone(), inst.color, inst.index % models::variants(&inst.kind))
+}
+
+fn build_model((kind, color, variant): &(String, Option<SceneColor>, u32), meshes: &mut Assets<Mesh>) -> Option<BuiltModel> {
+    let model = models::build(kind, color.map(|c| c.rgb()), *variant)?;
+    let mut add = |g: models::Geometry| (!g.is_empty()).then(|| meshes.add(g.into_mesh()));
+    let solid = add(model.solid);
+    let glow = add(model.glow);
+    let spinner = match (add(model.spinner), model.spin) {
+        (Some(mesh), Some((pivot, axis, rate))) => Some((mesh, pivot, axis, rate)),
+        _ => None,
+    };
+    Some(BuiltModel { solid, glow, spinner, lights: model.lights })
+}
+
+/// The instances whose lamps become real lights: those nearest the spawn, up to the budget.
+fn nearest_lights(layout: &Layout, cache: &mut HashMap<(String, Option<SceneColor>, u32), Option<BuiltModel>>, meshes: &mut Assets<Mesh>) -> Vec<usize> {
+    let spawn = Vec3::from(layout.spawn.position);
+    let mut with_lights: Vec<(f32, usize, usize)> = Vec::new();
+    for (i, inst) in layout.instances.iter().enumerate() {
+        let key = model_key(layout, i);
+        let model = cache.entry(key.clone()).or_insert_with(|| build_model(&key, meshes));
+        if let Some(m) = model.as_ref().filter(|m| !m.lights.is_empty()) {
+            with_lights.push((Vec3::from(inst.position).distance(spawn), i, m.lights.len()));
+        }
+    }
+    with_lights.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut budget = MAX_LIGHTS;
+    let mut chosen = Vec::new();
+    for (_, i, n) in with_lights {
+        if n <= budget {
+            budget -= n;
+            chosen.push(i);
+        }
+    }
+    chosen
+}
+
+fn spawn_light(parent: &mut ChildSpawnerCommands, light: &LightSpec) {
+    let color = Color::srgb(light.color[0], light.color[1], light.color[2]);
+    let at = Transform::from_translation(light.offset);
+    match light.aim {
+        Some(aim) => {
+            parent.spawn((
+                SpotLight { color, intensity: light.intensity, range: light.range, outer_angle: 0.45, inner_angle: 0.3, shadow_maps_enabled: false, ..default() },
+                at.looking_to(aim, Vec3::Y),
+            ));
+        }
+        None => {
+            parent.spawn((PointLight { color, intensity: light.intensity, range: light.range, shadow_maps_enabled: false, ..default() }, at));
+        }
+    }
+}
+
+/// Lamps and windows glow faintly by day and fully at night.
+fn dim_glow(lighting: Res<CurrentLighting>, shared: Option<Res<ModelMaterials>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+    let Some(shared) = shared else { return };
+    if !lighting.is_changed() {
+        return;
+    }
+    if let Some(mut m) = materials.get_mut(&shared.glow) {
+        let g = lighting.0.glow;
+        m.base_color = Color::srgb(g, g, g);
+    }
+}

@@ -1,0 +1,129 @@
+//! The world rendered for real (Bevy on Mesa's lavapipe, through a private Xvfb when there is
+//! no display), checked on its pixels; and bad scene files refused before any window opens.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn sayscape() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sayscape"))
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Pixels of a PNG as RGB bytes, with its width.
+struct Picture {
+    width: usize,
+    rgb: Vec<u8>,
+}
+
+impl Picture {
+    fn load(path: &Path) -> Picture {
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).expect("the PNG exists")));
+        let mut reader = decoder.read_info().expect("a PNG");
+        let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+        let info = reader.next_frame(&mut buf).expect("a frame");
+        assert_eq!(info.color_type, png::ColorType::Rgb, "{}: RGB expected", path.display());
+        buf.truncate(info.buffer_size());
+        Picture { width: info.width as usize, rgb: buf }
+    }
+
+    fn height(&self) -> usize {
+        self.rgb.len() / 3 / self.width
+    }
+
+    /// Pixels in a region given as fractions of the image (x0, y0, x1, y1), top-left origin.
+    fn region(&self, x0: f32, y0: f32, x1: f32, y1: f32) -> Vec<[f32; 3]> {
+        let (w, h) = (self.width, self.height());
+        let mut out = Vec::new();
+        for y in (y0 * h as f32) as usize..(y1 * h as f32) as usize {
+            for x in (x0 * w as f32) as usize..(x1 * w as f32) as usize {
+                let i = (y * w + x) * 3;
+                out.push([self.rgb[i] as f32, self.rgb[i + 1] as f32, self.rgb[i + 2] as f32]);
+            }
+        }
+        out
+    }
+}
+
+fn luminance(p: &[f32; 3]) -> f32 {
+    0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2]
+}
+
+fn mean_luminance(pixels: &[[f32; 3]]) -> f32 {
+    pixels.iter().map(luminance).sum::<f32>() / pixels.len() as f32
+}
+
+fn std_dev(pixels: &[[f32; 3]]) -> f32 {
+    let m = mean_luminance(pixels);
+    (pixels.iter().map(|p| (luminance(p) - m).powi(2)).sum::<f32>() / pixels.len() as f32).sqrt()
+}
+
+fn render(scene: &Path, out: &Path, extra: &[&str]) -> Picture {
+    let output = sayscape().arg("render").arg(scene).arg("--out").arg(out).args(["--size", "480x270"]).args(extra).output().expect("sayscape runs");
+    assert!(output.status.success(), "render {} failed: {}", scene.display(), String::from_utf8_lossy(&output.stderr));
+    Picture::load(out)
+}
+
+/// A copy of a scene with one setting changed.
+fn variant(scene: &str, dir: &Path, key: &str, value: serde_json::Value) -> PathBuf {
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo(scene)).unwrap()).unwrap();
+    json["setting"][key] = value;
+    let path = dir.join(format!("{key}.json"));
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn pirate_scene_shows_sea_and_sky_and_night_is_darker_than_noon() {
+    let dir = tempfile::tempdir().unwrap();
+    let noon = render(&variant("scenes/pirate_seven_seas.json", dir.path(), "time_of_day", "noon".into()), &dir.path().join("noon.png"), &[]);
+    assert!(std_dev(&noon.region(0.0, 0.0, 1.0, 1.0)) > 12.0, "the picture is nearly uniform: nothing was drawn");
+    // Water: the lower part of the frame, away from the deck in the middle, is mostly blue.
+    let sides: Vec<[f32; 3]> = [noon.region(0.0, 0.55, 0.2, 1.0), noon.region(0.8, 0.55, 1.0, 1.0)].concat();
+    let blue = sides.iter().filter(|p| p[2] > p[0] + 10.0 && p[2] >= p[1] * 0.9).count() as f32 / sides.len() as f32;
+    assert!(blue > 0.4, "only {:.0}% of the lower sides are sea-blue", blue * 100.0);
+    let night_file = variant("scenes/pirate_seven_seas.json", dir.path(), "time_of_day", "night".into());
+    let night = render(&night_file, &dir.path().join("night.png"), &[]);
+    let (sky_noon, sky_night) = (mean_luminance(&noon.region(0.0, 0.0, 1.0, 0.15)), mean_luminance(&night.region(0.0, 0.0, 1.0, 0.15)));
+    assert!(sky_noon > 2.5 * sky_night + 20.0, "noon sky {sky_noon:.0} vs night sky {sky_night:.0}");
+}
+
+#[test]
+fn concert_stage_is_bright_against_the_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let pic = render(&repo("scenes/concert_stage.json"), &dir.path().join("concert.png"), &["--view", "overview"]);
+    let all = pic.region(0.0, 0.0, 1.0, 1.0);
+    let bright = all.iter().filter(|p| luminance(p) > 170.0).count() as f32 / all.len() as f32;
+    let sky = mean_luminance(&pic.region(0.0, 0.0, 1.0, 0.1));
+    assert!(bright > 0.01, "only {:.2}% bright pixels: the stage lights are missing", bright * 100.0);
+    assert!(sky < 60.0, "the night sky is too bright ({sky:.0})");
+}
+
+#[test]
+fn fighter_plane_scene_renders_from_the_cockpit() {
+    let dir = tempfile::tempdir().unwrap();
+    let pic = render(&repo("scenes/ww1_fighter_plane.json"), &dir.path().join("ww1.png"), &["--time", "3"]);
+    assert!(std_dev(&pic.region(0.0, 0.0, 1.0, 1.0)) > 12.0, "nearly uniform picture");
+    // Sky above (bright, bluish-grey), land far below (darker, greener or browner).
+    let (top, bottom) = (mean_luminance(&pic.region(0.0, 0.0, 1.0, 0.2)), mean_luminance(&pic.region(0.0, 0.8, 1.0, 1.0)));
+    assert!(top > bottom, "sky {top:.0} should be brighter than the ground {bottom:.0}");
+}
+
+#[test]
+fn an_invalid_scene_is_refused_before_the_world_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"format":"sayscape.scene/1","title":"x","setting":{"terrain":"lava","time_of_day":"noon"},"player":{"vantage":"ground"},"entities":[]}"#).unwrap();
+    let out = dir.path().join("bad.png");
+    let output = sayscape().arg("render").arg(&bad).arg("--out").arg(&out).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.json") && stderr.contains("$.setting.terrain"), "stderr: {stderr}");
+    assert!(!out.exists(), "no picture may be written for an invalid scene");
+    let wrong_ext = sayscape().arg("render").arg(repo("scenes/farm.json")).args(["--out", "x.jpg"]).output().unwrap();
+    assert!(!wrong_ext.status.success() && String::from_utf8_lossy(&wrong_ext.stderr).contains("--out"));
+    let bad_size = sayscape().arg("render").arg(repo("scenes/farm.json")).args(["--out", "x.png", "--size", "12xfoo"]).output().unwrap();
+    assert!(!bad_size.status.success() && String::from_utf8_lossy(&bad_size.stderr).contains("--size"));
+}
