@@ -21,7 +21,7 @@ use crate::plan::timeline::hidden_at;
 use crate::plan::{Layout, Motions};
 
 /// Every voice is scaled to this RMS level at 0 dB.
-const REFERENCE_RMS: f32 = 0.1;
+const REFERENCE_RMS: f32 = 0.06;
 /// Seconds of a voice measured to calibrate it (long enough for sparse sounds to occur).
 const CALIBRATION_S: f32 = 8.0;
 
@@ -112,18 +112,24 @@ fn play_voice(sound: LayerSound, seed: u64, seconds: Option<f32>) -> PlayVoice {
     })
 }
 
-/// A soft limiter: transparent below −6 dBFS, never above 0 dBFS.
-struct Limiter;
+/// A peak limiter on the main track: the output never exceeds [`CEILING`]. The gain follows
+/// the loudest recent peak at once and recovers over about 150 ms.
+struct Limiter {
+    envelope: f32,
+}
+
+/// Highest output sample, a little under full scale.
+const CEILING: f32 = 0.89;
 
 impl Effect for Limiter {
-    fn process(&mut self, input: &mut [Frame], _dt: f64, _info: &Info) {
-        let soft = |x: f32| {
-            let knee = 0.5;
-            if x.abs() <= knee { x } else { x.signum() * (knee + (1.0 - knee) * ((x.abs() - knee) / (1.0 - knee)).tanh()) }
-        };
+    fn process(&mut self, input: &mut [Frame], dt: f64, _info: &Info) {
+        let release = (-(dt as f32) / 0.15).exp();
         for f in input {
-            f.left = soft(f.left);
-            f.right = soft(f.right);
+            let peak = f.left.abs().max(f.right.abs());
+            self.envelope = if peak > self.envelope { peak } else { self.envelope * release + peak * (1.0 - release) };
+            let gain = if self.envelope > CEILING { CEILING / self.envelope } else { 1.0 };
+            f.left *= gain;
+            f.right *= gain;
         }
     }
 }
@@ -133,7 +139,7 @@ struct LimiterBuilder;
 impl EffectBuilder for LimiterBuilder {
     type Handle = ();
     fn build(self) -> (Box<dyn Effect>, ()) {
-        (Box::new(Limiter), ())
+        (Box::new(Limiter { envelope: 0.0 }), ())
     }
 }
 

@@ -17,7 +17,7 @@ pub struct SoundscapeArgs {
     /// A scene file (sayscape.scene/1).
     pub file: PathBuf,
     /// Length of the recording.
-    #[arg(long, default_value_t = 20.0)]
+    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true)]
     pub seconds: f32,
     /// The WAV to write (16-bit stereo, 48 kHz).
     #[arg(long)]

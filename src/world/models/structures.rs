@@ -307,7 +307,7 @@ fn windmill(b: &mut Build) {
 
 fn stage(b: &mut Build) {
     // An 18 × 12 m platform 1.5 m high, a black back wall, a truss frame carrying lamps.
-    let deck = b.m.paint([0.12, 0.12, 0.13]);
+    let deck = b.m.paint([0.28, 0.27, 0.3]);
     b.m.block([18.0, 1.5, 12.0], [0.0, 0.75, 0.0], deck);
     b.m.block([18.2, 0.06, 12.2], [0.0, 1.5, 0.0], [0.22, 0.2, 0.2]);
     b.m.block([18.0, 8.0, 0.3], [0.0, 5.5, 6.0], BLACK);
@@ -327,6 +327,10 @@ fn stage(b: &mut Build) {
         b.m.rod(0.45, 0.5, [x, 10.4, -5.8], Quat::IDENTITY, colors[i % 4]);
     }
     b.m.block([16.0, 0.15, 0.15], [0.0, 1.55, -6.0], [0.9, 0.9, 1.0]);
+    // An LED wall across the back, glowing in bands of colour.
+    for (i, c) in [[0.95, 0.35, 0.75], [0.55, 0.45, 0.98], [0.35, 0.75, 0.98]].iter().enumerate() {
+        b.m.block([15.0, 1.8, 0.05], [0.0, 3.1 + i as f32 * 1.8, 5.82], *c);
+    }
     b.m.layer(Layer::Solid);
     // Coloured washes down onto the stage, a white key light on the band.
     for (i, x) in [-6.0, -2.0, 2.0, 6.0].iter().enumerate() {

@@ -1,0 +1,111 @@
+//! The soundscape rendered offline through kira, checked on its signal: level, clipping,
+//! spectrum, stereo placement, weather crossfades; and every sound kind actually sounds.
+
+use std::path::Path;
+use std::process::Command;
+
+use sayscape::audio::analysis::{Figures, analyse};
+use sayscape::audio::offline::{OUTPUT_RATE, render};
+use sayscape::audio::voices::voice;
+use sayscape::plan::plan;
+use sayscape::scene::{SoundKind, load_scene, scene_from_value};
+
+fn scene_figures(name: &str, seconds: f32) -> Figures {
+    let scene = load_scene(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes").join(name)).unwrap();
+    let recording = render(&plan(&scene, 0), seconds).unwrap();
+    analyse(&recording.samples, OUTPUT_RATE)
+}
+
+#[test]
+fn the_three_scenarios_are_audible_unclipped_and_sound_different() {
+    let sea = scene_figures("pirate_seven_seas.json", 12.0);
+    let stage = scene_figures("concert_stage.json", 12.0);
+    let sky = scene_figures("ww1_fighter_plane.json", 12.0);
+    for (name, f) in [("pirate", &sea), ("concert", &stage), ("ww1", &sky)] {
+        assert!(f.rms_dbfs > -35.0, "{name}: too quiet ({:.1} dBFS)", f.rms_dbfs);
+        assert!(f.rms_dbfs < -6.0, "{name}: too loud ({:.1} dBFS)", f.rms_dbfs);
+        assert_eq!(f.clipped, 0, "{name}: {} clipped samples", f.clipped);
+        assert!(f.peak < 0.95, "{name}: peak {:.3}", f.peak);
+    }
+    // The sea is a low roar; a rock concert has far more energy up high.
+    assert!(stage.centroid_hz > sea.centroid_hz * 1.3, "concert centroid {:.0} Hz vs sea {:.0} Hz", stage.centroid_hz, sea.centroid_hz);
+    assert!(sea.bands[0] > stage.bands[0], "sea low band {:.2} vs concert {:.2}", sea.bands[0], stage.bands[0]);
+    assert!(stage.bands[2] > sea.bands[2] * 2.0, "concert high band {:.3} vs sea {:.3}", stage.bands[2], sea.bands[2]);
+}
+
+#[test]
+fn every_sound_kind_makes_a_sound() {
+    let kinds: Vec<SoundKind> = serde_json::from_value(sayscape::scene::scene_schema()["$defs"]["SoundKind"]["enum"].clone()).unwrap();
+    assert!(kinds.len() >= 28, "all sound kinds are enumerated");
+    for kind in kinds {
+        let mut v = voice(kind, 3);
+        let mut buf = vec![0.0f32; OUTPUT_RATE as usize * 8];
+        v.fill(&mut buf);
+        assert!(buf.iter().all(|s| s.is_finite()), "{kind:?}: not finite");
+        let rms = (buf.iter().map(|s| s * s).sum::<f32>() / buf.len() as f32).sqrt();
+        assert!(rms > 1e-3, "{kind:?}: silent (RMS {rms})");
+    }
+}
+
+fn one_emitter_scene(x: f32) -> serde_json::Value {
+    serde_json::json!({
+        "format": "sayscape.scene/1", "title": "a fire to one side",
+        "setting": {"terrain": "grassland", "time_of_day": "noon", "wind": 0.0},
+        "player": {"vantage": "ground"},
+        "entities": [{"id": "fire", "kind": "campfire", "placement": {"relation": "at", "position": [x, 0.0, 0.0]}}],
+        "soundscape": {"emitters": [{"entity": "fire", "sound": "fire", "level": 1.0}]}
+    })
+}
+
+#[test]
+fn a_source_to_the_right_is_heard_on_the_right() {
+    for (x, right_louder) in [(12.0, true), (-12.0, false)] {
+        let scene = scene_from_value(&one_emitter_scene(x), "test").unwrap();
+        let recording = render(&plan(&scene, 0), 3.0).unwrap();
+        let energy = |c: usize| recording.samples.iter().skip(c).step_by(2).map(|s| s * s).sum::<f32>();
+        let (left, right) = (energy(0), energy(1));
+        let db = 10.0 * (right / left).log10();
+        assert!(if right_louder { db > 3.0 } else { db < -3.0 }, "fire at x = {x}: right-left {db:.1} dB");
+    }
+}
+
+#[test]
+fn a_weather_beat_fades_the_storm_in() {
+    let scene = scene_from_value(
+        &serde_json::json!({
+            "format": "sayscape.scene/1", "title": "a storm comes",
+            "setting": {"terrain": "grassland", "time_of_day": "noon", "weather": "clear", "wind": 0.1},
+            "player": {"vantage": "ground"}, "entities": [],
+            "timeline": [{"at": 2.0, "event": "weather", "weather": "storm"}]
+        }),
+        "test",
+    )
+    .unwrap();
+    let recording = render(&plan(&scene, 0), 9.0).unwrap();
+    let rate = OUTPUT_RATE as usize * 2;
+    let before = analyse(&recording.samples[..rate * 2], OUTPUT_RATE);
+    let after = analyse(&recording.samples[rate * 7..], OUTPUT_RATE);
+    assert!(after.rms_dbfs > before.rms_dbfs + 6.0, "before {:.1} dBFS, after {:.1} dBFS", before.rms_dbfs, after.rms_dbfs);
+    assert!(after.bands[2] > before.bands[2], "rain adds high frequencies");
+}
+
+#[test]
+fn the_command_writes_a_wav_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sea.wav");
+    let bin = env!("CARGO_BIN_EXE_sayscape");
+    let scene = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/pirate_seven_seas.json");
+    let ok = Command::new(bin).arg("soundscape").arg(&scene).args(["--seconds", "2", "--out"]).arg(&out).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..4], b"RIFF");
+    assert_eq!(bytes.len(), 44 + 2 * 2 * 2 * OUTPUT_RATE as usize, "2 s of 16-bit stereo");
+    let stderr = String::from_utf8_lossy(&ok.stderr);
+    assert!(stderr.contains("dBFS") && stderr.contains("centroid"), "prints its figures: {stderr}");
+
+    let bad = Command::new(bin).arg("soundscape").arg(&scene).args(["--seconds", "-1", "--out"]).arg(dir.path().join("x.wav")).output().unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--seconds"));
+    let missing = Command::new(bin).arg("soundscape").arg(dir.path().join("nope.json")).args(["--out"]).arg(dir.path().join("y.wav")).output().unwrap();
+    assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("nope.json"));
+    assert!(!dir.path().join("x.wav").exists() && !dir.path().join("y.wav").exists(), "nothing written on failure");
+}
