@@ -31,7 +31,6 @@ fn restart_soundscape(layout: Res<CurrentLayout>, mut audio: NonSendMut<LiveAudi
         Ok(scape) => audio.scape = Some(scape),
         Err(e) if !audio.warned => {
             warn!("no audio output ({e}); running silent");
-            eprintln!("warning: no audio output ({e}); running silent");
             audio.warned = true;
         }
         Err(_) => {}

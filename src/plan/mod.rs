@@ -11,4 +11,4 @@ pub mod timeline;
 pub use layout::{Instance, Layout, PlacedEmitter, PlannedMotion, Spawn};
 pub use motion::{Motions, Pose};
 pub use place::{SPAWN_CLEARANCE, plan};
-pub use surface::{Surface, WATER_LEVEL, wave_height};
+pub use surface::{Surface, WATER_LEVEL, wave, wave_height};

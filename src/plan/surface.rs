@@ -125,14 +125,23 @@ const SWELL: [([f32; 2], f32, f32); 4] =
 /// Height of the water surface above [`WATER_LEVEL`] at (x, z) and time `t`, for a `waves`
 /// setting from 0 (mirror) to 1 (storm swell). Deep-water waves: speed √(gλ/2π).
 pub fn wave_height(x: f32, z: f32, t: f32, waves: f32) -> f32 {
+    wave(x, z, t, waves).0
+}
+
+/// The wave height and its slopes (∂h/∂x, ∂h/∂z), for normals without extra evaluations.
+pub fn wave(x: f32, z: f32, t: f32, waves: f32) -> (f32, f32, f32) {
     let amplitude = 0.05 + 1.6 * waves * waves + 0.4 * waves;
-    SWELL
-        .iter()
-        .map(|&([dx, dz], wavelength, share)| {
-            let k = std::f32::consts::TAU / wavelength;
-            let omega = (9.81 * k).sqrt();
-            let norm = (dx * dx + dz * dz).sqrt();
-            share * amplitude * (k * (x * dx + z * dz) / norm - omega * t).sin()
-        })
-        .sum()
+    let (mut h, mut dx, mut dz) = (0.0, 0.0, 0.0);
+    for &([ux, uz], wavelength, share) in &SWELL {
+        let k = std::f32::consts::TAU / wavelength;
+        let omega = (9.81 * k).sqrt();
+        let norm = (ux * ux + uz * uz).sqrt();
+        let (ux, uz) = (ux / norm, uz / norm);
+        let (sin, cos) = (k * (x * ux + z * uz) - omega * t).sin_cos();
+        let a = share * amplitude;
+        h += a * sin;
+        dx += a * k * ux * cos;
+        dz += a * k * uz * cos;
+    }
+    (h, dx, dz)
 }

@@ -85,7 +85,7 @@ fn spawn_instances(
                     parts.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(glow.clone()), NotShadowCaster, Transform::default()));
                 }
                 if let Some((mesh, pivot, axis, rate)) = &model.spinner {
-                    parts.spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot))).with_children(|blades| {
+                    parts.spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default())).with_children(|blades| {
                         blades.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone()), Transform::from_translation(-*pivot)));
                     });
                 }

@@ -7,7 +7,7 @@ use bevy::prelude::*;
 
 use super::terrain::{HORIZON, radial_grid};
 use super::{CurrentLayout, SceneClock, WorldPart, WorldSpawn, WorldSystems};
-use crate::plan::{Surface, WATER_LEVEL, wave_height};
+use crate::plan::{Surface, WATER_LEVEL, wave};
 use crate::scene::{Terrain, WaterKind};
 
 pub struct WaterPlugin;
@@ -23,8 +23,13 @@ struct WaterSurface {
     xz: Vec<[f32; 2]>,
     /// 1 in open water, 0 on land (where the surface hides under the ground).
     wet: Vec<f32>,
+    /// Vertices near enough for their waves to be seen; farther ones stay flat.
+    near: usize,
     waves: f32,
 }
+
+/// Beyond this distance waves are too small to see and the surface stays still.
+const WAVES_VISIBLE_TO: f32 = 900.0;
 
 /// Whether a setting has open water anywhere.
 pub fn has_water(terrain: Terrain, water: WaterKind) -> bool {
@@ -38,6 +43,8 @@ fn spawn_water(mut commands: Commands, layout: Res<CurrentLayout>, mut meshes: R
     }
     let surface = Surface::new(setting, layout.0.seed);
     let (xz, indices) = radial_grid(64, 112, HORIZON);
+    // The grid is built ring by ring outwards, so the near vertices come first.
+    let near = xz.iter().position(|&[x, z]| x * x + z * z > WAVES_VISIBLE_TO * WAVES_VISIBLE_TO).unwrap_or(xz.len());
     let wet: Vec<f32> = xz.iter().map(|&[x, z]| (-surface.shore(x, z) / 8.0).clamp(0.0, 1.0)).collect();
     let positions: Vec<[f32; 3]> = xz.iter().map(|&[x, z]| [x, WATER_LEVEL, z]).collect();
     let normals = vec![[0.0, 1.0, 0.0]; xz.len()];
@@ -63,25 +70,29 @@ fn spawn_water(mut commands: Commands, layout: Res<CurrentLayout>, mut meshes: R
     } else {
         setting.water.waves
     };
-    commands.spawn((WorldPart, WaterSurface { xz, wet, waves }, NotShadowCaster, Mesh3d(meshes.add(mesh)), MeshMaterial3d(material), Transform::default()));
+    commands.spawn((WorldPart, WaterSurface { xz, wet, near, waves }, NotShadowCaster, Mesh3d(meshes.add(mesh)), MeshMaterial3d(material), Transform::default()));
 }
 
-/// Moves every vertex to the wave height at the scenario time and recomputes normals.
+/// Moves the near vertices to the wave height at the scenario time, with matching normals.
 fn move_waves(clock: Res<SceneClock>, water: Query<(&WaterSurface, &Mesh3d)>, mut meshes: ResMut<Assets<Mesh>>) {
     for (surface, mesh) in &water {
         let Some(mut mesh) = meshes.get_mut(&mesh.0) else { continue };
-        let t = clock.t;
-        let height = |x: f32, z: f32, wet: f32| WATER_LEVEL + wave_height(x, z, t, surface.waves) * wet - (1.0 - wet) * 0.3;
+        let shape: Vec<(f32, Vec3)> = surface.xz[..surface.near]
+            .iter()
+            .zip(&surface.wet)
+            .map(|(&[x, z], &wet)| {
+                let (h, dx, dz) = wave(x, z, clock.t, surface.waves);
+                (WATER_LEVEL + h * wet - (1.0 - wet) * 0.3, Vec3::new(-dx * wet, 1.0, -dz * wet).normalize())
+            })
+            .collect();
         if let Some(VertexAttributeValues::Float32x3(positions)) = mesh.attribute_mut(Mesh::ATTRIBUTE_POSITION) {
-            for ((p, &[x, z]), &wet) in positions.iter_mut().zip(&surface.xz).zip(&surface.wet) {
-                p[1] = height(x, z, wet);
+            for (p, (h, _)) in positions.iter_mut().zip(&shape) {
+                p[1] = *h;
             }
         }
         if let Some(VertexAttributeValues::Float32x3(normals)) = mesh.attribute_mut(Mesh::ATTRIBUTE_NORMAL) {
-            for ((n, &[x, z]), &wet) in normals.iter_mut().zip(&surface.xz).zip(&surface.wet) {
-                let e = 0.75;
-                let (dx, dz) = (height(x + e, z, wet) - height(x - e, z, wet), height(x, z + e, wet) - height(x, z - e, wet));
-                *n = Vec3::new(-dx, 2.0 * e, -dz).normalize().into();
+            for (n, (_, normal)) in normals.iter_mut().zip(&shape) {
+                *n = (*normal).into();
             }
         }
     }
