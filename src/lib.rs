@@ -8,3 +8,4 @@ pub mod generate;
 pub mod plan;
 pub mod scene;
 pub mod world;
+pub mod xr;

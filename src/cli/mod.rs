@@ -5,6 +5,7 @@ mod bench_cmd;
 mod generate_cmd;
 mod scene_cmds;
 mod world_cmds;
+mod xr_cmd;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub enum Command {
     Run(world_cmds::RunArgs),
     /// Open a window on a scene file: mouse-look, WASD, Enter to say a new scenario.
     View(world_cmds::ViewArgs),
+    /// The world in a headset (OpenXR); the desktop view when no runtime is there.
+    Xr(xr_cmd::XrArgs),
     /// Render a scene's soundscape offline to a WAV file and print its levels and spectrum.
     Soundscape(audio_cmds::SoundscapeArgs),
     /// Render a scene file to a PNG without a window (a private Xvfb when there is no display).
@@ -65,7 +68,7 @@ pub enum BenchCommand {
     Audio(audio_cmds::BenchAudioArgs),
 }
 
-const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape"];
+const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr"];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
 pub fn with_default_verb(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
@@ -97,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::World(args)) => world_cmds::bench(&args),
         Command::Bench(BenchCommand::Audio(args)) => audio_cmds::bench(&args),
         Command::Soundscape(args) => audio_cmds::soundscape(&args),
+        Command::Xr(args) => xr_cmd::xr(&args),
         Command::Bench(BenchCommand::Generate(args)) => bench_cmd::generate(&args),
     }
 }

@@ -85,7 +85,7 @@ pub struct BenchWorldArgs {
 }
 
 /// Loads, validates and lays out a scene file: nothing invalid reaches the renderer.
-fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
+pub fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
     let scene = load_scene(file)?;
     let layout = plan(&scene, seed);
     for w in &layout.warnings {
@@ -124,9 +124,15 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Generates scenes for the window's worker thread, saving each one it shows.
-struct SceneMaker {
+pub struct SceneMaker {
     session: Session,
     save_to: Option<PathBuf>,
+}
+
+impl SceneMaker {
+    pub fn new(session: Session, save_to: Option<PathBuf>) -> SceneMaker {
+        SceneMaker { session, save_to }
+    }
 }
 
 impl SceneSource for SceneMaker {
@@ -149,8 +155,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let g = &args.generate;
     let scene_file = g.out.clone().unwrap_or_else(|| PathBuf::from("sayscape-scene.json"));
     sayscape::generate::check_request(&g.prompt)?;
+    if sayscape::xr::runtime_available().is_ok() {
+        let maker = SceneMaker::new(Session::new(g.clone()), Some(scene_file));
+        sayscape::xr::run(ViewStart::Prompt(g.prompt.clone()), Some(Box::new(maker)), None, std::time::Duration::MAX)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if display::has_display() {
-        let maker = SceneMaker { session: Session::new(g.clone()), save_to: Some(scene_file) };
+        let maker = SceneMaker::new(Session::new(g.clone()), Some(scene_file));
         app::view(ViewStart::Prompt(g.prompt.clone()), Some(Box::new(maker)), Size { width: 1280, height: 720 })?;
         return Ok(ExitCode::SUCCESS);
     }

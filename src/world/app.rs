@@ -81,19 +81,25 @@ pub fn view(start: ViewStart, source: Option<Box<dyn SceneSource>>, size: Size) 
     };
     let mut app = base_app(&title, size, false);
     app.add_plugins((HudPlugin, crate::audio::live::LiveAudioPlugin)).insert_resource(Controls { enabled: true, typing: false });
+    start_with(&mut app, start, source);
+    app.run();
+    Ok(())
+}
+
+/// Shows the first world (or asks the worker for it) and wires scenario requests to the
+/// worker thread. Needs the [`HudPlugin`] (or another source of [`PromptSubmitted`]).
+pub fn start_with(app: &mut App, start: ViewStart, source: Option<Box<dyn SceneSource>>) {
     if let Some(source) = source {
         app.insert_resource(spawn_worker(source)).add_systems(Update, (send_prompts, receive_news));
     }
     match start {
-        ViewStart::Layout(layout) => show_at_start(&mut app, layout),
+        ViewStart::Layout(layout) => show_at_start(app, layout),
         ViewStart::Prompt(prompt) => {
             app.add_systems(Startup, move |mut submitted: MessageWriter<PromptSubmitted>| {
                 submitted.write(PromptSubmitted(prompt.clone()));
             });
         }
     }
-    app.run();
-    Ok(())
 }
 
 fn spawn_worker(mut source: Box<dyn SceneSource>) -> Worker {

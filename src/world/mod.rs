@@ -4,7 +4,7 @@
 
 pub mod app;
 pub mod display;
-mod hud;
+pub mod hud;
 mod instances;
 pub mod models;
 mod motion;
@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 
-pub use player::ViewPoint;
+pub use player::{Headset, Player, PlayerPose, ViewPoint};
 
 use crate::plan::Layout;
 

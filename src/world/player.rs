@@ -17,9 +17,10 @@ impl Plugin for PlayerPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<ViewPoint>()
             .init_resource::<Controls>()
-            .add_systems(Startup, spawn_camera)
+            .init_resource::<PlayerPose>()
+            .add_systems(Startup, spawn_camera.run_if(not(resource_exists::<Headset>)))
             .add_systems(Update, place_player.in_set(WorldSpawn))
-            .add_systems(Update, (grab_cursor, look_and_move, follow_player).chain().in_set(WorldSystems));
+            .add_systems(Update, (grab_cursor, look_and_move, pose_player, place_camera).chain().in_set(WorldSystems));
     }
 }
 
@@ -54,6 +55,22 @@ pub struct Player {
 
 #[derive(Component)]
 pub struct PlayerCamera;
+
+/// Present when a headset shows the world: it brings its own cameras, moved by the XR plugin.
+#[derive(Resource)]
+pub struct Headset;
+
+/// Where the player is this frame, in world space: feet, the frame of what carries them
+/// (a ship's heading and roll), and where the eyes look.
+#[derive(Resource, Default, Clone, Copy)]
+pub struct PlayerPose {
+    pub feet: Vec3,
+    pub frame: Quat,
+    /// Heading of the body relative to `frame` (turning, not head tracking).
+    pub body: Quat,
+    pub look: Quat,
+    pub eye_height: f32,
+}
 
 fn spawn_camera(mut commands: Commands) {
     commands.spawn((
@@ -138,33 +155,38 @@ fn look_and_move(
     player.feet += step;
 }
 
-/// Puts the camera at the player's eyes (or the overview point) for this frame's time.
-fn follow_player(
-    clock: Res<SceneClock>,
-    view: Res<ViewPoint>,
-    layout: Option<Res<CurrentLayout>>,
-    player: Option<Res<Player>>,
-    mut camera: Query<&mut Transform, With<PlayerCamera>>,
-) {
+/// Works out the player's pose for this frame's time (carried along when riding).
+fn pose_player(clock: Res<SceneClock>, layout: Option<Res<CurrentLayout>>, player: Option<Res<Player>>, mut pose: ResMut<PlayerPose>) {
     let (Some(layout), Some(player)) = (layout, player) else { return };
     let layout: &Layout = &layout.0;
-    let Ok(mut camera) = camera.single_mut() else { return };
     let (origin, frame) = match player.carrier {
         Some(p) => {
-            let pose = Motions::new(layout).pose(p, clock.t);
-            (Vec3::from(pose.position), heading(pose.yaw_deg, pose.pitch_deg, pose.roll_deg))
+            let carrier = Motions::new(layout).pose(p, clock.t);
+            (Vec3::from(carrier.position), heading(carrier.yaw_deg, carrier.pitch_deg, carrier.roll_deg))
         }
         None => (Vec3::ZERO, Quat::IDENTITY),
     };
-    let feet = origin + frame * player.feet;
-    let eye = feet + frame * Vec3::Y * player.eye_height;
-    let look = frame * heading(player.yaw_deg, player.pitch_deg, 0.0);
+    *pose = PlayerPose {
+        feet: origin + frame * player.feet,
+        frame,
+        body: heading(player.yaw_deg, 0.0, 0.0),
+        look: frame * heading(player.yaw_deg, player.pitch_deg, 0.0),
+        eye_height: player.eye_height,
+    };
+}
+
+/// Puts the desktop camera at the player's eyes (or the overview point).
+fn place_camera(view: Res<ViewPoint>, layout: Option<Res<CurrentLayout>>, pose: Res<PlayerPose>, mut camera: Query<&mut Transform, With<PlayerCamera>>) {
+    let Some(layout) = layout else { return };
+    let Ok(mut camera) = camera.single_mut() else { return };
+    let feet = pose.feet;
+    let look = pose.look;
     *camera = match *view {
-        ViewPoint::Spawn => Transform::from_translation(eye).with_rotation(look),
+        ViewPoint::Spawn => Transform::from_translation(feet + pose.frame * Vec3::Y * pose.eye_height).with_rotation(look),
         ViewPoint::Overview => {
             // Ahead of the player and above, looking back at them: the stage from the crowd,
             // the ship from off its bow, the plane from ahead.
-            let distance = (layout.setting.area_radius * 0.15).clamp(30.0, 160.0);
+            let distance = (layout.0.setting.area_radius * 0.15).clamp(30.0, 160.0);
             let ahead = look * Vec3::NEG_Z;
             let flat = Vec3::new(ahead.x, 0.0, ahead.z).normalize_or(Vec3::NEG_Z);
             let from = feet + flat * distance + Vec3::Y * distance * 0.45;

@@ -1,0 +1,100 @@
+//! The world in a headset: an OpenXR session through bevy_mod_openxr, the tracking space at
+//! the player's feet (riding the ship, sitting in the cockpit), comfort-first controls
+//! (teleport and snap turns), and frame timings for the test on a real runtime (Monado).
+
+mod controls;
+
+use std::time::{Duration, Instant};
+
+use bevy::log::LogPlugin;
+use bevy::prelude::*;
+use bevy::render::pipelined_rendering::PipelinedRenderingPlugin;
+use bevy_mod_openxr::add_xr_plugins;
+use bevy_mod_openxr::poll_events::{OxrEventHandlerExt, OxrEventIn};
+use bevy_mod_xr::session::XrTrackingRoot;
+
+use crate::world::app::{SceneSource, ViewStart, start_with};
+use crate::world::hud::HudPlugin;
+use crate::world::{Headset, PlayerPose, WorldPlugin, WorldSystems};
+
+/// Whether an OpenXR runtime answers; the reason when none does.
+pub fn runtime_available() -> Result<(), String> {
+    // SAFETY: loads the system's OpenXR loader library, as every OpenXR app does.
+    let entry = unsafe { openxr::Entry::load() }.map_err(|e| format!("no OpenXR loader ({e})"))?;
+    entry.enumerate_extensions().map(|_| ()).map_err(|e| format!("no OpenXR runtime ({e})"))
+}
+
+/// What `sayscape xr --frames N` measured.
+#[derive(Debug, Clone, Default, Resource)]
+pub struct XrReport {
+    /// Seconds from start until the runtime put the session in focus.
+    pub focused_after_s: Option<f64>,
+    /// Frame intervals while the session ran, in milliseconds.
+    pub frame_ms: Vec<f64>,
+    pub last_state: String,
+}
+
+#[derive(Resource)]
+struct XrRun {
+    started: Instant,
+    /// Stop after this many frames in focus (a test run); run until closed otherwise.
+    frames: Option<u32>,
+    timeout: Duration,
+    last_frame: Option<Instant>,
+    result: std::sync::Arc<std::sync::Mutex<XrReport>>,
+}
+
+/// Runs the world in an OpenXR session; returns what it measured when it ends.
+pub fn run(start: ViewStart, source: Option<Box<dyn SceneSource>>, frames: Option<u32>, timeout: Duration) -> anyhow::Result<XrReport> {
+    let result = std::sync::Arc::new(std::sync::Mutex::new(XrReport::default()));
+    let mut app = App::new();
+    // Pipelined rendering off: controller and head poses are read right before rendering.
+    app.add_plugins(add_xr_plugins(DefaultPlugins.build().disable::<LogPlugin>().disable::<PipelinedRenderingPlugin>()))
+        .insert_resource(Headset)
+        .add_plugins((WorldPlugin, HudPlugin, controls::ControlsPlugin, crate::audio::live::LiveAudioPlugin))
+        .insert_resource(XrRun { started: Instant::now(), frames, timeout, last_frame: None, result: result.clone() })
+        .add_oxr_event_handler(note_session_state)
+        .add_systems(Update, carry_tracking_space.after(WorldSystems))
+        .add_systems(Last, count_frames);
+    start_with(&mut app, start, source);
+    app.run();
+    let report = result.lock().map_err(|_| anyhow::anyhow!("the XR app panicked"))?.clone();
+    Ok(report)
+}
+
+fn note_session_state(event: OxrEventIn, run: Res<XrRun>) {
+    if let openxr::Event::SessionStateChanged(change) = *event {
+        let state = change.state();
+        if let Ok(mut report) = run.result.lock() {
+            report.last_state = format!("{state:?}");
+            if state == openxr::SessionState::FOCUSED && report.focused_after_s.is_none() {
+                report.focused_after_s = Some(run.started.elapsed().as_secs_f64());
+            }
+        }
+    }
+}
+
+/// The tracking space (the room the headset tracks) sits at the player's feet, turned and
+/// tilted with what carries them; the runtime adds the head's own height and motion.
+fn carry_tracking_space(pose: Res<PlayerPose>, mut roots: Query<&mut Transform, With<XrTrackingRoot>>) {
+    for mut root in &mut roots {
+        *root = Transform::from_translation(pose.feet).with_rotation(pose.frame * pose.body);
+    }
+}
+
+fn count_frames(mut run: ResMut<XrRun>, mut exit: MessageWriter<AppExit>) {
+    let now = Instant::now();
+    let focused = run.result.lock().map(|r| r.focused_after_s.is_some()).unwrap_or(false);
+    if focused {
+        if let Some(last) = run.last_frame {
+            if let Ok(mut report) = run.result.lock() {
+                report.frame_ms.push((now - last).as_secs_f64() * 1e3);
+            }
+        }
+        run.last_frame = Some(now);
+    }
+    let done = run.frames.is_some_and(|n| run.result.lock().map(|r| r.frame_ms.len() as u32 >= n).unwrap_or(false));
+    if done || (run.frames.is_some() && run.started.elapsed() > run.timeout) {
+        exit.write(AppExit::Success);
+    }
+}
