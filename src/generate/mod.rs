@@ -52,9 +52,16 @@ pub fn check_request(request: &str) -> Result<&str, GenerateError> {
 
 /// Where sayscape keeps models and caches: `SAYSCAPE_HOME`, else `~/.cache/sayscape`.
 pub fn sayscape_home() -> PathBuf {
-    std::env::var_os("SAYSCAPE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sayscape"))
+    std::env::var_os("SAYSCAPE_HOME").map(PathBuf::from).unwrap_or_else(default_home)
+}
+
+/// On a Quest the app's external files folder (adb push the model there); elsewhere ~/.cache.
+fn default_home() -> PathBuf {
+    if cfg!(target_os = "android") {
+        PathBuf::from("/sdcard/Android/data/org.sayscape.app/files")
+    } else {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sayscape")
+    }
 }
 
 /// The embedded default model: `SAYSCAPE_MODEL`, else where the set-up script puts it.

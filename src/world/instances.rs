@@ -15,7 +15,7 @@ use crate::plan::{Layout, Motions};
 use crate::scene::Color as SceneColor;
 
 /// Real lights are costly per pixel: only this many, the nearest to the player.
-const MAX_LIGHTS: usize = 12;
+const MAX_LIGHTS: usize = if super::MOBILE_GPU { 4 } else { 12 };
 
 pub struct InstancesPlugin;
 

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod display;
+mod fade;
 pub mod hud;
 mod instances;
 pub mod models;
@@ -25,11 +26,15 @@ pub use player::{Headset, Player, PlayerPose, ViewPoint};
 
 use crate::plan::Layout;
 
+/// Building for a standalone headset (Quest: Android, a mobile GPU): fewer shadow cascades
+/// and real lights; everything else is already within its budgets.
+pub const MOBILE_GPU: bool = cfg!(target_os = "android");
+
 /// The layout the world shows now. Replacing it rebuilds the world.
 #[derive(Resource, Clone)]
 pub struct CurrentLayout(pub Arc<Layout>);
 
-/// Ask for a new world (from a file, the model, or the bench).
+/// Ask for a new world (from a file, the model, or the bench); it comes in through a fade.
 #[derive(Message, Clone)]
 pub struct ShowLayout(pub Arc<Layout>);
 
@@ -61,9 +66,9 @@ impl Plugin for WorldPlugin {
         app.add_message::<ShowLayout>()
             .init_resource::<SceneClock>()
             .configure_sets(Update, (WorldSpawn.run_if(world_replaced), WorldSystems).chain())
-            .add_systems(PreUpdate, replace_world)
             .add_systems(Update, tick_clock.before(WorldSpawn))
             .add_plugins((
+                fade::FadePlugin,
                 sky::SkyPlugin,
                 terrain::TerrainPlugin,
                 water::WaterPlugin,
@@ -74,18 +79,6 @@ impl Plugin for WorldPlugin {
                 player::PlayerPlugin,
             ));
     }
-}
-
-/// Despawns the old world and installs the new layout; each plugin then spawns its part.
-fn replace_world(mut commands: Commands, mut asked: MessageReader<ShowLayout>, parts: Query<Entity, With<WorldPart>>, mut clock: ResMut<SceneClock>) {
-    let Some(ShowLayout(layout)) = asked.read().last() else { return };
-    for entity in &parts {
-        commands.entity(entity).despawn();
-    }
-    if !clock.frozen {
-        clock.t = 0.0;
-    }
-    commands.insert_resource(CurrentLayout(layout.clone()));
 }
 
 fn tick_clock(time: Res<Time>, mut clock: ResMut<SceneClock>) {

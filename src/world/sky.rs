@@ -62,7 +62,7 @@ fn spawn_sky(mut commands: Commands, layout: Res<CurrentLayout>, mut lighting: R
     let cloud_material = materials.add(StandardMaterial { base_color: color(l.cloud_color), unlit: true, ..default() });
     commands.spawn((WorldPart, Clouds, NotShadowCaster, Mesh3d(meshes.add(clouds_geometry(setting.cloud_cover, &mut rng).into_mesh())), MeshMaterial3d(cloud_material), Transform::default()));
 
-    let cascades = CascadeShadowConfigBuilder { num_cascades: 2, first_cascade_far_bound: 40.0, maximum_distance: 250.0, ..default() }.build();
+    let cascades = CascadeShadowConfigBuilder { num_cascades: if super::MOBILE_GPU { 1 } else { 2 }, first_cascade_far_bound: 40.0, maximum_distance: if super::MOBILE_GPU { 80.0 } else { 250.0 }, ..default() }.build();
     commands.spawn((
         WorldPart,
         Sun,

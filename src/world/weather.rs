@@ -166,6 +166,10 @@ fn spawn_precipitation(mut commands: Commands, layout: Res<CurrentLayout>, mut m
     };
     for _ in 0..count {
         let p = Vec3::new((next() - 0.5) * PRECIP_BOX, next() * PRECIP_BOX, (next() - 0.5) * PRECIP_BOX);
+        // Keep a hole around the viewer: a drop a hand's width from the eye looks like a pole.
+        if p.x * p.x + p.z * p.z < 3.5 * 3.5 {
+            continue;
+        }
         g.push(&cube, &Transform::from_translation(p).with_scale(size.into()), tint);
     }
     let mesh = meshes.add(g.into_mesh());

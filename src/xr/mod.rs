@@ -14,7 +14,7 @@ use bevy_mod_openxr::poll_events::{OxrEventHandlerExt, OxrEventIn};
 use bevy_mod_xr::session::XrTrackingRoot;
 
 use crate::world::app::{SceneSource, ViewStart, start_with};
-use crate::world::hud::HudPlugin;
+use crate::world::hud::{HudPlugin, Status};
 use crate::world::{Headset, PlayerPose, WorldPlugin, WorldSystems};
 
 /// Whether an OpenXR runtime answers; the reason when none does.
@@ -54,7 +54,8 @@ pub fn run(start: ViewStart, source: Option<Box<dyn SceneSource>>, frames: Optio
         .add_plugins((WorldPlugin, HudPlugin, controls::ControlsPlugin, crate::audio::live::LiveAudioPlugin))
         .insert_resource(XrRun { started: Instant::now(), frames, timeout, last_frame: None, result: result.clone() })
         .add_oxr_event_handler(note_session_state)
-        .add_systems(Update, carry_tracking_space.after(WorldSystems))
+        .add_systems(Startup, spawn_progress_ring)
+        .add_systems(Update, (carry_tracking_space.after(WorldSystems), show_progress))
         .add_systems(Last, count_frames);
     start_with(&mut app, start, source);
     app.run();
@@ -80,6 +81,31 @@ fn carry_tracking_space(pose: Res<PlayerPose>, mut roots: Query<&mut Transform, 
     for mut root in &mut roots {
         *root = Transform::from_translation(pose.feet).with_rotation(pose.frame * pose.body);
     }
+}
+
+/// Shown in the headset while a scenario is being generated (the window's text is not).
+#[derive(Component)]
+struct ProgressRing;
+
+fn spawn_progress_ring(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+    let mut ring = crate::world::models::Geometry::default();
+    let bead = crate::world::models::unit::sphere(8, 6);
+    for i in 0..12 {
+        let a = i as f32 / 12.0 * std::f32::consts::TAU;
+        let glow = 0.3 + 0.7 * i as f32 / 11.0;
+        ring.push(&bead, &Transform::from_xyz(a.cos() * 0.12, a.sin() * 0.12, 0.0).with_scale(Vec3::splat(0.035)), [glow, glow * 0.9, 1.0]);
+    }
+    let material = materials.add(StandardMaterial { base_color: Color::WHITE, unlit: true, fog_enabled: false, ..default() });
+    commands.spawn((ProgressRing, Mesh3d(meshes.add(ring.into_mesh())), MeshMaterial3d(material), Transform::default(), Visibility::Hidden));
+}
+
+/// A ring of beads turning a metre ahead of the eyes while the model works.
+fn show_progress(time: Res<Time>, status: Res<Status>, pose: Res<PlayerPose>, mut ring: Query<(&mut Transform, &mut Visibility), With<ProgressRing>>) {
+    let Ok((mut t, mut visibility)) = ring.single_mut() else { return };
+    *visibility = if status.0.is_empty() { Visibility::Hidden } else { Visibility::Inherited };
+    let eye = pose.feet + pose.frame * Vec3::Y * 1.6;
+    let ahead = pose.frame * pose.body * Vec3::NEG_Z;
+    *t = Transform::from_translation(eye + ahead).looking_to(ahead, Vec3::Y) * Transform::from_rotation(Quat::from_rotation_z(-time.elapsed_secs() * 4.0));
 }
 
 fn count_frames(mut run: ResMut<XrRun>, mut exit: MessageWriter<AppExit>) {
