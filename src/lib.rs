@@ -7,5 +7,6 @@ pub mod audio;
 pub mod generate;
 pub mod plan;
 pub mod scene;
+pub mod voice;
 pub mod world;
 pub mod xr;

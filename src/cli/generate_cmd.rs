@@ -21,7 +21,11 @@ pub enum Backend {
 #[derive(Args, Debug, Clone)]
 pub struct GenerateArgs {
     /// The scenario, in any language.
+    #[arg(required_unless_present = "audio", default_value = "")]
     pub prompt: String,
+    /// Take the scenario from speech in this WAV file instead (transcribed on the device).
+    #[arg(long, conflicts_with = "prompt")]
+    pub audio: Option<PathBuf>,
     #[arg(long, default_value_t = 0)]
     pub seed: u32,
     #[arg(long, value_enum, default_value_t = Backend::Local)]
@@ -53,6 +57,7 @@ impl GenerateArgs {
     pub fn for_prompts(seed: u32) -> GenerateArgs {
         GenerateArgs {
             prompt: String::new(),
+            audio: None,
             seed,
             backend: Backend::Local,
             model: None,
@@ -138,11 +143,20 @@ impl Session {
     }
 }
 
+/// The scenario: the prompt as given, or what was said in `--audio`.
+pub fn prompt_of(args: &GenerateArgs) -> anyhow::Result<String> {
+    let Some(wav) = &args.audio else { return Ok(args.prompt.clone()) };
+    let heard = super::voice_cmd::transcribe_file(wav, None, true)?;
+    eprintln!("[voice] heard: {} ({:.1} s of speech in {:.2} s)", heard.text, heard.speech_s, heard.took_s);
+    Ok(heard.text)
+}
+
 /// Generates one scene with the chosen backend, with a spinner on stderr.
 pub fn generate_scene(args: &GenerateArgs) -> anyhow::Result<Scene> {
+    let prompt = prompt_of(args)?;
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let scene = Session::new(args.clone()).scene(&args.prompt, &mut |line| spinner.set_message(line));
+    let scene = Session::new(args.clone()).scene(&prompt, &mut |line| spinner.set_message(line));
     spinner.finish_and_clear();
     scene
 }

@@ -4,6 +4,7 @@ mod audio_cmds;
 mod bench_cmd;
 mod generate_cmd;
 mod scene_cmds;
+mod voice_cmd;
 mod world_cmds;
 mod xr_cmd;
 
@@ -41,6 +42,8 @@ pub enum Command {
     Run(world_cmds::RunArgs),
     /// Open a window on a scene file: mouse-look, WASD, Enter to say a new scenario.
     View(world_cmds::ViewArgs),
+    /// Speech to text on the device: a WAV file (or the microphone) → the words.
+    Transcribe(voice_cmd::TranscribeArgs),
     /// The world in a headset (OpenXR); the desktop view when no runtime is there.
     Xr(xr_cmd::XrArgs),
     /// Render a scene's soundscape offline to a WAV file and print its levels and spectrum.
@@ -64,11 +67,13 @@ pub enum BenchCommand {
     Generate(bench_cmd::BenchArgs),
     /// Plan + spawn time, entities, draw calls, triangles and our systems' CPU time per scene.
     World(world_cmds::BenchWorldArgs),
+    /// Speech recognition speed: real-time factor (int8 and float32), end of speech → text.
+    Voice(voice_cmd::BenchVoiceArgs),
     /// Offline render speed of an eight-layer soundscape, as a multiple of real time.
     Audio(audio_cmds::BenchAudioArgs),
 }
 
-const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr"];
+const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr", "transcribe"];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
 pub fn with_default_verb(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
@@ -101,6 +106,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Audio(args)) => audio_cmds::bench(&args),
         Command::Soundscape(args) => audio_cmds::soundscape(&args),
         Command::Xr(args) => xr_cmd::xr(&args),
+        Command::Transcribe(args) => voice_cmd::transcribe(&args),
+        Command::Bench(BenchCommand::Voice(args)) => voice_cmd::bench(&args),
         Command::Bench(BenchCommand::Generate(args)) => bench_cmd::generate(&args),
     }
 }

@@ -97,7 +97,7 @@ pub fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
 pub fn view(args: &ViewArgs) -> anyhow::Result<ExitCode> {
     let layout = layout_of(&args.file, args.seed)?;
     let source = Session::new(GenerateArgs::for_prompts(args.seed as u32));
-    app::view(ViewStart::Layout(layout), Some(Box::new(SceneMaker { session: source, save_to: None })), args.size)?;
+    app::view(ViewStart::Layout(layout), Some(Box::new(SceneMaker::new(source, None))), args.size)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -127,11 +127,13 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<ExitCode> {
 pub struct SceneMaker {
     session: Session,
     save_to: Option<PathBuf>,
+    /// Loaded the first time someone speaks.
+    ears: Option<sayscape::voice::transcribe::Transcriber>,
 }
 
 impl SceneMaker {
     pub fn new(session: Session, save_to: Option<PathBuf>) -> SceneMaker {
-        SceneMaker { session, save_to }
+        SceneMaker { session, save_to, ears: None }
     }
 }
 
@@ -144,6 +146,18 @@ impl SceneSource for SceneMaker {
         }
         Ok(plan(&scene, self.session.seed() as u64))
     }
+
+    fn heard(&mut self, speech: &sayscape::voice::audio::Clip, progress: &mut dyn FnMut(String)) -> anyhow::Result<String> {
+        use sayscape::voice::transcribe::{Transcriber, default_speech_model};
+        if self.ears.is_none() {
+            progress("Loading the speech model …".into());
+            let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+            self.ears = Some(Transcriber::load(&default_speech_model(), true, threads)?);
+        }
+        let heard = self.ears.as_ref().expect("loaded above").transcribe(speech)?;
+        progress(format!("Heard “{}”", heard.text));
+        Ok(heard.text)
+    }
 }
 
 fn save_scene(scene: &Scene, path: &Path) -> anyhow::Result<()> {
@@ -154,18 +168,19 @@ fn save_scene(scene: &Scene, path: &Path) -> anyhow::Result<()> {
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let g = &args.generate;
     let scene_file = g.out.clone().unwrap_or_else(|| PathBuf::from("sayscape-scene.json"));
-    sayscape::generate::check_request(&g.prompt)?;
+    let prompt = super::generate_cmd::prompt_of(g)?;
+    sayscape::generate::check_request(&prompt)?;
     if sayscape::xr::runtime_available().is_ok() {
         let maker = SceneMaker::new(Session::new(g.clone()), Some(scene_file));
-        sayscape::xr::run(ViewStart::Prompt(g.prompt.clone()), Some(Box::new(maker)), None, std::time::Duration::MAX)?;
+        sayscape::xr::run(ViewStart::Prompt(prompt), Some(Box::new(maker)), None, std::time::Duration::MAX)?;
         return Ok(ExitCode::SUCCESS);
     }
     if display::has_display() {
         let maker = SceneMaker::new(Session::new(g.clone()), Some(scene_file));
-        app::view(ViewStart::Prompt(g.prompt.clone()), Some(Box::new(maker)), Size { width: 1280, height: 720 })?;
+        app::view(ViewStart::Prompt(prompt), Some(Box::new(maker)), Size { width: 1280, height: 720 })?;
         return Ok(ExitCode::SUCCESS);
     }
-    let scene = super::generate_cmd::generate_scene(g)?;
+    let scene = super::generate_cmd::generate_scene(&GenerateArgs { prompt, audio: None, ..g.clone() })?;
     save_scene(&scene, &scene_file)?;
     let layout = plan(&scene, g.seed as u64);
     let kinds: Vec<String> = scene.entities.iter().map(|e| format!("{} × {}", e.count, e.kind)).collect();

@@ -16,6 +16,8 @@ use super::player::{Controls, ViewPoint};
 use super::stats::{FrameStats, StatsPlugin};
 use super::{CurrentLayout, SceneClock, ShowLayout, WorldPlugin, display};
 use crate::plan::Layout;
+use crate::voice::audio::Clip;
+use crate::voice::capture::Recorder;
 
 /// Size of the window or snapshot, in pixels.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +52,21 @@ fn show_at_start(app: &mut App, layout: Layout) {
 /// Turns a spoken or typed scenario into a laid-out world; runs on a worker thread.
 pub trait SceneSource: Send + 'static {
     fn layout_for(&mut self, prompt: &str, progress: &mut dyn FnMut(String)) -> anyhow::Result<Layout>;
+
+    /// The words said in a recording (push-to-talk).
+    fn heard(&mut self, _speech: &Clip, _progress: &mut dyn FnMut(String)) -> anyhow::Result<String> {
+        anyhow::bail!("speech input is not available here")
+    }
+}
+
+/// A recording of someone saying a scenario (push-to-talk on a key or a controller).
+#[derive(Message, Clone)]
+pub struct SpeechRecorded(pub Clip);
+
+/// What the window asks the worker for.
+enum Request {
+    Prompt(String),
+    Speech(Clip),
 }
 
 /// How the window starts: with a world, or with a scenario still to generate.
@@ -66,7 +83,7 @@ enum WorkerNews {
 
 #[derive(Resource)]
 struct Worker {
-    prompts: Sender<String>,
+    requests: Sender<Request>,
     news: Mutex<Receiver<WorkerNews>>,
 }
 
@@ -89,8 +106,11 @@ pub fn view(start: ViewStart, source: Option<Box<dyn SceneSource>>, size: Size) 
 /// Shows the first world (or asks the worker for it) and wires scenario requests to the
 /// worker thread. Needs the [`HudPlugin`] (or another source of [`PromptSubmitted`]).
 pub fn start_with(app: &mut App, start: ViewStart, source: Option<Box<dyn SceneSource>>) {
+    app.add_message::<SpeechRecorded>();
     if let Some(source) = source {
-        app.insert_resource(spawn_worker(source)).add_systems(Update, (send_prompts, receive_news));
+        app.insert_resource(spawn_worker(source))
+            .insert_non_send(PushToTalk::default())
+            .add_systems(Update, (push_to_talk, send_prompts, send_speech, receive_news));
     }
     match start {
         ViewStart::Layout(layout) => show_at_start(app, layout),
@@ -103,16 +123,20 @@ pub fn start_with(app: &mut App, start: ViewStart, source: Option<Box<dyn SceneS
 }
 
 fn spawn_worker(mut source: Box<dyn SceneSource>) -> Worker {
-    let (prompts, inbox) = channel::<String>();
+    let (requests, inbox) = channel::<Request>();
     let (outbox, news) = channel();
     std::thread::Builder::new()
         .name("scene-worker".into())
         .spawn(move || {
-            for prompt in inbox {
+            for request in inbox {
                 let mut progress = |line: String| {
                     let _ = outbox.send(WorkerNews::Progress(line));
                 };
-                let news = match source.layout_for(&prompt, &mut progress) {
+                let prompt = match request {
+                    Request::Prompt(prompt) => Ok(prompt),
+                    Request::Speech(clip) => source.heard(&clip, &mut progress),
+                };
+                let news = match prompt.and_then(|prompt| source.layout_for(&prompt, &mut progress)) {
                     Ok(layout) => WorkerNews::Ready(layout),
                     Err(e) => WorkerNews::Failed(format!("{e:#}")),
                 };
@@ -122,13 +146,60 @@ fn spawn_worker(mut source: Box<dyn SceneSource>) -> Worker {
             }
         })
         .expect("the worker thread starts");
-    Worker { prompts, news: Mutex::new(news) }
+    Worker { requests, news: Mutex::new(news) }
+}
+
+/// The microphone while the talk key is held.
+#[derive(Default)]
+pub struct PushToTalk(Option<Recorder>);
+
+impl PushToTalk {
+    /// Starts listening (talk button pressed).
+    pub fn press(&mut self, status: &mut Status) {
+        if self.0.is_some() {
+            return;
+        }
+        match Recorder::start() {
+            Ok(recorder) => {
+                self.0 = Some(recorder);
+                status.0 = "Listening … (let go when you have said it)".into();
+            }
+            Err(e) => status.0 = format!("Cannot listen: {e}"),
+        }
+    }
+
+    /// Stops listening (talk button released) and hands over what was said.
+    pub fn release(&mut self, status: &mut Status, said: &mut MessageWriter<SpeechRecorded>) {
+        if let Some(recorder) = self.0.take() {
+            status.0 = "Understanding what you said …".into();
+            said.write(SpeechRecorded(recorder.stop()));
+        }
+    }
+}
+
+/// Hold V to speak a new scenario; it is transcribed and built when the key is released.
+fn push_to_talk(keys: Res<ButtonInput<KeyCode>>, controls: Res<Controls>, mut status: ResMut<Status>, mut mic: NonSendMut<PushToTalk>, mut said: MessageWriter<SpeechRecorded>) {
+    if controls.typing {
+        return;
+    }
+    if keys.just_pressed(KeyCode::KeyV) {
+        mic.press(&mut status);
+    }
+    if keys.just_released(KeyCode::KeyV) {
+        mic.release(&mut status, &mut said);
+    }
+}
+
+fn send_speech(mut said: MessageReader<SpeechRecorded>, worker: Res<Worker>) {
+    for SpeechRecorded(clip) in said.read() {
+        let _ = worker.requests.send(Request::Speech(clip.clone()));
+    }
 }
 
 fn send_prompts(mut submitted: MessageReader<PromptSubmitted>, worker: Res<Worker>, mut status: ResMut<Status>) {
     for PromptSubmitted(prompt) in submitted.read() {
         status.0 = format!("Imagining “{prompt}” …");
-        if worker.prompts.send(prompt.clone()).is_err() {
+        if worker.requests.send(Request::Prompt(prompt.clone())).is_err() {
             status.0 = "The scene worker has stopped; restart sayscape".into();
         }
     }

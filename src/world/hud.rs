@@ -37,7 +37,7 @@ struct TitleText;
 #[derive(Component)]
 struct StatusText;
 
-const HELP: &str = "Click: look around · WASD: move · Q/E: down/up · Esc: free the mouse · Enter: say a new scenario";
+const HELP: &str = "Click: look around · WASD: move · Q/E: down/up · Esc: free the mouse · hold V: say a new scenario · Enter: type one";
 
 fn spawn_hud(mut commands: Commands) {
     let panel = |top: bool| Node {

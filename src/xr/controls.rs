@@ -13,6 +13,8 @@ use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::session::{XrSessionCreated, session_available};
 
 use crate::plan::Surface;
+use crate::world::app::{PushToTalk, SpeechRecorded};
+use crate::world::hud::Status;
 use crate::world::{CurrentLayout, Player};
 
 const SNAP_DEG: f32 = 30.0;
@@ -28,7 +30,7 @@ impl Plugin for ControlsPlugin {
             .add_systems(OxrSendActionBindings, suggest_bindings)
             .add_systems(XrSessionCreated, attach_actions)
             .add_systems(PreUpdate, sync_actions.before(OxrActionSetSyncSet).run_if(openxr_session_running))
-            .add_systems(Update, (snap_turn, teleport).run_if(openxr_session_running));
+            .add_systems(Update, (snap_turn, teleport, talk).run_if(openxr_session_running));
     }
 }
 
@@ -37,6 +39,8 @@ struct Actions {
     set: openxr::ActionSet,
     turn: openxr::Action<openxr::Vector2f>,
     walk: openxr::Action<openxr::Vector2f>,
+    /// Push-to-talk: hold A (or X) and say the next scenario.
+    talk: openxr::Action<bool>,
 }
 
 fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
@@ -44,7 +48,8 @@ fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
         let set = instance.create_action_set("locomotion", "Locomotion", 0)?;
         let turn = set.create_action("snap_turn", "Snap turn", &[])?;
         let walk = set.create_action("teleport", "Teleport", &[])?;
-        Ok(Actions { set, turn, walk })
+        let talk = set.create_action("talk", "Push to talk", &[])?;
+        Ok(Actions { set, turn, walk, talk })
     })();
     match created {
         Ok(actions) => commands.insert_resource(actions),
@@ -58,6 +63,11 @@ fn suggest_bindings(actions: Option<Res<Actions>>, mut bindings: MessageWriter<O
         bindings.write(OxrSuggestActionBinding { action: actions.turn.as_raw(), interaction_profile: profile.into(), bindings: vec!["/user/hand/right/input/thumbstick".into()] });
         bindings.write(OxrSuggestActionBinding { action: actions.walk.as_raw(), interaction_profile: profile.into(), bindings: vec!["/user/hand/left/input/thumbstick".into()] });
     }
+    bindings.write(OxrSuggestActionBinding {
+        action: actions.talk.as_raw(),
+        interaction_profile: "/interaction_profiles/oculus/touch_controller".into(),
+        bindings: vec!["/user/hand/right/input/a/click".into(), "/user/hand/left/input/x/click".into()],
+    });
 }
 
 fn attach_actions(actions: Option<Res<Actions>>, mut attach: MessageWriter<OxrAttachActionSet>) {
@@ -103,3 +113,16 @@ fn teleport(actions: Option<Res<Actions>>, session: Res<OxrSession>, player: Opt
         }
     }
 }
+
+/// Hold A (or X) to speak a new scenario; it is transcribed and built on release.
+fn talk(actions: Option<Res<Actions>>, session: Res<OxrSession>, mic: Option<NonSendMut<PushToTalk>>, mut status: ResMut<Status>, mut said: MessageWriter<SpeechRecorded>, mut held: Local<bool>) {
+    let (Some(actions), Some(mut mic)) = (actions, mic) else { return };
+    let down = actions.talk.state(session.deref(), openxr::Path::NULL).map(|s| s.current_state).unwrap_or(false);
+    if down && !*held {
+        mic.press(&mut status);
+    } else if !down && *held {
+        mic.release(&mut status, &mut said);
+    }
+    *held = down;
+}
+

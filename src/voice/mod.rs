@@ -1,0 +1,24 @@
+//! Voice: the user speaks, the app understands. Audio in (`audio`: WAV files and resampling
+//! to 16 kHz mono; `capture`: the microphone), where the speech is (`vad`), and speech to text
+//! on the device (`transcribe`: Whisper through CTranslate2).
+
+pub mod audio;
+pub mod capture;
+pub mod transcribe;
+pub mod vad;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum VoiceError {
+    #[error("{0}")]
+    Audio(String),
+    #[error("no speech found in the recording (only silence or steady noise)")]
+    NoSpeech,
+    #[error("{seconds:.0} s of speech: a scenario is a sentence or two, at most 60 s")]
+    TooLong { seconds: f32 },
+    #[error("{0}")]
+    Model(String),
+    #[error("{0}")]
+    Microphone(String),
+}

@@ -1,0 +1,168 @@
+//! Speech to text on the device: espeak-ng speaks scenario sentences in two voices at two
+//! speeds; Whisper (CTranslate2, int8) must get the words right; a spoken prompt must end as a
+//! valid scene; bad recordings must fail with clear messages.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sayscape::voice::audio::read_wav;
+use sayscape::voice::transcribe::{Transcriber, default_speech_model};
+
+const SENTENCES: &[&str] = &[
+    "I want to experience the life of a pirate on the seven seas",
+    "I want to feel what it is like to fly a fighter plane in World War One",
+    "I want to be on stage playing for thousands of fans",
+    "Take me to a quiet beach at sunset with palm trees",
+    "Show me a snowy village at night with lanterns",
+    "I would like to walk through a haunted graveyard in the fog",
+];
+
+fn speak(text: &str, voice: &str, speed: u32, out: &Path) {
+    let status = Command::new("espeak-ng").args(["-v", voice, "-s", &speed.to_string(), "-w"]).arg(out).arg(text).status().expect("espeak-ng (scripts/setup.sh installs it)");
+    assert!(status.success());
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "1" => "one".to_string(),
+            "7" => "seven".to_string(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// Word-level edit distance.
+fn edits(reference: &[String], heard: &[String]) -> usize {
+    let mut row: Vec<usize> = (0..=heard.len()).collect();
+    for r in reference {
+        let mut prev = row[0];
+        row[0] += 1;
+        for (j, h) in heard.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(r != h)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[heard.len()]
+}
+
+/// The evaluation prompts beside the project, when they are there, join the fixed sentences.
+fn sentences() -> Vec<String> {
+    let mut all: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/prompts.json");
+    if let Ok(text) = std::fs::read_to_string(eval) {
+        if let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&text) {
+            for item in items {
+                if let Some(p) = item.get("prompt").and_then(|p| p.as_str()).filter(|p| p.is_ascii()) {
+                    all.push(p.to_string());
+                }
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn spoken_scenarios_are_transcribed_within_the_word_error_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let transcriber = Transcriber::load(&default_speech_model(), true, threads).unwrap().with_language(Some("en".into()));
+    let (mut errors, mut total, mut speech, mut took) = (0, 0, 0.0, 0.0);
+    let mut worst = (0.0f32, String::new());
+    for (i, sentence) in sentences().iter().enumerate() {
+        for voice in ["en-us", "en-gb"] {
+            for speed in [140, 175] {
+                let wav = dir.path().join(format!("s{i}-{voice}-{speed}.wav"));
+                speak(sentence, voice, speed, &wav);
+                let heard = transcriber.transcribe(&read_wav(&wav).unwrap()).unwrap();
+                let (reference, got) = (words(sentence), words(&heard.text));
+                let e = edits(&reference, &got);
+                errors += e;
+                total += reference.len();
+                speech += heard.speech_s;
+                took += heard.took_s;
+                let rate = e as f32 / reference.len() as f32;
+                if rate > worst.0 {
+                    worst = (rate, format!("{voice} {speed}: {sentence:?} → {:?}", heard.text));
+                }
+            }
+        }
+    }
+    let wer = errors as f32 / total as f32;
+    println!("WER {:.1}% over {total} words; real-time factor {:.3}; worst: {}", wer * 100.0, took / speech, worst.1);
+    assert!(wer <= 0.15, "word error rate {:.1}% (worst: {})", wer * 100.0, worst.1);
+}
+
+fn sayscape() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sayscape"))
+}
+
+#[test]
+fn a_spoken_pirate_prompt_ends_as_a_valid_scene() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("pirate.wav");
+    speak(SENTENCES[0], "en-us", 160, &wav);
+    let model = sayscape::generate::default_model_path();
+    let out = sayscape().args(["generate", "--audio"]).arg(&wav).arg("--model").arg(&model).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("heard:") && stderr.to_lowercase().contains("pirate"), "{stderr}");
+    let scene: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = scene["entities"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert!(kinds.contains(&"sailing_ship"), "kinds: {kinds:?}");
+}
+
+/// Writes 16-bit mono PCM at 16 kHz.
+fn write_pcm(path: &PathBuf, samples: impl Iterator<Item = f32>) {
+    let data: Vec<u8> = samples.flat_map(|s| ((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes()).collect();
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    for v in [16u32.to_le_bytes().to_vec(), 1u16.to_le_bytes().to_vec(), 1u16.to_le_bytes().to_vec(), 16000u32.to_le_bytes().to_vec(), 32000u32.to_le_bytes().to_vec(), 2u16.to_le_bytes().to_vec(), 16u16.to_le_bytes().to_vec()] {
+        bytes.extend_from_slice(&v);
+    }
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&data);
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn bad_recordings_fail_with_clear_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    write_pcm(&path("silence.wav"), std::iter::repeat_n(0.0, 16000 * 3));
+    let mut seed = 12345u32;
+    write_pcm(&path("noise.wav"), (0..16000 * 3).map(|_| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        (seed as f32 / u32::MAX as f32 - 0.5) * 0.4
+    }));
+    // Ten minutes of bursts: speech-like energy all the way through.
+    write_pcm(&path("ten_minutes.wav"), (0..16000 * 600).map(|i| if (i / 8000) % 2 == 0 { ((i as f32) * 0.05).sin() * 0.5 } else { 0.0 }));
+    std::fs::write(path("corrupt.wav"), b"RIFF\x10\x00\x00\x00WAVEjunkjunkjunk").unwrap();
+    std::fs::write(path("not_audio.wav"), b"hello, this is text").unwrap();
+    let cases = [
+        ("silence.wav", "no speech found"),
+        ("noise.wav", "no speech found"),
+        ("ten_minutes.wav", "at most 60 s"),
+        ("corrupt.wav", "damaged"),
+        ("not_audio.wav", "not a WAV file"),
+        ("missing.wav", "cannot read"),
+    ];
+    for (file, message) in cases {
+        let out = sayscape().arg("transcribe").arg(path(file)).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{file}: should fail");
+        assert!(stderr.contains(file) && stderr.contains(message), "{file}: {stderr}");
+    }
+    // This machine has no microphone: a message, not a crash.
+    let out = sayscape().args(["transcribe", "--mic", "1"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("microphone") && !stderr.contains("panicked"), "{stderr}");
+}
