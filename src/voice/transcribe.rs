@@ -52,7 +52,8 @@ impl Transcriber {
         }
         let config = Config { compute_type: if int8 { ComputeType::INT8 } else { ComputeType::FLOAT32 }, num_threads_per_replica: threads, ..Default::default() };
         let whisper = Whisper::new(dir, config).map_err(|e| VoiceError::Model(format!("{}: the speech model does not load: {e}", dir.display())))?;
-        let options = WhisperOptions { beam_size: 1, ..Default::default() };
+        // Beam search (5, Whisper's own default): greedy decoding missed words on synthetic voices.
+        let options = WhisperOptions { beam_size: 5, ..Default::default() };
         Ok(Transcriber { whisper, options, language: None })
     }
 
