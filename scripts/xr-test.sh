@@ -12,6 +12,7 @@ MOUNTS=()
 cleanup() {
   [ -n "${MONADO_PID:-}" ] && kill "$MONADO_PID" 2>/dev/null || true
   [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null || true
+  exec 7>&- 2>/dev/null || true
   [ -f "$ROOT$RUN/monado.log" ] && [ "${KEEP_QUIET:-}" != 1 ] && sed 's/^/[monado] /' "$ROOT$RUN/monado.log" | tail -5 >&2
   for ((i=${#MOUNTS[@]}-1; i>=0; i--)); do umount -l "${MOUNTS[$i]}" 2>/dev/null || true; done
   rm -rf "$ROOT/opt/sayscape-xr-$$" "$ROOT$RUN"
@@ -28,15 +29,18 @@ cp "$BIN" "$SCENE" "$ROOT/opt/sayscape-xr-$$/"
 
 # winit wants an X display even though the frames go to the runtime.
 DISPLAY_FILE="$ROOT$RUN/display"
-Xvfb -displayfd 5 -screen 0 640x480x24 -nolisten tcp 5>"$DISPLAY_FILE" 2>/dev/null &
+Xvfb -displayfd 5 -screen 0 640x480x24 -nolisten tcp 5>"$DISPLAY_FILE" >/dev/null 2>&1 &
 XVFB_PID=$!
 for _ in $(seq 100); do [ -s "$DISPLAY_FILE" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -1 "$DISPLAY_FILE")"
 
-# Monado needs a pipe (not /dev/null) on its standard input, or it exits at once.
+# Monado needs a pipe (not /dev/null) on its standard input, or it exits at once: a FIFO whose
+# writing end this script holds (fd 7) until it exits. No helper process keeps our output open.
+mkfifo "$ROOT$RUN/stdin"
 chroot "$ROOT" env XDG_RUNTIME_DIR="$RUN" XRT_COMPOSITOR_NULL=1 SIMULATED_ENABLE=1 \
-  IPC_EXIT_ON_DISCONNECT=1 XRT_LOG=warning monado-service < <(sleep 600) > "$ROOT$RUN/monado.log" 2>&1 &
+  IPC_EXIT_ON_DISCONNECT=1 XRT_LOG=warning monado-service < "$ROOT$RUN/stdin" > "$ROOT$RUN/monado.log" 2>&1 &
 MONADO_PID=$!
+exec 7> "$ROOT$RUN/stdin"
 for _ in $(seq 50); do
   ls "$ROOT$RUN"/monado_comp_ipc >/dev/null 2>&1 && break
   sleep 0.2

@@ -4,6 +4,7 @@
 //! [`scene`] is the data model every stage reads; [`plan`] lays a scene out.
 
 pub mod audio;
+pub mod files;
 pub mod generate;
 pub mod plan;
 pub mod scene;

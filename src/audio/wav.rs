@@ -21,8 +21,5 @@ pub fn write_wav(path: &Path, stereo: &[f32], rate: u32) -> std::io::Result<()> 
     for s in stereo {
         bytes.extend_from_slice(&((s.clamp(-1.0, 1.0) * 32767.0).round() as i16).to_le_bytes());
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("out.wav")));
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, path)
+    crate::files::write_atomically(path, &bytes)
 }

@@ -281,11 +281,10 @@ fn take_snapshot(mut commands: Commands, mut snapshot: ResMut<Snapshot>, layout:
 /// Writes the image beside its destination, then renames: never a half-written PNG.
 fn save_png(image: &Image, out: &Path) -> anyhow::Result<()> {
     let rgb = image.clone().try_into_dynamic().map_err(|e| anyhow::anyhow!("screenshot in an unexpected format: {e}"))?.to_rgb8();
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp.png", out.file_stem().and_then(|s| s.to_str()).unwrap_or("snapshot")));
-    rgb.save(&tmp).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, out).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", out.display()))?;
-    Ok(())
+    let mut png = std::io::Cursor::new(Vec::new());
+    rgb.write_to(&mut png, bevy::image::ImageFormat::Png.as_image_crate_format().expect("PNG support is built in"))
+        .map_err(|e| anyhow::anyhow!("{}: cannot encode the PNG: {e}", out.display()))?;
+    crate::files::write_atomically(out, png.get_ref()).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", out.display()))
 }
 
 /// A scene to benchmark.
