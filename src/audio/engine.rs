@@ -2,7 +2,7 @@
 //! instance), the listener at the player's head, weather crossfades, cues at their beats,
 //! and a limiter on the main track. Generic over kira's backend: a sound card or offline.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
 use kira::backend::Backend;
@@ -220,7 +220,7 @@ impl<B: Backend> Soundscape<B> {
     }
 
     fn start_layer(&mut self, layer: Layer, n: u64) -> Result<(), String> {
-        let db = self.target_db(&layer, 0.0);
+        let db = self.target_db(&layer, 0.0, &hidden_at(&self.layout, 0.0));
         let mut track = self.track_for(layer.instance, db)?;
         let data = play_voice(layer.sound, self.seed.wrapping_add(n * 7919), None);
         match &mut track {
@@ -246,9 +246,9 @@ impl<B: Backend> Soundscape<B> {
         }
     }
 
-    fn target_db(&self, layer: &Layer, t: f32) -> f32 {
-        let hidden = layer.entity.as_ref().is_some_and(|e| hidden_at(&self.layout, t).contains(e));
-        if hidden { -80.0 } else { layer_db_at(layer, &self.layout, t) }
+    /// The level a layer should have at `t`, given the entities the timeline hides then.
+    fn target_db(&self, layer: &Layer, t: f32, hidden: &HashSet<String>) -> f32 {
+        if layer.entity.as_ref().is_some_and(|e| hidden.contains(e)) { -80.0 } else { layer_db_at(layer, &self.layout, t) }
     }
 
     /// Moves the listener and the spatial sources to time `t`, fades layers whose level
@@ -258,8 +258,9 @@ impl<B: Backend> Soundscape<B> {
         self.listener.set_orientation(quat(ear.rotation), Tween::default());
         let motions = Motions::new(&self.layout);
         let fade = Tween { duration: std::time::Duration::from_secs(3), ..Default::default() };
+        let hidden = hidden_at(&self.layout, t);
         for i in 0..self.playing.len() {
-            let target = self.target_db(&self.playing[i].layer, t);
+            let target = self.target_db(&self.playing[i].layer, t, &hidden);
             let p = &mut self.playing[i];
             if (target - p.db).abs() > 0.5 {
                 p.track.set_volume(target, fade);

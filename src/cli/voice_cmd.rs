@@ -22,12 +22,8 @@ pub struct TranscribeArgs {
     pub language: Option<String>,
 }
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
 fn load(int8: bool) -> anyhow::Result<Transcriber> {
-    Ok(Transcriber::load(&default_speech_model(), int8, threads())?)
+    Ok(Transcriber::load(&default_speech_model(), int8, super::generate_cmd::threads(None) as usize)?)
 }
 
 /// Transcribes the speech in a WAV file with the on-device model.

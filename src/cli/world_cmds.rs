@@ -151,7 +151,7 @@ impl SceneSource for SceneMaker {
         use sayscape::voice::transcribe::{Transcriber, default_speech_model};
         if self.ears.is_none() {
             progress("Loading the speech model …".into());
-            let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let threads = super::generate_cmd::threads(None) as usize;
             self.ears = Some(Transcriber::load(&default_speech_model(), true, threads)?);
         }
         let heard = self.ears.as_ref().expect("loaded above").transcribe(speech)?;

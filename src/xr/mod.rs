@@ -25,7 +25,7 @@ pub fn runtime_available() -> Result<(), String> {
 }
 
 /// What `sayscape xr --frames N` measured.
-#[derive(Debug, Clone, Default, Resource)]
+#[derive(Debug, Clone, Default)]
 pub struct XrReport {
     /// Seconds from start until the runtime put the session in focus.
     pub focused_after_s: Option<f64>,
