@@ -21,13 +21,16 @@ use llama_cpp_2::token::data::LlamaTokenData;
 use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 
 use super::GenerateError;
+use super::option_tree::{OptionTree, TokenQuestion};
 
 const CONTEXT_TOKENS: u32 = 4096;
 const BATCH_TOKENS: usize = 1024;
-/// Option sequences scored per decode call (sequence ids 2..2+CHUNK).
-const CHUNK: usize = 48;
 const PREFIX_SEQ: i32 = 0;
-const QUESTION_SEQ: i32 = 1;
+/// Sequences 1.. hold one ranking option each (llama.cpp allows 256 sequences).
+const FIRST_OPTION_SEQ: i32 = 1;
+const OPTION_SEQS: usize = 250;
+/// Rows of logits per decode call: each row is 1 MiB for Gemma's 262k-token vocabulary.
+const MAX_ROWS: usize = 64;
 
 /// Counters for the benchmark: tokens evaluated and the time spent.
 #[derive(Debug, Default, Clone, Copy)]
@@ -69,7 +72,7 @@ impl LocalModel {
             .with_n_ctx(NonZeroU32::new(CONTEXT_TOKENS))
             .with_n_batch(BATCH_TOKENS as u32)
             .with_n_ubatch(512)
-            .with_n_seq_max(2 + CHUNK as u32)
+            .with_n_seq_max(FIRST_OPTION_SEQ as u32 + OPTION_SEQS as u32)
             .with_kv_unified(true)
             .with_n_threads(threads)
             .with_n_threads_batch(threads);
@@ -114,57 +117,88 @@ impl LocalModel {
 
     /// Scores continuations after `context` (appended to the cached prefix). For each question
     /// text, every option gets log P(option | prefix + context + question), in nats.
+    ///
+    /// All questions and options are evaluated as one token tree (see `option_tree`), cut into
+    /// batches of at most `MAX_ROWS` rows of logits.
     pub fn score(&mut self, context: &str, questions: &[(&str, Vec<String>)]) -> Result<Vec<Vec<f32>>, GenerateError> {
         let base = self.prefix.len();
         let context_tokens = self.tokenize(context, false);
         self.eval(&context_tokens, base, &[PREFIX_SEQ], false)?;
         let after_context = base + context_tokens.len();
-        let mut all = Vec::with_capacity(questions.len());
-        for (question, options) in questions {
-            self.ctx.copy_kv_cache_seq(PREFIX_SEQ, QUESTION_SEQ, None, None).map_err(kv)?;
-            let q = self.tokenize(question, false);
-            // Logits of the question's last token predict every option's first token.
-            self.eval(&q, after_context, &[QUESTION_SEQ], true)?;
-            let first_logits = self.ctx.get_logits_ith(self.last_output());
-            let lse = log_sum_exp(first_logits);
-            let start = after_context + q.len();
-            let option_tokens: Vec<Vec<LlamaToken>> = options.iter().map(|o| self.tokenize(o, false)).collect();
-            let mut scores: Vec<f32> = option_tokens.iter().map(|t| t.first().map_or(f32::NEG_INFINITY, |t| first_logits[t.0 as usize] - lse)).collect();
-            let multi: Vec<usize> = (0..options.len()).filter(|&i| option_tokens[i].len() > 1).collect();
-            for chunk in multi.chunks(CHUNK) {
-                self.score_tails(chunk, &option_tokens, start, &mut scores)?;
+        let mut scores: Vec<Vec<f32>> = questions.iter().map(|(_, o)| vec![0.0; o.len()]).collect();
+        // Questions in groups whose options fit the sequence ids the context has.
+        let mut group: Vec<usize> = Vec::new();
+        let mut group_options = 0;
+        for (i, (_, options)) in questions.iter().enumerate() {
+            if group_options + options.len() > OPTION_SEQS && !group.is_empty() {
+                self.score_group(&group, questions, after_context, &mut scores)?;
+                group.clear();
+                group_options = 0;
             }
-            self.ctx.clear_kv_cache_seq(Some(QUESTION_SEQ as u32), None, None).map_err(kv)?;
-            all.push(scores);
+            if options.len() > OPTION_SEQS {
+                return Err(GenerateError::Prompt(format!("a question has {} options; at most {OPTION_SEQS} are scored", options.len())));
+            }
+            group.push(i);
+            group_options += options.len();
+        }
+        if !group.is_empty() {
+            self.score_group(&group, questions, after_context, &mut scores)?;
         }
         // Drop the request, keep the prefix.
         self.ctx.clear_kv_cache_seq(Some(PREFIX_SEQ as u32), Some(base as u32), None).map_err(kv)?;
-        Ok(all)
+        Ok(scores)
     }
 
-    /// Adds log P of each option's second and later tokens, one sequence per option.
-    fn score_tails(&mut self, chunk: &[usize], options: &[Vec<LlamaToken>], start: usize, scores: &mut [f32]) -> Result<(), GenerateError> {
-        let t0 = Instant::now();
-        let mut batch = LlamaBatch::new(BATCH_TOKENS.max(chunk.iter().map(|&i| options[i].len()).sum()), 1);
-        let mut rows = Vec::new(); // (option, token index predicted, batch row)
-        for (slot, &i) in chunk.iter().enumerate() {
-            let seq = 2 + slot as i32;
-            self.ctx.copy_kv_cache_seq(QUESTION_SEQ, seq, None, None).map_err(kv)?;
-            let toks = &options[i];
-            for (k, &t) in toks[..toks.len() - 1].iter().enumerate() {
-                rows.push((i, k + 1, batch.n_tokens()));
-                batch.add(t, (start + k) as i32, &[seq], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
+    fn score_group(&mut self, group: &[usize], questions: &[(&str, Vec<String>)], start: usize, scores: &mut [Vec<f32>]) -> Result<(), GenerateError> {
+        let token_questions: Vec<TokenQuestion> = group
+            .iter()
+            .map(|&i| TokenQuestion { question: self.tokenize(questions[i].0, false), options: questions[i].1.iter().map(|o| self.tokenize(o, false)).collect() })
+            .collect();
+        let tree = OptionTree::build(&token_questions, start, FIRST_OPTION_SEQ);
+        // Cells in use: the context plus every tree token (which also bounds every position).
+        check_room(start + tree.tokens.len())?;
+        for seq in tree.sequences() {
+            self.ctx.copy_kv_cache_seq(PREFIX_SEQ, seq, None, None).map_err(kv)?;
+        }
+        for (local, q) in token_questions.iter().enumerate() {
+            for (o, tokens) in q.options.iter().enumerate() {
+                if tokens.is_empty() {
+                    scores[group[local]][o] = f32::NEG_INFINITY;
+                }
             }
         }
-        self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
-        for &(i, k, row) in &rows {
-            let logits = self.ctx.get_logits_ith(row);
-            scores[i] += logits[options[i][k].0 as usize] - log_sum_exp(logits);
+        let t0 = Instant::now();
+        let max_seqs = tree.tokens.iter().map(|t| t.seqs.len()).max().unwrap_or(1);
+        let mut batch = LlamaBatch::new(BATCH_TOKENS, max_seqs as i32);
+        let mut rows: Vec<(usize, i32)> = Vec::new(); // (prediction, batch row)
+        let mut pending = tree.tokens.iter().peekable();
+        while pending.peek().is_some() {
+            batch.clear();
+            rows.clear();
+            while let Some(t) = pending.peek() {
+                if batch.n_tokens() as usize == BATCH_TOKENS || (t.predicts.is_some() && rows.len() == MAX_ROWS) {
+                    break;
+                }
+                if let Some(p) = t.predicts {
+                    rows.push((p, batch.n_tokens()));
+                }
+                batch.add(t.token, t.pos as i32, &t.seqs, t.predicts.is_some()).map_err(|e| GenerateError::Engine(e.to_string()))?;
+                pending.next();
+            }
+            self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+            for &(p, row) in &rows {
+                let logits = self.ctx.get_logits_ith(row);
+                let lse = log_sum_exp(logits);
+                let prediction = &tree.predictions[p];
+                for &(o, next) in &prediction.targets {
+                    scores[group[prediction.question]][o] += logits[next.0 as usize] - lse;
+                }
+            }
         }
-        for slot in 0..chunk.len() {
-            self.ctx.clear_kv_cache_seq(Some(2 + slot as u32), None, None).map_err(kv)?;
+        for seq in tree.sequences() {
+            self.ctx.clear_kv_cache_seq(Some(seq as u32), None, None).map_err(kv)?;
         }
-        self.timings.prefill_tokens += rows.len();
+        self.timings.prefill_tokens += tree.tokens.len();
         self.timings.prefill += t0.elapsed();
         Ok(())
     }
@@ -240,12 +274,7 @@ impl LocalModel {
 
     /// Evaluates tokens on the given sequences, in batches; logits only for the last one.
     fn eval(&mut self, tokens: &[LlamaToken], start: usize, seqs: &[i32], last_logits: bool) -> Result<(), GenerateError> {
-        if start + tokens.len() + 64 > CONTEXT_TOKENS as usize {
-            return Err(GenerateError::Prompt(format!(
-                "the prompt needs {} tokens; the context holds {CONTEXT_TOKENS}",
-                start + tokens.len()
-            )));
-        }
+        check_room(start + tokens.len())?;
         let t0 = Instant::now();
         let mut batch = LlamaBatch::new(BATCH_TOKENS, seqs.len() as i32);
         for (c, chunk) in tokens.chunks(BATCH_TOKENS).enumerate() {
@@ -323,6 +352,14 @@ impl SplitMix {
 /// The grammars used here describe one JSON object: it is complete at its closing brace.
 fn object_closed(out: &str) -> bool {
     out.trim_end().ends_with('}')
+}
+
+/// Refuses work that would not fit the context (with room for the answer).
+fn check_room(tokens: usize) -> Result<(), GenerateError> {
+    if tokens + 64 > CONTEXT_TOKENS as usize {
+        return Err(GenerateError::Prompt(format!("the prompt needs {tokens} tokens; the context holds {CONTEXT_TOKENS}")));
+    }
+    Ok(())
 }
 
 fn kv(e: impl std::fmt::Display) -> GenerateError {

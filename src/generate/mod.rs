@@ -12,6 +12,7 @@ pub mod llama;
 #[cfg(feature = "llama")]
 pub mod local;
 pub mod openai;
+pub mod option_tree;
 pub mod rank;
 
 use std::path::PathBuf;
