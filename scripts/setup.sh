@@ -13,7 +13,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # rendering; espeak-ng + sox: speech and sound in the tests.
 APT_PACKAGES=(cmake clang g++ debootstrap libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
   libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng sox
-  python3 python3-pip python3-venv)
+  python3 python3-pip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -122,28 +122,3 @@ JSON
 }
 fetch_whisper
 
-# --- an OpenAI-compatible server for the tests -----------------------------------------------
-# The remote backend (`generate --backend openai`) is tested against a real server on loopback:
-# llama-cpp-python's, built from its PyPI source release (verified) into its own virtualenv.
-install_openai_server() {
-  local venv="$SAYSCAPE_HOME/openai-server"
-  local version=0.3.36 sum=832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e
-  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import llama_cpp.server, llama_cpp; assert llama_cpp.__version__ == '$version'" 2>/dev/null; then
-    log "openai-server: llama-cpp-python $version present"; return 0
-  fi
-  local tmp; tmp=$(mktemp -d "$SAYSCAPE_HOME/.server.XXXXXX")
-  trap 'rm -rf "$tmp"' RETURN
-  log "openai-server: building llama-cpp-python $version from source (a few minutes, once)"
-  python3 -m pip download -q --no-deps --no-binary :all: --disable-pip-version-check -d "$tmp" "llama-cpp-python==$version"
-  echo "$sum  $tmp/llama_cpp_python-$version.tar.gz" | sha256sum -c --status \
-    || { log "openai-server: sha256 mismatch for llama-cpp-python $version"; return 1; }
-  # Built in place (a virtualenv records its path); an interrupted install fails the import
-  # check above and is redone.
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
-    CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$tmp/llama_cpp_python-$version.tar.gz[server]"
-  log "openai-server: installed in $venv"
-}
-install_openai_server

@@ -90,3 +90,4 @@ fn bad_prompts_and_models_fail_with_clear_messages_and_write_nothing() {
         assert!(!out_file.exists(), "nothing is written on failure");
     }
 }
+

@@ -21,16 +21,15 @@ use llama_cpp_2::token::data::LlamaTokenData;
 use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 
 use super::GenerateError;
-use super::option_tree::{OptionTree, TokenQuestion};
 
 const CONTEXT_TOKENS: u32 = 4096;
 const BATCH_TOKENS: usize = 1024;
+/// Option sequences scored per decode call (sequence ids 2..2+CHUNK).
+const CHUNK: usize = 48;
 const PREFIX_SEQ: i32 = 0;
-/// Sequences 1.. hold one ranking option each (llama.cpp allows 256 sequences).
-const FIRST_OPTION_SEQ: i32 = 1;
-const OPTION_SEQS: usize = 250;
-/// Rows of logits per decode call: each row is 1 MiB for Gemma's 262k-token vocabulary.
-const MAX_ROWS: usize = 64;
+const QUESTION_SEQ: i32 = 1;
+/// The prefix followed by a second fixed prompt (see `set_continuation`).
+const CONTINUATION_SEQ: i32 = 2 + CHUNK as i32;
 
 /// Counters for the benchmark: tokens evaluated and the time spent.
 #[derive(Debug, Default, Clone, Copy)]
@@ -41,6 +40,13 @@ pub struct Timings {
     pub decode: Duration,
 }
 
+/// Which cached prompt a completion continues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum From {
+    Prefix,
+    Continuation,
+}
+
 /// A GGUF model with one context whose sequence 0 holds a cached prompt prefix.
 pub struct LocalModel {
     // Field order matters: the context borrows the model, which needs the backend.
@@ -48,6 +54,8 @@ pub struct LocalModel {
     model: &'static LlamaModel,
     _backend: &'static LlamaBackend,
     prefix: Vec<LlamaToken>,
+    /// Tokens after the prefix in `CONTINUATION_SEQ`.
+    continuation: Vec<LlamaToken>,
     /// Batch row of the last token evaluated with logits.
     last_row: i32,
     pub timings: Timings,
@@ -72,7 +80,7 @@ impl LocalModel {
             .with_n_ctx(NonZeroU32::new(CONTEXT_TOKENS))
             .with_n_batch(BATCH_TOKENS as u32)
             .with_n_ubatch(512)
-            .with_n_seq_max(FIRST_OPTION_SEQ as u32 + OPTION_SEQS as u32)
+            .with_n_seq_max(CONTINUATION_SEQ as u32 + 1)
             .with_kv_unified(true)
             .with_n_threads(threads)
             .with_n_threads_batch(threads);
@@ -80,7 +88,7 @@ impl LocalModel {
             path: path.display().to_string(),
             reason: format!("cannot create a context: {e}"),
         })?;
-        Ok(LocalModel { ctx, model, _backend: backend, prefix: Vec::new(), last_row: 0, timings: Timings::default() })
+        Ok(LocalModel { ctx, model, _backend: backend, prefix: Vec::new(), continuation: Vec::new(), last_row: 0, timings: Timings::default() })
     }
 
     pub fn tokenize(&self, text: &str, bos: bool) -> Vec<LlamaToken> {
@@ -106,8 +114,23 @@ impl LocalModel {
         }
         self.ctx.clear_kv_cache();
         self.prefix.clear();
+        self.continuation.clear();
         self.eval(&tokens, 0, &[PREFIX_SEQ], false)?;
         self.prefix = tokens;
+        Ok(())
+    }
+
+    /// Makes `text` a second cached prompt after the prefix, on its own sequence, for
+    /// completions that start `From::Continuation`; a no-op when it already is.
+    pub fn set_continuation(&mut self, text: &str) -> Result<(), GenerateError> {
+        let tokens = self.tokenize(text, false);
+        if tokens == self.continuation && !tokens.is_empty() {
+            return Ok(());
+        }
+        self.ctx.clear_kv_cache_seq(Some(CONTINUATION_SEQ as u32), None, None).map_err(kv)?;
+        self.ctx.copy_kv_cache_seq(PREFIX_SEQ, CONTINUATION_SEQ, None, Some(self.prefix.len() as u32)).map_err(kv)?;
+        self.eval(&tokens, self.prefix.len(), &[CONTINUATION_SEQ], false)?;
+        self.continuation = tokens;
         Ok(())
     }
 
@@ -117,88 +140,57 @@ impl LocalModel {
 
     /// Scores continuations after `context` (appended to the cached prefix). For each question
     /// text, every option gets log P(option | prefix + context + question), in nats.
-    ///
-    /// All questions and options are evaluated as one token tree (see `option_tree`), cut into
-    /// batches of at most `MAX_ROWS` rows of logits.
     pub fn score(&mut self, context: &str, questions: &[(&str, Vec<String>)]) -> Result<Vec<Vec<f32>>, GenerateError> {
         let base = self.prefix.len();
         let context_tokens = self.tokenize(context, false);
         self.eval(&context_tokens, base, &[PREFIX_SEQ], false)?;
         let after_context = base + context_tokens.len();
-        let mut scores: Vec<Vec<f32>> = questions.iter().map(|(_, o)| vec![0.0; o.len()]).collect();
-        // Questions in groups whose options fit the sequence ids the context has.
-        let mut group: Vec<usize> = Vec::new();
-        let mut group_options = 0;
-        for (i, (_, options)) in questions.iter().enumerate() {
-            if group_options + options.len() > OPTION_SEQS && !group.is_empty() {
-                self.score_group(&group, questions, after_context, &mut scores)?;
-                group.clear();
-                group_options = 0;
+        let mut all = Vec::with_capacity(questions.len());
+        for (question, options) in questions {
+            self.ctx.copy_kv_cache_seq(PREFIX_SEQ, QUESTION_SEQ, None, None).map_err(kv)?;
+            let q = self.tokenize(question, false);
+            // Logits of the question's last token predict every option's first token.
+            self.eval(&q, after_context, &[QUESTION_SEQ], true)?;
+            let first_logits = self.ctx.get_logits_ith(self.last_output());
+            let lse = log_sum_exp(first_logits);
+            let start = after_context + q.len();
+            let option_tokens: Vec<Vec<LlamaToken>> = options.iter().map(|o| self.tokenize(o, false)).collect();
+            let mut scores: Vec<f32> = option_tokens.iter().map(|t| t.first().map_or(f32::NEG_INFINITY, |t| first_logits[t.0 as usize] - lse)).collect();
+            let multi: Vec<usize> = (0..options.len()).filter(|&i| option_tokens[i].len() > 1).collect();
+            for chunk in multi.chunks(CHUNK) {
+                self.score_tails(chunk, &option_tokens, start, &mut scores)?;
             }
-            if options.len() > OPTION_SEQS {
-                return Err(GenerateError::Prompt(format!("a question has {} options; at most {OPTION_SEQS} are scored", options.len())));
-            }
-            group.push(i);
-            group_options += options.len();
-        }
-        if !group.is_empty() {
-            self.score_group(&group, questions, after_context, &mut scores)?;
+            self.ctx.clear_kv_cache_seq(Some(QUESTION_SEQ as u32), None, None).map_err(kv)?;
+            all.push(scores);
         }
         // Drop the request, keep the prefix.
         self.ctx.clear_kv_cache_seq(Some(PREFIX_SEQ as u32), Some(base as u32), None).map_err(kv)?;
-        Ok(scores)
+        Ok(all)
     }
 
-    fn score_group(&mut self, group: &[usize], questions: &[(&str, Vec<String>)], start: usize, scores: &mut [Vec<f32>]) -> Result<(), GenerateError> {
-        let token_questions: Vec<TokenQuestion> = group
-            .iter()
-            .map(|&i| TokenQuestion { question: self.tokenize(questions[i].0, false), options: questions[i].1.iter().map(|o| self.tokenize(o, false)).collect() })
-            .collect();
-        let tree = OptionTree::build(&token_questions, start, FIRST_OPTION_SEQ);
-        // Cells in use: the context plus every tree token (which also bounds every position).
-        check_room(start + tree.tokens.len())?;
-        for seq in tree.sequences() {
-            self.ctx.copy_kv_cache_seq(PREFIX_SEQ, seq, None, None).map_err(kv)?;
-        }
-        for (local, q) in token_questions.iter().enumerate() {
-            for (o, tokens) in q.options.iter().enumerate() {
-                if tokens.is_empty() {
-                    scores[group[local]][o] = f32::NEG_INFINITY;
-                }
-            }
-        }
+    /// Adds log P of each option's second and later tokens, one sequence per option.
+    fn score_tails(&mut self, chunk: &[usize], options: &[Vec<LlamaToken>], start: usize, scores: &mut [f32]) -> Result<(), GenerateError> {
         let t0 = Instant::now();
-        let max_seqs = tree.tokens.iter().map(|t| t.seqs.len()).max().unwrap_or(1);
-        let mut batch = LlamaBatch::new(BATCH_TOKENS, max_seqs as i32);
-        let mut rows: Vec<(usize, i32)> = Vec::new(); // (prediction, batch row)
-        let mut pending = tree.tokens.iter().peekable();
-        while pending.peek().is_some() {
-            batch.clear();
-            rows.clear();
-            while let Some(t) = pending.peek() {
-                if batch.n_tokens() as usize == BATCH_TOKENS || (t.predicts.is_some() && rows.len() == MAX_ROWS) {
-                    break;
-                }
-                if let Some(p) = t.predicts {
-                    rows.push((p, batch.n_tokens()));
-                }
-                batch.add(t.token, t.pos as i32, &t.seqs, t.predicts.is_some()).map_err(|e| GenerateError::Engine(e.to_string()))?;
-                pending.next();
-            }
-            self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
-            for &(p, row) in &rows {
-                let logits = self.ctx.get_logits_ith(row);
-                let lse = log_sum_exp(logits);
-                let prediction = &tree.predictions[p];
-                for &(o, next) in &prediction.targets {
-                    scores[group[prediction.question]][o] += logits[next.0 as usize] - lse;
-                }
+        let mut batch = LlamaBatch::new(BATCH_TOKENS.max(chunk.iter().map(|&i| options[i].len()).sum()), 1);
+        let mut rows = Vec::new(); // (option, token index predicted, batch row)
+        for (slot, &i) in chunk.iter().enumerate() {
+            let seq = 2 + slot as i32;
+            self.ctx.copy_kv_cache_seq(QUESTION_SEQ, seq, None, None).map_err(kv)?;
+            let toks = &options[i];
+            for (k, &t) in toks[..toks.len() - 1].iter().enumerate() {
+                rows.push((i, k + 1, batch.n_tokens()));
+                batch.add(t, (start + k) as i32, &[seq], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
             }
         }
-        for seq in tree.sequences() {
-            self.ctx.clear_kv_cache_seq(Some(seq as u32), None, None).map_err(kv)?;
+        self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+        for &(i, k, row) in &rows {
+            let logits = self.ctx.get_logits_ith(row);
+            scores[i] += logits[options[i][k].0 as usize] - log_sum_exp(logits);
         }
-        self.timings.prefill_tokens += tree.tokens.len();
+        for slot in 0..chunk.len() {
+            self.ctx.clear_kv_cache_seq(Some(2 + slot as u32), None, None).map_err(kv)?;
+        }
+        self.timings.prefill_tokens += rows.len();
         self.timings.prefill += t0.elapsed();
         Ok(())
     }
@@ -210,10 +202,13 @@ impl LocalModel {
     /// lazily, as llama.cpp's common sampler does: the token chosen without it is tested alone
     /// against the grammar, and only when the grammar rejects it is the grammar applied to the
     /// whole vocabulary. So a grammar costs little while the model already writes valid text.
-    pub fn complete(&mut self, prompt: &str, grammar: Option<&str>, max_tokens: usize, seed: u32) -> Result<(String, usize), GenerateError> {
-        let base = self.prefix.len();
-        let prompt_tokens = self.tokenize(prompt, self.prefix.is_empty());
-        self.eval(&prompt_tokens, base, &[PREFIX_SEQ], true)?;
+    pub fn complete(&mut self, from: From, prompt: &str, grammar: Option<&str>, max_tokens: usize, seed: u32) -> Result<(String, usize), GenerateError> {
+        let (seq, base) = match from {
+            From::Prefix => (PREFIX_SEQ, self.prefix.len()),
+            From::Continuation => (CONTINUATION_SEQ, self.prefix.len() + self.continuation.len()),
+        };
+        let prompt_tokens = self.tokenize(prompt, base == 0);
+        self.eval(&prompt_tokens, base, &[seq], true)?;
         let mut grammar = match grammar {
             Some(g) => Some(LlamaSampler::grammar(self.model, g, "root").map_err(|e| GenerateError::Grammar(format!("{e:?}")))?),
             None => None,
@@ -255,18 +250,18 @@ impl LocalModel {
             if grammar.is_some() && object_closed(&out) {
                 break;
             }
-            self.eval_one(token, pos)?;
+            self.eval_one(token, pos, seq)?;
             pos += 1;
         }
         self.timings.decode_tokens += n;
         self.timings.decode += t0.elapsed();
-        self.ctx.clear_kv_cache_seq(Some(PREFIX_SEQ as u32), Some(base as u32), None).map_err(kv)?;
+        self.ctx.clear_kv_cache_seq(Some(seq as u32), Some(base as u32), None).map_err(kv)?;
         Ok((out, n))
     }
 
-    fn eval_one(&mut self, token: LlamaToken, pos: usize) -> Result<(), GenerateError> {
+    fn eval_one(&mut self, token: LlamaToken, pos: usize, seq: i32) -> Result<(), GenerateError> {
         let mut batch = LlamaBatch::new(1, 1);
-        batch.add(token, pos as i32, &[PREFIX_SEQ], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
+        batch.add(token, pos as i32, &[seq], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
         self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
         self.last_row = 0;
         Ok(())

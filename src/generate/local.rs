@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::compose::{Written, compose};
 use super::grammar::schema_to_gbnf;
-use super::llama::LocalModel;
+use super::llama::{From, LocalModel};
 use super::rank::{RankPrompts, Ranking};
 use super::{GenerateError, check_request};
 use crate::scene::{Scene, scene_from_value};
@@ -32,6 +32,8 @@ pub struct LocalGenerator {
     neutral: Option<Vec<Vec<f32>>>,
     model_path: std::path::PathBuf,
     write_grammar: String,
+    /// Whether neutral scores are read from (and kept in) the disk cache.
+    neutral_on_disk: bool,
 }
 
 impl LocalGenerator {
@@ -54,15 +56,16 @@ impl LocalGenerator {
             "required": ["title", "role"]
         }))
         .map_err(GenerateError::Grammar)?;
-        Ok(LocalGenerator { model, prompts, lists, neutral: None, model_path: path.to_path_buf(), write_grammar })
+        Ok(LocalGenerator { model, prompts, lists, neutral: None, model_path: path.to_path_buf(), write_grammar, neutral_on_disk: true })
     }
 
     /// The fixed prompt prefix, evaluated once per process, and the neutral scores, computed
     /// once per model and prompt version and kept on disk (they never depend on the request).
     pub fn warm_up(&mut self) -> Result<(), GenerateError> {
-        self.model.set_prefix(&self.prompts.prefix)?;
+        self.cache_fixed_prompts()?;
         if self.neutral.is_none() {
             let cache = self.neutral_cache_path();
+            let cache = cache.filter(|_| self.neutral_on_disk);
             let cached: Option<Vec<Vec<f32>>> = cache.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok());
             let fits = |n: &Vec<Vec<f32>>| n.len() == self.lists.len() && n.iter().zip(&self.lists).all(|(s, (_, _, o))| s.len() == o.len());
             let neutral = match cached.filter(fits) {
@@ -79,6 +82,20 @@ impl LocalGenerator {
             self.neutral = Some(neutral);
         }
         Ok(())
+    }
+
+    /// The fixed prompts in the KV cache: the ranking prefix, and after it the writing
+    /// examples on their own sequence. Evaluated once per process.
+    pub fn cache_fixed_prompts(&mut self) -> Result<(), GenerateError> {
+        self.model.set_prefix(&self.prompts.prefix)?;
+        self.model.set_continuation(write_examples(&self.prompts.write))
+    }
+
+    /// Forgets the neutral scores (and bypasses their disk cache) so that the next request
+    /// computes them again: the benchmark's cold first request.
+    pub fn forget_neutral(&mut self) {
+        self.neutral = None;
+        self.neutral_on_disk = false;
     }
 
     /// Neutral scores depend on the model file and on every prompt text and option.
@@ -107,9 +124,10 @@ impl LocalGenerator {
 
     /// The title and role, written by the model under a grammar.
     pub fn write(&mut self, request: &str, seed: u32) -> Result<(Written, usize), GenerateError> {
-        let ask = self.prompts.write.replace("{request}", &self.prompts.context_for(request));
+        self.warm_up()?;
+        let ask = self.prompts.write[write_examples(&self.prompts.write).len()..].replace("{request}", &self.prompts.context_for(request));
         let grammar = self.write_grammar.clone();
-        let (text, n) = self.model.complete(&ask, Some(&grammar), WRITE_TOKENS, seed)?;
+        let (text, n) = self.model.complete(From::Continuation, &ask, Some(&grammar), WRITE_TOKENS, seed)?;
         // The grammar guarantees the shape; a run cut short by the token limit writes nothing.
         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").trim().to_string();
@@ -131,6 +149,11 @@ impl LocalGenerator {
         let scene = scene_from_value(&value, "generated scene").map_err(|e| GenerateError::Invalid(e.to_string()))?;
         Ok((scene, GenerationStats { rank_s, write_s, total_s: t0.elapsed().as_secs_f64(), written_tokens }))
     }
+}
+
+/// The fixed start of the writing prompt (its instructions and examples), cached once.
+fn write_examples(write: &str) -> &str {
+    &write[..write.find("{request}").unwrap_or(write.len())]
 }
 
 fn store(path: &Path, scores: &[Vec<f32>]) {

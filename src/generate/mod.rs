@@ -12,7 +12,6 @@ pub mod llama;
 #[cfg(feature = "llama")]
 pub mod local;
 pub mod openai;
-pub mod option_tree;
 pub mod rank;
 
 use std::path::PathBuf;

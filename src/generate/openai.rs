@@ -2,7 +2,7 @@
 //!
 //! The scene JSON Schema is sent as the response format. Servers differ in how they take it:
 //! OpenAI's form `{"type": "json_schema", "json_schema": {…}}` (llama.cpp's server, vLLM,
-//! Ollama) is tried first, and on a refusal (HTTP 4xx) the llama-cpp-python form
+//! Ollama) is tried first, and on a refusal (an HTTP error) the llama-cpp-python form
 //! `{"type": "json_object", "schema": …}`. The reply is validated like a scene file.
 
 use std::time::Duration;
@@ -76,11 +76,10 @@ impl OpenAiClient {
         }))?;
         let status = resp.status().as_u16();
         let text = resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| self.err(format!("reading the reply: {e}")))?;
-        if (400..500).contains(&status) {
-            return Ok(Reply::Refused(format!("HTTP {status}: {}", first_line(&text))));
-        }
+        // Some servers answer a response format they do not know with a 500 rather than a 4xx
+        // (llama-cpp-python does): any error status lets the other format be tried.
         if status != 200 {
-            return Err(self.err(format!("HTTP {status}: {}", first_line(&text))));
+            return Ok(Reply::Refused(format!("HTTP {status}: {}", first_line(&text))));
         }
         let v: Value = serde_json::from_str(&text).map_err(|e| self.err(format!("the reply is not JSON ({e}): {}", first_line(&text))))?;
         let content = v["choices"][0]["message"]["content"]
