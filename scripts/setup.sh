@@ -121,4 +121,3 @@ JSON
   log "whisper-base: verified and installed at $dir"
 }
 fetch_whisper
-

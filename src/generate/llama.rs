@@ -47,15 +47,23 @@ pub enum From {
     Continuation,
 }
 
+/// A prompt held in the KV cache: its text, to tell a change without tokenizing again, and its
+/// length in tokens.
+struct CachedPrompt {
+    text: String,
+    tokens: usize,
+}
+
 /// A GGUF model with one context whose sequence 0 holds a cached prompt prefix.
 pub struct LocalModel {
     // Field order matters: the context borrows the model, which needs the backend.
     ctx: LlamaContext<'static>,
     model: &'static LlamaModel,
     _backend: &'static LlamaBackend,
-    prefix: Vec<LlamaToken>,
-    /// Tokens after the prefix in `CONTINUATION_SEQ`.
-    continuation: Vec<LlamaToken>,
+    /// The prompt in sequence 0.
+    prefix: Option<CachedPrompt>,
+    /// The prompt after the prefix in `CONTINUATION_SEQ`.
+    continuation: Option<CachedPrompt>,
     /// Batch row of the last token evaluated with logits.
     last_row: i32,
     pub timings: Timings,
@@ -88,7 +96,7 @@ impl LocalModel {
             path: path.display().to_string(),
             reason: format!("cannot create a context: {e}"),
         })?;
-        Ok(LocalModel { ctx, model, _backend: backend, prefix: Vec::new(), continuation: Vec::new(), last_row: 0, timings: Timings::default() })
+        Ok(LocalModel { ctx, model, _backend: backend, prefix: None, continuation: None, last_row: 0, timings: Timings::default() })
     }
 
     pub fn tokenize(&self, text: &str, bos: bool) -> Vec<LlamaToken> {
@@ -108,40 +116,42 @@ impl LocalModel {
 
     /// Makes `text` the cached prefix of sequence 0; a no-op when it already is.
     pub fn set_prefix(&mut self, text: &str) -> Result<(), GenerateError> {
-        let tokens = self.tokenize(text, true);
-        if tokens == self.prefix {
+        if self.prefix.as_ref().is_some_and(|p| p.text == text) {
             return Ok(());
         }
         self.ctx.clear_kv_cache();
-        self.prefix.clear();
-        self.continuation.clear();
+        self.prefix = None;
+        self.continuation = None;
+        let tokens = self.tokenize(text, true);
         self.eval(&tokens, 0, &[PREFIX_SEQ], false)?;
-        self.prefix = tokens;
+        self.prefix = Some(CachedPrompt { text: text.to_string(), tokens: tokens.len() });
         Ok(())
     }
 
     /// Makes `text` a second cached prompt after the prefix, on its own sequence, for
     /// completions that start `From::Continuation`; a no-op when it already is.
     pub fn set_continuation(&mut self, text: &str) -> Result<(), GenerateError> {
-        let tokens = self.tokenize(text, false);
-        if tokens == self.continuation && !tokens.is_empty() {
+        if self.continuation.as_ref().is_some_and(|c| c.text == text) {
             return Ok(());
         }
+        self.continuation = None;
+        let base = self.prefix_len();
         self.ctx.clear_kv_cache_seq(Some(CONTINUATION_SEQ as u32), None, None).map_err(kv)?;
-        self.ctx.copy_kv_cache_seq(PREFIX_SEQ, CONTINUATION_SEQ, None, Some(self.prefix.len() as u32)).map_err(kv)?;
-        self.eval(&tokens, self.prefix.len(), &[CONTINUATION_SEQ], false)?;
-        self.continuation = tokens;
+        self.ctx.copy_kv_cache_seq(PREFIX_SEQ, CONTINUATION_SEQ, None, Some(base as u32)).map_err(kv)?;
+        let tokens = self.tokenize(text, base == 0);
+        self.eval(&tokens, base, &[CONTINUATION_SEQ], false)?;
+        self.continuation = Some(CachedPrompt { text: text.to_string(), tokens: tokens.len() });
         Ok(())
     }
 
     pub fn prefix_len(&self) -> usize {
-        self.prefix.len()
+        self.prefix.as_ref().map_or(0, |p| p.tokens)
     }
 
     /// Scores continuations after `context` (appended to the cached prefix). For each question
     /// text, every option gets log P(option | prefix + context + question), in nats.
     pub fn score(&mut self, context: &str, questions: &[(&str, Vec<String>)]) -> Result<Vec<Vec<f32>>, GenerateError> {
-        let base = self.prefix.len();
+        let base = self.prefix_len();
         let context_tokens = self.tokenize(context, false);
         self.eval(&context_tokens, base, &[PREFIX_SEQ], false)?;
         let after_context = base + context_tokens.len();
@@ -203,9 +213,10 @@ impl LocalModel {
     /// against the grammar, and only when the grammar rejects it is the grammar applied to the
     /// whole vocabulary. So a grammar costs little while the model already writes valid text.
     pub fn complete(&mut self, from: From, prompt: &str, grammar: Option<&str>, max_tokens: usize, seed: u32) -> Result<(String, usize), GenerateError> {
-        let (seq, base) = match from {
-            From::Prefix => (PREFIX_SEQ, self.prefix.len()),
-            From::Continuation => (CONTINUATION_SEQ, self.prefix.len() + self.continuation.len()),
+        let (seq, base) = match (from, &self.continuation) {
+            (From::Prefix, _) => (PREFIX_SEQ, self.prefix_len()),
+            (From::Continuation, Some(c)) => (CONTINUATION_SEQ, self.prefix_len() + c.tokens),
+            (From::Continuation, None) => return Err(GenerateError::Engine("no continuation prompt is cached".into())),
         };
         let prompt_tokens = self.tokenize(prompt, base == 0);
         self.eval(&prompt_tokens, base, &[seq], true)?;

@@ -64,8 +64,7 @@ impl LocalGenerator {
     pub fn warm_up(&mut self) -> Result<(), GenerateError> {
         self.cache_fixed_prompts()?;
         if self.neutral.is_none() {
-            let cache = self.neutral_cache_path();
-            let cache = cache.filter(|_| self.neutral_on_disk);
+            let cache = self.neutral_cache_path().filter(|_| self.neutral_on_disk);
             let cached: Option<Vec<Vec<f32>>> = cache.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok());
             let fits = |n: &Vec<Vec<f32>>| n.len() == self.lists.len() && n.iter().zip(&self.lists).all(|(s, (_, _, o))| s.len() == o.len());
             let neutral = match cached.filter(fits) {
@@ -85,7 +84,8 @@ impl LocalGenerator {
     }
 
     /// The fixed prompts in the KV cache: the ranking prefix, and after it the writing
-    /// examples on their own sequence. Evaluated once per process.
+    /// examples on their own sequence. Evaluated once per process; later calls only compare
+    /// the texts.
     pub fn cache_fixed_prompts(&mut self) -> Result<(), GenerateError> {
         self.model.set_prefix(&self.prompts.prefix)?;
         self.model.set_continuation(write_examples(&self.prompts.write))
@@ -124,7 +124,7 @@ impl LocalGenerator {
 
     /// The title and role, written by the model under a grammar.
     pub fn write(&mut self, request: &str, seed: u32) -> Result<(Written, usize), GenerateError> {
-        self.warm_up()?;
+        self.cache_fixed_prompts()?;
         let ask = self.prompts.write[write_examples(&self.prompts.write).len()..].replace("{request}", &self.prompts.context_for(request));
         let grammar = self.write_grammar.clone();
         let (text, n) = self.model.complete(From::Continuation, &ask, Some(&grammar), WRITE_TOKENS, seed)?;

@@ -105,23 +105,23 @@ impl Transcriber {
         let (mut mel, shape) = self.features.windows(speech, full_window);
         let mel = ct2rs::sys::StorageView::new(&shape, &mut mel, Default::default())?;
         let encoded = self.whisper.encode(&mel, false)?;
-        let language = match &self.language {
-            Some(code) => format!("<|{code}|>"),
-            None if self.whisper.is_multilingual() => self
-                .whisper
-                .detect_language(&encoded)?
-                .into_iter()
-                .next()
-                .and_then(|ranked| ranked.into_iter().next())
-                .map(|best| best.language)
-                .ok_or_else(|| anyhow::anyhow!("no language detected"))?,
-            None => String::new(),
-        };
-        let mut prompt = vec!["<|startoftranscript|>"];
+        let mut prompt = vec!["<|startoftranscript|>".to_string()];
+        // An English-only model has no language or task tokens.
         if self.whisper.is_multilingual() {
-            prompt.extend([language.as_str(), "<|transcribe|>"]);
+            let language = match &self.language {
+                Some(code) => format!("<|{code}|>"),
+                None => self
+                    .whisper
+                    .detect_language(&encoded)?
+                    .into_iter()
+                    .next()
+                    .and_then(|ranked| ranked.into_iter().next())
+                    .map(|best| best.language)
+                    .ok_or_else(|| anyhow::anyhow!("no language detected"))?,
+            };
+            prompt.extend([language, "<|transcribe|>".to_string()]);
         }
-        prompt.push("<|notimestamps|>");
+        prompt.push("<|notimestamps|>".to_string());
         // A loop costs time in proportion to its length: no speech needs more tokens than this.
         let seconds = speech.len() as f32 / SPEECH_RATE as f32 / shape[0] as f32;
         let options = WhisperOptions { max_length: (MAX_TOKENS_PER_S * seconds) as usize + 24, ..self.options.clone() };
@@ -134,12 +134,12 @@ impl Transcriber {
     }
 }
 
-/// Fast speech is about 4 words (6 tokens) a second.
+/// Fast speech is about 4 words (6 tokens) a second; twice that is the cap.
 const MAX_TOKENS_PER_S: f32 = 12.0;
 
 /// A transcript that repeats a run of three words three times, or has more words than anyone
 /// says in that time, comes from a decoder loop, not from the speech.
-pub fn looks_degenerate(text: &str, speech_s: f32) -> bool {
+fn looks_degenerate(text: &str, speech_s: f32) -> bool {
     let words: Vec<String> = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
     if words.len() as f32 > 6.0 * speech_s + 4.0 {
         return true;
