@@ -1,6 +1,7 @@
 //! The OpenAI-compatible backend against real HTTP servers on loopback that misbehave: one
 //! that never answers, one that answers garbage, one whose scene is invalid. Each is a clear
-//! error and a non-zero exit, never a broken world.
+//! error and a non-zero exit, never a broken world. And against a real model server:
+//! llama.cpp's llama-server (built by scripts/setup.sh) serving the embedded model.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -89,4 +90,71 @@ fn a_valid_scene_from_the_server_is_printed() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["player"]["on"], "flagship");
+}
+
+/// llama-server on a free loopback port, stopped when dropped.
+struct ModelServer {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ModelServer {
+    fn start() -> ModelServer {
+        let binary = sayscape::generate::sayscape_home().join("llama-server/bin/llama-server");
+        assert!(binary.exists(), "{} is missing: run scripts/setup.sh", binary.display());
+        let model = sayscape::generate::default_model_path();
+        assert!(model.exists(), "{} is missing: run scripts/setup.sh", model.display());
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).to_string();
+        let child = Command::new(binary)
+            .args(["-m", model.to_str().unwrap(), "--host", "127.0.0.1", "--port", &port.to_string(), "-c", "4096", "-t", &threads])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = ModelServer { child, url: format!("http://127.0.0.1:{port}") };
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !server.healthy() {
+            assert!(std::time::Instant::now() < deadline, "llama-server did not come up on {}", server.url);
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        server
+    }
+
+    fn healthy(&self) -> bool {
+        let Ok(mut stream) = std::net::TcpStream::connect(self.url.trim_start_matches("http://")) else { return false };
+        let _ = write!(stream, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        reply.starts_with("HTTP/1.1 200")
+    }
+}
+
+impl Drop for ModelServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A real model answers under the scene schema in bounded time. Whatever the 270M model
+/// writes, the contract holds: a valid scene on stdout, or an error that names the reply and
+/// what is wrong with it, and prints nothing.
+#[test]
+fn a_real_model_server_gives_a_valid_scene_or_a_clear_refusal() {
+    let server = ModelServer::start();
+    let out = Command::new(env!("CARGO_BIN_EXE_sayscape"))
+        .args(["generate", "a pirate ship on a stormy sea", "--backend", "openai", "--url", &server.url, "--timeout", "300", "--seed", "1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The server was reached and answered in time: no transport error, no refused format.
+    assert!(!stderr.contains("request failed") && !stderr.contains("no answer within") && !stderr.contains("refused both"), "{stderr}");
+    if out.status.success() {
+        let scene: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON scene on stdout");
+        sayscape::scene::scene_from_value(&scene, "served").unwrap_or_else(|e| panic!("{e}"));
+    } else {
+        assert!(out.stdout.is_empty(), "nothing on stdout after a refusal");
+        assert!(stderr.contains("the generated scene is invalid") && stderr.contains("remote model reply:"), "{stderr}");
+    }
 }
