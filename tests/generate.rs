@@ -59,6 +59,7 @@ fn generated_scenes_plan_without_warnings() {
     let scene = sayscape::scene::scene_from_value(&scene, "generated").unwrap();
     let layout = sayscape::plan::plan(&scene, 0);
     assert!(!layout.instances.is_empty());
+    assert!(layout.warnings.is_empty(), "the planner warned: {:?}", layout.warnings);
 }
 
 #[test]
@@ -90,4 +91,3 @@ fn bad_prompts_and_models_fail_with_clear_messages_and_write_nothing() {
         assert!(!out_file.exists(), "nothing is written on failure");
     }
 }
-

@@ -39,7 +39,12 @@ struct Xvfb(Child, String);
 
 impl Xvfb {
     fn start() -> Xvfb {
-        let mut child = Command::new("Xvfb").args(["-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("Xvfb (scripts/setup.sh installs it)");
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (scripts/setup.sh installs it)");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         Xvfb(child, format!(":{}", line.trim()))

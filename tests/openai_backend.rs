@@ -24,7 +24,12 @@ fn serve(max: usize, reply: impl Fn(usize) -> Option<String> + Send + 'static) -
                 got += k;
                 let text = String::from_utf8_lossy(&buf[..got]);
                 if let Some(h) = text.find("\r\n\r\n") {
-                    let len = text.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))).unwrap_or(0);
+                    let len = text
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
                     if got >= h + 4 + len || k == 0 {
                         break;
                     }
@@ -35,7 +40,11 @@ fn serve(max: usize, reply: impl Fn(usize) -> Option<String> + Send + 'static) -
             }
             match reply(n) {
                 Some(body) => {
-                    let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
                 }
                 None => std::thread::sleep(Duration::from_secs(4)), // never answer in time
             }

@@ -28,18 +28,53 @@ prop_compose! {
 }
 
 fn arb_scene() -> impl Strategy<Value = Scene> {
-    let terrains = [Terrain::Ocean, Terrain::Beach, Terrain::Island, Terrain::Grassland, Terrain::Desert,
-                    Terrain::Mountains, Terrain::Underwater, Terrain::Forest];
+    let terrains = [
+        Terrain::Ocean,
+        Terrain::Beach,
+        Terrain::Island,
+        Terrain::Grassland,
+        Terrain::Desert,
+        Terrain::Mountains,
+        Terrain::Underwater,
+        Terrain::Forest,
+    ];
     let waters = [WaterKind::None, WaterKind::Lake, WaterKind::River, WaterKind::Pond, WaterKind::Ocean];
-    (0..terrains.len(), 0..waters.len(), 60f32..500.0, -180f32..180.0, prop::bool::ANY,
-     (0..6usize).prop_flat_map(|n| (0..n).map(arb_entity).collect::<Vec<_>>()))
+    (
+        0..terrains.len(),
+        0..waters.len(),
+        60f32..500.0,
+        -180f32..180.0,
+        prop::bool::ANY,
+        (0..6usize).prop_flat_map(|n| (0..n).map(arb_entity).collect::<Vec<_>>()),
+    )
         .prop_map(move |(t, w, radius, facing, ride, entities)| {
             let mut scene = Scene {
-                schema: None, format: SCENE_FORMAT.into(), title: "random".into(), prompt: String::new(),
-                setting: Setting { terrain: terrains[t], era: Era::Modern, time_of_day: TimeOfDay::Noon, weather: Weather::Clear,
-                    cloud_cover: 0.3, fog: 0.0, wind: 0.3, water: Water { kind: waters[w], waves: 0.3 }, area_radius: radius },
-                player: Player { role: String::new(), vantage: Vantage::Ground, on: None, position: None, facing, locomotion: Locomotion::Walk },
-                entities: Vec::new(), soundscape: Soundscape::default(), timeline: Vec::new(),
+                schema: None,
+                format: SCENE_FORMAT.into(),
+                title: "random".into(),
+                prompt: String::new(),
+                setting: Setting {
+                    terrain: terrains[t],
+                    era: Era::Modern,
+                    time_of_day: TimeOfDay::Noon,
+                    weather: Weather::Clear,
+                    cloud_cover: 0.3,
+                    fog: 0.0,
+                    wind: 0.3,
+                    water: Water { kind: waters[w], waves: 0.3 },
+                    area_radius: radius,
+                },
+                player: Player {
+                    role: String::new(),
+                    vantage: Vantage::Ground,
+                    on: None,
+                    position: None,
+                    facing,
+                    locomotion: Locomotion::Walk,
+                },
+                entities: Vec::new(),
+                soundscape: Soundscape::default(),
+                timeline: Vec::new(),
             };
             let catalog = Catalog::builtin();
             for (i, mut e, t) in entities {
@@ -86,11 +121,13 @@ fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
         match a.habitat {
             Habitat::Water if (y - WATER_LEVEL).abs() > EPS => return Err(format!("{} floats at {y}", a.entity)),
             Habitat::Water if !surface.is_water(x, z) => return Err(format!("{} floats on land", a.entity)),
-            Habitat::Sky if y < surface.ground_height(x, z).max(WATER_LEVEL) + info.altitude.unwrap()[0] - EPS =>
-                return Err(format!("{} flies too low at {y}", a.entity)),
+            Habitat::Sky if y < surface.ground_height(x, z).max(WATER_LEVEL) + info.altitude.unwrap()[0] - EPS => {
+                return Err(format!("{} flies too low at {y}", a.entity));
+            }
             Habitat::Ground if (y - surface.ground_height(x, z)).abs() > EPS => return Err(format!("{} not on the ground", a.entity)),
-            Habitat::Ground if scene.setting.terrain != Terrain::Underwater && surface.is_water(x, z) =>
-                return Err(format!("{} stands in water", a.entity)),
+            Habitat::Ground if scene.setting.terrain != Terrain::Underwater && surface.is_water(x, z) => {
+                return Err(format!("{} stands in water", a.entity));
+            }
             _ => {}
         }
         let on_surface = matches!(a.habitat, Habitat::Ground | Habitat::Water) && !a.flat;

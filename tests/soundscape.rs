@@ -103,9 +103,16 @@ fn the_command_writes_a_wav_and_refuses_bad_input() {
     let stderr = String::from_utf8_lossy(&ok.stderr);
     assert!(stderr.contains("dBFS") && stderr.contains("centroid"), "prints its figures: {stderr}");
 
-    let bad = Command::new(bin).arg("soundscape").arg(&scene).args(["--seconds", "-1", "--out"]).arg(dir.path().join("x.wav")).output().unwrap();
+    let bad =
+        Command::new(bin).arg("soundscape").arg(&scene).args(["--seconds", "-1", "--out"]).arg(dir.path().join("x.wav")).output().unwrap();
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--seconds"));
-    let missing = Command::new(bin).arg("soundscape").arg(dir.path().join("nope.json")).args(["--out"]).arg(dir.path().join("y.wav")).output().unwrap();
+    let missing = Command::new(bin)
+        .arg("soundscape")
+        .arg(dir.path().join("nope.json"))
+        .args(["--out"])
+        .arg(dir.path().join("y.wav"))
+        .output()
+        .unwrap();
     assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("nope.json"));
     assert!(!dir.path().join("x.wav").exists() && !dir.path().join("y.wav").exists(), "nothing written on failure");
 }

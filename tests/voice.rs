@@ -18,7 +18,12 @@ const SENTENCES: &[&str] = &[
 ];
 
 fn speak(text: &str, voice: &str, speed: u32, out: &Path) {
-    let status = Command::new("espeak-ng").args(["-v", voice, "-s", &speed.to_string(), "-w"]).arg(out).arg(text).status().expect("espeak-ng (scripts/setup.sh installs it)");
+    let status = Command::new("espeak-ng")
+        .args(["-v", voice, "-s", &speed.to_string(), "-w"])
+        .arg(out)
+        .arg(text)
+        .status()
+        .expect("espeak-ng (scripts/setup.sh installs it)");
     assert!(status.success());
 }
 
@@ -53,12 +58,12 @@ fn edits(reference: &[String], heard: &[String]) -> usize {
 fn sentences() -> Vec<String> {
     let mut all: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
     let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/prompts.json");
-    if let Ok(text) = std::fs::read_to_string(eval) {
-        if let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&text) {
-            for item in items {
-                if let Some(p) = item.get("prompt").and_then(|p| p.as_str()).filter(|p| p.is_ascii()) {
-                    all.push(p.to_string());
-                }
+    if let Ok(text) = std::fs::read_to_string(eval)
+        && let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&text)
+    {
+        for item in items {
+            if let Some(p) = item.get("prompt").and_then(|p| p.as_str()).filter(|p| p.is_ascii()) {
+                all.push(p.to_string());
             }
         }
     }
@@ -122,7 +127,15 @@ fn write_pcm(path: &PathBuf, samples: impl Iterator<Item = f32>) {
     bytes.extend_from_slice(b"RIFF");
     bytes.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
     bytes.extend_from_slice(b"WAVEfmt ");
-    for v in [16u32.to_le_bytes().to_vec(), 1u16.to_le_bytes().to_vec(), 1u16.to_le_bytes().to_vec(), 16000u32.to_le_bytes().to_vec(), 32000u32.to_le_bytes().to_vec(), 2u16.to_le_bytes().to_vec(), 16u16.to_le_bytes().to_vec()] {
+    for v in [
+        16u32.to_le_bytes().to_vec(),
+        1u16.to_le_bytes().to_vec(),
+        1u16.to_le_bytes().to_vec(),
+        16000u32.to_le_bytes().to_vec(),
+        32000u32.to_le_bytes().to_vec(),
+        2u16.to_le_bytes().to_vec(),
+        16u16.to_le_bytes().to_vec(),
+    ] {
         bytes.extend_from_slice(&v);
     }
     bytes.extend_from_slice(b"data");
@@ -137,12 +150,15 @@ fn bad_recordings_fail_with_clear_messages() {
     let path = |name: &str| dir.path().join(name);
     write_pcm(&path("silence.wav"), std::iter::repeat_n(0.0, 16000 * 3));
     let mut seed = 12345u32;
-    write_pcm(&path("noise.wav"), (0..16000 * 3).map(|_| {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        (seed as f32 / u32::MAX as f32 - 0.5) * 0.4
-    }));
+    write_pcm(
+        &path("noise.wav"),
+        (0..16000 * 3).map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            (seed as f32 / u32::MAX as f32 - 0.5) * 0.4
+        }),
+    );
     // Ten minutes of bursts: speech-like energy all the way through.
     write_pcm(&path("ten_minutes.wav"), (0..16000 * 600).map(|i| if (i / 8000) % 2 == 0 { ((i as f32) * 0.05).sin() * 0.5 } else { 0.0 }));
     std::fs::write(path("corrupt.wav"), b"RIFF\x10\x00\x00\x00WAVEjunkjunkjunk").unwrap();

@@ -61,7 +61,8 @@ fn std_dev(pixels: &[[f32; 3]]) -> f32 {
 }
 
 fn render(scene: &Path, out: &Path, extra: &[&str]) -> Picture {
-    let output = sayscape().arg("render").arg(scene).arg("--out").arg(out).args(["--size", "480x270"]).args(extra).output().expect("sayscape runs");
+    let output =
+        sayscape().arg("render").arg(scene).arg("--out").arg(out).args(["--size", "480x270"]).args(extra).output().expect("sayscape runs");
     assert!(output.status.success(), "render {} failed: {}", scene.display(), String::from_utf8_lossy(&output.stderr));
     Picture::load(out)
 }
@@ -79,7 +80,11 @@ fn variant(scene: &str, dir: &Path, key: &str, value: serde_json::Value) -> Path
 fn pirate_scene_shows_sea_and_sky_and_night_is_darker_than_noon() {
     let dir = tempfile::tempdir().unwrap();
     let overview = ["--view", "overview"];
-    let noon = render(&variant("scenes/pirate_seven_seas.json", dir.path(), "time_of_day", "noon".into()), &dir.path().join("noon.png"), &overview);
+    let noon = render(
+        &variant("scenes/pirate_seven_seas.json", dir.path(), "time_of_day", "noon".into()),
+        &dir.path().join("noon.png"),
+        &overview,
+    );
     assert!(std_dev(&noon.region(0.0, 0.0, 1.0, 1.0)) > 12.0, "the picture is nearly uniform: nothing was drawn");
     // Water: the lower part of the frame, either side of the ship in the middle, is mostly blue.
     let sides: Vec<[f32; 3]> = [noon.region(0.0, 0.55, 0.2, 1.0), noon.region(0.8, 0.55, 1.0, 1.0)].concat();

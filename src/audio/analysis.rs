@@ -33,7 +33,8 @@ fn spectrum(mono: &[f32], rate: u32) -> ([f32; 3], f32) {
     const N: usize = 4096;
     let mut power = vec![0.0f64; N / 2];
     for frame in mono.chunks_exact(N).step_by(2) {
-        let mut re: Vec<f64> = frame.iter().enumerate().map(|(i, &s)| s as f64 * (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / N as f64).cos())).collect();
+        let mut re: Vec<f64> =
+            frame.iter().enumerate().map(|(i, &s)| s as f64 * (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / N as f64).cos())).collect();
         let mut im = vec![0.0f64; N];
         fft(&mut re, &mut im);
         for k in 0..N / 2 {
@@ -46,7 +47,13 @@ fn spectrum(mono: &[f32], rate: u32) -> ([f32; 3], f32) {
     let mut weighted = 0.0;
     for (k, p) in power.iter().enumerate() {
         let f = hz(k);
-        bands[if f < 250.0 { 0 } else if f < 2000.0 { 1 } else { 2 }] += (p / total) as f32;
+        bands[if f < 250.0 {
+            0
+        } else if f < 2000.0 {
+            1
+        } else {
+            2
+        }] += (p / total) as f32;
         weighted += f * p;
     }
     (bands, (weighted / total) as f32)

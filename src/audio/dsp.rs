@@ -49,7 +49,7 @@ impl Pink {
         Pink { rng: Rng::new(seed), b: [0.0; 3] }
     }
 
-    pub fn next(&mut self) -> f32 {
+    pub fn sample(&mut self) -> f32 {
         let w = self.rng.signed();
         self.b[0] = 0.99765 * self.b[0] + w * 0.0990460;
         self.b[1] = 0.96300 * self.b[1] + w * 0.2965164;
@@ -69,7 +69,7 @@ impl Brown {
         Brown { rng: Rng::new(seed), y: 0.0 }
     }
 
-    pub fn next(&mut self) -> f32 {
+    pub fn sample(&mut self) -> f32 {
         self.y = (self.y * 0.998 + self.rng.signed() * 0.06).clamp(-1.0, 1.0);
         self.y
     }
@@ -206,7 +206,7 @@ impl Decay {
         self.factor = Self::factor(seconds);
     }
 
-    pub fn next(&mut self) -> f32 {
+    pub fn sample(&mut self) -> f32 {
         self.level *= self.factor;
         self.level
     }
@@ -236,7 +236,7 @@ impl Drift {
         Drift { rng, target: start, value, countdown: 0, period: period.max(1) }
     }
 
-    pub fn next(&mut self) -> f32 {
+    pub fn sample(&mut self) -> f32 {
         if self.countdown == 0 {
             self.target = self.rng.unit();
             self.countdown = self.period;
@@ -272,7 +272,7 @@ impl Pluck {
         self.at = 0;
     }
 
-    pub fn next(&mut self) -> f32 {
+    pub fn sample(&mut self) -> f32 {
         let n = self.line.len();
         let (a, b) = (self.line[self.at], self.line[(self.at + 1) % n]);
         self.line[self.at] = (a + b) * 0.5 * self.damping;

@@ -196,8 +196,21 @@ pub struct Soundscape<B: Backend> {
     seed: u64,
 }
 
+/// Why the soundscape could not start or play a sound.
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    #[error("no audio output: {0}")]
+    Output(String),
+    #[error("kira: {0}")]
+    Engine(String),
+}
+
+fn engine(e: impl std::fmt::Debug) -> AudioError {
+    AudioError::Engine(format!("{e:?}"))
+}
+
 impl<B: Backend> Soundscape<B> {
-    pub fn new(backend_settings: B::Settings, layout: std::sync::Arc<Layout>) -> Result<Soundscape<B>, String>
+    pub fn new(backend_settings: B::Settings, layout: std::sync::Arc<Layout>) -> Result<Soundscape<B>, AudioError>
     where
         B::Error: std::fmt::Display,
     {
@@ -208,9 +221,9 @@ impl<B: Backend> Soundscape<B> {
             internal_buffer_size: 128,
             backend_settings,
         };
-        let mut manager = AudioManager::<B>::new(settings).map_err(|e| e.to_string())?;
+        let mut manager = AudioManager::<B>::new(settings).map_err(|e| AudioError::Output(e.to_string()))?;
         let ear = Ear::at_spawn(&layout, 0.0);
-        let listener = manager.add_listener(vec3(ear.position), quat(ear.rotation)).map_err(|e| e.to_string())?;
+        let listener = manager.add_listener(vec3(ear.position), quat(ear.rotation)).map_err(engine)?;
         let plan = MixPlan::of(&layout);
         let mut scape = Soundscape { manager, listener, playing: Vec::new(), cues: plan.cues, next_cue: 0, seed: layout.seed, layout };
         for (i, layer) in plan.layers.into_iter().enumerate() {
@@ -219,21 +232,21 @@ impl<B: Backend> Soundscape<B> {
         Ok(scape)
     }
 
-    fn start_layer(&mut self, layer: Layer, n: u64) -> Result<(), String> {
+    fn start_layer(&mut self, layer: Layer, n: u64) -> Result<(), AudioError> {
         let db = self.target_db(&layer, 0.0, &hidden_at(&self.layout, 0.0));
         let mut track = self.track_for(layer.instance, db)?;
         let data = play_voice(layer.sound, self.seed.wrapping_add(n * 7919), None);
         match &mut track {
-            Track::Everywhere(t) => t.play(data).map_err(|e| format!("{e:?}"))?,
-            Track::At(t, _) => t.play(data).map_err(|e| format!("{e:?}"))?,
+            Track::Everywhere(t) => t.play(data).map_err(engine)?,
+            Track::At(t, _) => t.play(data).map_err(engine)?,
         }
         self.playing.push(Playing { layer, track, db });
         Ok(())
     }
 
-    fn track_for(&mut self, instance: Option<usize>, db: f32) -> Result<Track, String> {
+    fn track_for(&mut self, instance: Option<usize>, db: f32) -> Result<Track, AudioError> {
         match instance {
-            None => Ok(Track::Everywhere(self.manager.add_sub_track(TrackBuilder::new().volume(Decibels(db))).map_err(|e| e.to_string())?)),
+            None => Ok(Track::Everywhere(self.manager.add_sub_track(TrackBuilder::new().volume(Decibels(db))).map_err(engine)?)),
             Some(i) => {
                 let inst = &self.layout.instances[i];
                 let near = inst.radius.max(2.0);
@@ -241,7 +254,7 @@ impl<B: Backend> Soundscape<B> {
                     .volume(Decibels(db))
                     .distances(SpatialTrackDistances { min_distance: near, max_distance: near * 4.0 + 250.0 });
                 let at = vec3(Motions::new(&self.layout).pose(i, 0.0).position);
-                Ok(Track::At(self.manager.add_spatial_sub_track(&self.listener, at, builder).map_err(|e| e.to_string())?, i))
+                Ok(Track::At(self.manager.add_spatial_sub_track(&self.listener, at, builder).map_err(engine)?, i))
             }
         }
     }
@@ -280,15 +293,25 @@ impl<B: Backend> Soundscape<B> {
         }
     }
 
-    fn play_cue(&mut self, cue: &Cue) -> Result<(), String> {
+    fn play_cue(&mut self, cue: &Cue) -> Result<(), AudioError> {
         let mut track = self.track_for(cue.instance, cue.level_db)?;
         let data = play_voice(LayerSound::Sound(cue.sound), self.seed ^ (cue.at.to_bits() as u64), Some(cue.seconds));
         match &mut track {
-            Track::Everywhere(t) => t.play(data).map_err(|e| format!("{e:?}"))?,
-            Track::At(t, _) => t.play(data).map_err(|e| format!("{e:?}"))?,
+            Track::Everywhere(t) => t.play(data).map_err(engine)?,
+            Track::At(t, _) => t.play(data).map_err(engine)?,
         }
         // The track stays for the rest of this world; cues are few.
-        self.playing.push(Playing { layer: Layer { sound: LayerSound::Sound(cue.sound), level_db: cue.level_db, instance: cue.instance, entity: None, weather: false }, track, db: cue.level_db });
+        self.playing.push(Playing {
+            layer: Layer {
+                sound: LayerSound::Sound(cue.sound),
+                level_db: cue.level_db,
+                instance: cue.instance,
+                entity: None,
+                weather: false,
+            },
+            track,
+            db: cue.level_db,
+        });
         Ok(())
     }
 

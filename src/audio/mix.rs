@@ -87,7 +87,8 @@ impl MixPlan {
         if setting.terrain == Terrain::Underwater {
             plan.add_implied(SoundKind::Bubbles, -4.0);
         }
-        let may_storm = layout.timeline.iter().any(|b| b.event == BeatEvent::Weather) || matches!(setting.weather, Weather::Rain | Weather::Storm);
+        let may_storm =
+            layout.timeline.iter().any(|b| b.event == BeatEvent::Weather) || matches!(setting.weather, Weather::Rain | Weather::Storm);
         for (sound, needed) in [(SoundKind::Wind, true), (SoundKind::Rain, may_storm), (SoundKind::Thunder, may_storm)] {
             if needed && !plan.layers.iter().any(|l| l.sound == LayerSound::Sound(sound)) {
                 let level = if sound == SoundKind::Wind { -8.0 + 8.0 * setting.wind } else { -4.0 };
@@ -105,8 +106,12 @@ impl MixPlan {
             let instance = beat.entity.as_deref().and_then(|e| layout.instances_of(e).map(|(i, _)| i).next());
             match (beat.event, beat.sound) {
                 (BeatEvent::Sound, Some(sound)) => plan.cues.push(Cue { at: beat.at, sound, instance, seconds: 4.0, level_db: 3.0 }),
-                (BeatEvent::Lightning, _) => plan.cues.push(Cue { at: beat.at + 1.2, sound: SoundKind::Thunder, instance: None, seconds: 5.0, level_db: 4.0 }),
-                (BeatEvent::Cheer, _) => plan.cues.push(Cue { at: beat.at, sound: SoundKind::CrowdCheer, instance, seconds: 4.0, level_db: 3.0 }),
+                (BeatEvent::Lightning, _) => {
+                    plan.cues.push(Cue { at: beat.at + 1.2, sound: SoundKind::Thunder, instance: None, seconds: 5.0, level_db: 4.0 })
+                }
+                (BeatEvent::Cheer, _) => {
+                    plan.cues.push(Cue { at: beat.at, sound: SoundKind::CrowdCheer, instance, seconds: 4.0, level_db: 3.0 })
+                }
                 _ => {}
             }
         }

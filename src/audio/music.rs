@@ -40,7 +40,7 @@ pub fn drum_loop(seed: u64, bpm: f32, backbeat: bool) -> Box<dyn Voice> {
     voice_from(move || {
         if beat.tick() {
             let s = beat.step % 16;
-            let kick_at = if backbeat { matches!(s, 0 | 6 | 8 | 10) } else { s % 4 == 0 };
+            let kick_at = if backbeat { matches!(s, 0 | 6 | 8 | 10) } else { s.is_multiple_of(4) };
             let snare_at = if backbeat { matches!(s, 4 | 12) } else { matches!(s, 4 | 12 | 14) };
             if kick_at {
                 kick.hit(1.0);
@@ -49,14 +49,14 @@ pub fn drum_loop(seed: u64, bpm: f32, backbeat: bool) -> Box<dyn Voice> {
             if snare_at {
                 snare.hit(0.8);
             }
-            if s % 2 == 0 {
-                hat.hit(if s % 4 == 0 { 0.4 } else { 0.25 });
+            if s.is_multiple_of(2) {
+                hat.hit(if s.is_multiple_of(4) { 0.4 } else { 0.25 });
             }
         }
         kick_hz = 48.0 + (kick_hz - 48.0) * 0.9993;
-        let k = kick_osc.next(kick_hz) * kick.next() * 1.4;
-        let sn = snare_band.next(rng.signed()) * snare.next() * 1.3 + snare_tone.next(190.0) * snare.next() * 0.3;
-        let h = hat_hp.next(rng.signed()) * hat.next() * 0.5;
+        let k = kick_osc.next(kick_hz) * kick.sample() * 1.4;
+        let sn = snare_band.next(rng.signed()) * snare.sample() * 1.3 + snare_tone.next(190.0) * snare.sample() * 0.3;
+        let h = hat_hp.next(rng.signed()) * hat.sample() * 0.5;
         k + sn + h
     })
 }
@@ -74,7 +74,7 @@ pub fn power_chords(seed: u64) -> Box<dyn Voice> {
                 s.pluck(midi(root + [0.0, 7.0, 12.0][i]), 0.9);
             }
         }
-        let raw: f32 = strings.iter_mut().map(Pluck::next).sum();
+        let raw: f32 = strings.iter_mut().map(Pluck::sample).sum();
         tone.next((raw * 4.0).tanh()) * 0.6
     })
 }
@@ -104,7 +104,7 @@ fn pad(seed: u64, chords: &[[f32; 3]], seconds_per_chord: f32, vowel: bool) -> B
             s += saw(osc.advance(glide[i % 3] * detune));
         }
         let body = if vowel { f1.next(s) + f2.next(s) * 0.6 } else { soft.next(s) * 0.5 };
-        body * (0.6 + 0.4 * swell.next()) * 0.5
+        body * (0.6 + 0.4 * swell.sample()) * 0.5
     })
 }
 
@@ -119,7 +119,7 @@ fn arpeggio(seed: u64, chords: &[[f32; 3]], bpm: f32, steps_per_chord: u32) -> B
             let note = chord[beat.step as usize % 3] + if beat.step % 6 >= 3 { 12.0 } else { 0.0 };
             string.pluck(midi(note), 0.6);
         }
-        string.next() * 0.7
+        string.sample() * 0.7
     })
 }
 
@@ -135,7 +135,11 @@ pub fn music_bed(mood: MusicMood, seed: u64) -> Option<Box<dyn Voice>> {
     const DARK: [[f32; 3]; 2] = [[45.0, 48.0, 51.0], [44.0, 47.0, 51.0]];
     Some(match mood {
         MusicMood::None => return None,
-        MusicMood::Adventurous => layered(vec![(arpeggio(seed, &MINOR, 132.0, 12), 0.9), (pad(seed + 1, &MINOR, 3.3, false), 0.5), (drum_loop(seed + 2, 66.0, false), 0.35)]),
+        MusicMood::Adventurous => layered(vec![
+            (arpeggio(seed, &MINOR, 132.0, 12), 0.9),
+            (pad(seed + 1, &MINOR, 3.3, false), 0.5),
+            (drum_loop(seed + 2, 66.0, false), 0.35),
+        ]),
         MusicMood::Epic => layered(vec![(pad(seed, &MINOR, 4.0, true), 0.8), (drum_loop(seed + 1, 60.0, false), 0.6)]),
         MusicMood::Calm => layered(vec![(pad(seed, &MAJOR, 6.0, false), 0.7), (arpeggio(seed + 1, &MAJOR, 70.0, 12), 0.5)]),
         MusicMood::Tense => layered(vec![(pad(seed, &DARK, 5.0, false), 0.8), (drum_loop(seed + 1, 50.0, false), 0.3)]),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use kira::backend::{Backend, Renderer};
 
-use super::engine::{Ear, Soundscape};
+use super::engine::{AudioError, Ear, Soundscape};
 use crate::plan::Layout;
 
 /// Samples per second of offline renders.
@@ -39,7 +39,7 @@ pub struct Recording {
 }
 
 /// Renders `seconds` of the layout's soundscape heard from the player's place.
-pub fn render(layout: &Layout, seconds: f32) -> Result<Recording, String> {
+pub fn render(layout: &Layout, seconds: f32) -> Result<Recording, AudioError> {
     let layout = Arc::new(layout.clone());
     let mut scape = Soundscape::<OfflineBackend>::new((), layout.clone())?;
     let frames = (seconds.max(0.0) * OUTPUT_RATE as f32) as usize;
@@ -47,7 +47,7 @@ pub fn render(layout: &Layout, seconds: f32) -> Result<Recording, String> {
     let mut t = 0.0f32;
     for block in samples.chunks_mut(BLOCK * 2) {
         scape.update(t, Ear::at_spawn(&layout, t));
-        let renderer = scape.backend_mut().renderer.as_mut().ok_or("kira did not start the renderer")?;
+        let renderer = scape.backend_mut().renderer.as_mut().ok_or_else(|| AudioError::Engine("kira did not start the renderer".into()))?;
         renderer.on_start_processing();
         renderer.process(block, 2);
         t += (block.len() / 2) as f32 / OUTPUT_RATE as f32;

@@ -94,8 +94,8 @@ fn waves(seed: u64) -> Box<dyn Voice> {
     voice_from(move || {
         let p = wave_phase.advance(0.11);
         let surge = (sine(p) * 0.5 + 0.5).powf(2.0);
-        let body = low.next(roar.next()) * (0.4 + 0.6 * surge);
-        let crash = hiss.next(foam.next()) * surge.powf(3.0) * (0.5 + swell.next());
+        let body = low.next(roar.sample()) * (0.4 + 0.6 * surge);
+        let crash = hiss.next(foam.sample()) * surge.powf(3.0) * (0.5 + swell.sample());
         body * 1.6 + crash * 0.9
     })
 }
@@ -105,13 +105,13 @@ fn wind(seed: u64) -> Box<dyn Voice> {
     let (mut band, mut gust, mut pitch) = (BandPass::new(500.0, 2.5), Drift::new(seed + 1, 2.2), Drift::new(seed + 2, 1.3));
     let mut n = 0u32;
     voice_from(move || {
-        let g = gust.next();
-        let p = pitch.next();
+        let g = gust.sample();
+        let p = pitch.sample();
         n = n.wrapping_add(1);
-        if n % 32 == 0 {
+        if n.is_multiple_of(32) {
             band.set(250.0 + 700.0 * p * (0.5 + g));
         }
-        band.next(noise.next()) * (0.25 + 0.9 * g * g) * 2.0
+        band.next(noise.sample()) * (0.25 + 0.9 * g * g) * 2.0
     })
 }
 
@@ -126,7 +126,7 @@ fn rain(seed: u64) -> Box<dyn Voice> {
             drop.hit(rng.range(0.3, 1.0));
             drop_tone.set(rng.range(1500.0, 5000.0));
         }
-        let patter = drop_tone.next(rng.signed() * drop.next()) * 3.0;
+        let patter = drop_tone.next(rng.signed() * drop.sample()) * 3.0;
         soft.next(hiss.next(rng.signed())) * 0.35 + patter
     })
 }
@@ -145,8 +145,8 @@ fn booms(seed: u64, lo: f32, hi: f32, cutoff: f32, seconds: f32) -> Box<dyn Voic
             crack.hit(strength);
             thump_env.hit(strength);
         }
-        let rumble = low.next(noise.next()) * body.next() * 4.0;
-        rumble + rng.signed() * crack.next() * 0.6 + thump.next(48.0) * thump_env.next() * 0.7
+        let rumble = low.next(noise.sample()) * body.sample() * 4.0;
+        rumble + rng.signed() * crack.sample() * 0.6 + thump.next(48.0) * thump_env.sample() * 0.7
     })
 }
 
@@ -165,19 +165,19 @@ fn crowd(seed: u64, cheering: bool) -> Box<dyn Voice> {
     voice_from(move || {
         let mut sum = 0.0;
         for (noise, band, drift, phase, rate) in talkers.iter_mut() {
-            let syllable = (sine(phase.advance(*rate)) * 0.5 + 0.5) * drift.next();
-            sum += band.next(noise.next()) * syllable;
+            let syllable = (sine(phase.advance(*rate)) * 0.5 + 0.5) * drift.sample();
+            sum += band.next(noise.sample()) * syllable;
         }
         if !cheering {
             return sum * 1.2;
         }
         if every.tick() {
             whistle_env.hit(0.5);
-            whistle_hz = 2200.0 + 800.0 * swell.next();
+            whistle_hz = 2200.0 + 800.0 * swell.sample();
         }
         whistle_hz *= 0.99999;
-        let cheer = roar_band.next(roar.next()) * (0.6 + 0.8 * swell.next());
-        sum * 0.8 + cheer * 2.5 + whistle.next(whistle_hz) * whistle_env.next() * 0.3
+        let cheer = roar_band.next(roar.sample()) * (0.6 + 0.8 * swell.sample());
+        sum * 0.8 + cheer * 2.5 + whistle.next(whistle_hz) * whistle_env.sample() * 0.3
     })
 }
 
@@ -187,17 +187,17 @@ fn engine(seed: u64, hz: f32, chop: f32) -> Box<dyn Voice> {
     let (mut rumble, mut low, mut tone) = (Brown::new(seed), LowPass::new(300.0), LowPass::new(1200.0));
     let (mut wobble, mut blade) = (Drift::new(seed + 1, 0.8), Phase(0.0));
     voice_from(move || {
-        let f = hz * (1.0 + 0.03 * (wobble.next() - 0.5));
+        let f = hz * (1.0 + 0.03 * (wobble.sample() - 0.5));
         let buzz = saw(a.advance(f)) * 0.5 + saw(b.advance(f * 2.01)) * 0.3 + sine(c.advance(f * 0.5)) * 0.4;
         let beat = if chop > 0.0 { 0.55 + 0.45 * sine(blade.advance(chop)) } else { 1.0 };
-        (tone.next(buzz) * 0.8 + low.next(rumble.next()) * 1.2) * beat
+        (tone.next(buzz) * 0.8 + low.next(rumble.sample()) * 1.2) * beat
     })
 }
 
 fn jet(seed: u64) -> Box<dyn Voice> {
     let (mut white, mut brown) = (Rng::new(seed), Brown::new(seed + 1));
     let (mut hiss, mut roar, mut whine) = (BandPass::new(3000.0, 0.7), LowPass::new(250.0), Sine::default());
-    voice_from(move || hiss.next(white.signed()) * 0.5 + roar.next(brown.next()) * 2.0 + whine.next(4200.0) * 0.02)
+    voice_from(move || hiss.next(white.signed()) * 0.5 + roar.next(brown.sample()) * 2.0 + whine.next(4200.0) * 0.02)
 }
 
 fn fire(seed: u64) -> Box<dyn Voice> {
@@ -209,7 +209,7 @@ fn fire(seed: u64) -> Box<dyn Voice> {
             pop.hit(rng.range(0.4, 1.0));
             pop_band.set(rng.range(1000.0, 5000.0));
         }
-        low.next(roar.next()) * 1.2 + pop_band.next(rng.signed() * pop.next()) * 6.0
+        low.next(roar.sample()) * 1.2 + pop_band.next(rng.signed() * pop.sample()) * 6.0
     })
 }
 
@@ -226,7 +226,7 @@ fn chirps(seed: u64, lo_hz: f32, hi_hz: f32, chirp_s: f32, gap_lo: f32, gap_hi: 
             env.hit(rng.range(0.4, 1.0));
         }
         hz *= glide;
-        let e = env.next();
+        let e = env.sample();
         osc.next(hz) * e * e.sqrt()
     })
 }
@@ -243,7 +243,7 @@ fn gulls(seed: u64) -> Box<dyn Voice> {
             env.hit(rng.range(0.5, 1.0));
         }
         hz = (hz * 0.99997).max(700.0);
-        let e = env.next();
+        let e = env.sample();
         band.next(saw(osc.advance(hz + 40.0 * vib.next(7.0)))) * e * 2.5
     })
 }
@@ -266,10 +266,10 @@ fn creaks(seed: u64) -> Box<dyn Voice> {
             hold -= 1;
             0.8
         } else {
-            env.next()
+            env.sample()
         };
         // Stick-slip: pulses whose width jitters, like a bow on a string.
-        let stick = if osc.advance(hz) < 0.15 + 0.2 * rough.next() { 1.0 } else { -0.2 };
+        let stick = if osc.advance(hz) < 0.15 + 0.2 * rough.sample() { 1.0 } else { -0.2 };
         band.next(stick) * e * 1.8
     })
 }
@@ -293,7 +293,7 @@ fn gunfire(seed: u64) -> Box<dyn Voice> {
                 gap -= 1;
             }
         }
-        low.next(rng.signed() * shot.next()) * 2.0
+        low.next(rng.signed() * shot.sample()) * 2.0
     })
 }
 
@@ -301,7 +301,8 @@ fn bells(seed: u64) -> Box<dyn Voice> {
     // A church bell: inharmonic partials, struck every few seconds, ringing long.
     let mut every = Every::new(seed, 2.5, 2.6);
     let ratios = [0.5, 1.0, 1.19, 1.56, 2.0, 2.51, 2.66];
-    let mut partials: Vec<(Sine, Decay, f32)> = ratios.iter().enumerate().map(|(i, r)| (Sine::default(), Decay::new(4.0 / (1.0 + i as f32 * 0.5)), *r)).collect();
+    let mut partials: Vec<(Sine, Decay, f32)> =
+        ratios.iter().enumerate().map(|(i, r)| (Sine::default(), Decay::new(4.0 / (1.0 + i as f32 * 0.5)), *r)).collect();
     let base = 330.0 * Rng::new(seed).range(0.8, 1.2);
     voice_from(move || {
         if every.tick() {
@@ -309,7 +310,7 @@ fn bells(seed: u64) -> Box<dyn Voice> {
                 d.hit(1.0 / (1.0 + i as f32 * 0.6));
             }
         }
-        partials.iter_mut().map(|(osc, d, r)| osc.next(base * *r) * d.next()).sum::<f32>() * 0.4
+        partials.iter_mut().map(|(osc, d, r)| osc.next(base * *r) * d.sample()).sum::<f32>() * 0.4
     })
 }
 
@@ -373,7 +374,7 @@ fn insects(seed: u64) -> Box<dyn Voice> {
     let mut rng = Rng::new(seed);
     let mut buzz: Vec<(Phase, f32, Drift)> = (0..4).map(|i| (Phase(0.0), rng.range(180.0, 260.0), Drift::new(seed + i, 0.7))).collect();
     let mut band = BandPass::new(3500.0, 1.5);
-    voice_from(move || band.next(buzz.iter_mut().map(|(p, hz, d)| saw(p.advance(*hz)) * d.next()).sum()) * 1.2)
+    voice_from(move || band.next(buzz.iter_mut().map(|(p, hz, d)| saw(p.advance(*hz)) * d.sample()).sum()) * 1.2)
 }
 
 /// Bubbles and drips: little rising plinks (a bubble's resonance rises as it closes).
@@ -388,7 +389,7 @@ fn bubbles(seed: u64, lo: f32, hi: f32) -> Box<dyn Voice> {
             env.hit_with(rng.range(0.4, 1.0), rng.range(0.04, 0.12));
         }
         hz *= 1.00003;
-        osc.next(hz) * env.next()
+        osc.next(hz) * env.sample()
     })
 }
 
@@ -416,13 +417,14 @@ fn moos(seed: u64) -> Box<dyn Voice> {
 
 fn stream(seed: u64) -> Box<dyn Voice> {
     let mut rng = Rng::new(seed);
-    let (mut band, mut wobble, mut low, mut brown) = (BandPass::new(1500.0, 3.0), Drift::new(seed + 1, 0.03), LowPass::new(300.0), Brown::new(seed + 2));
+    let (mut band, mut wobble, mut low, mut brown) =
+        (BandPass::new(1500.0, 3.0), Drift::new(seed + 1, 0.03), LowPass::new(300.0), Brown::new(seed + 2));
     let mut n = 0u32;
     voice_from(move || {
         n = n.wrapping_add(1);
-        if n % 16 == 0 {
-            band.set(900.0 + 1800.0 * wobble.next());
+        if n.is_multiple_of(16) {
+            band.set(900.0 + 1800.0 * wobble.sample());
         }
-        band.next(rng.signed()) * 0.6 + low.next(brown.next()) * 0.6
+        band.next(rng.signed()) * 0.6 + low.next(brown.sample()) * 0.6
     })
 }

@@ -64,7 +64,16 @@ pub struct BenchAudioArgs {
 
 /// Offline render speed of a soundscape of eight layers, as a multiple of real time.
 pub fn bench(args: &BenchAudioArgs) -> anyhow::Result<ExitCode> {
-    let sounds = [SoundKind::Waves, SoundKind::Wind, SoundKind::Rain, SoundKind::CreakingWood, SoundKind::Seagulls, SoundKind::CrowdMurmur, SoundKind::Fire, SoundKind::Birds];
+    let sounds = [
+        SoundKind::Waves,
+        SoundKind::Wind,
+        SoundKind::Rain,
+        SoundKind::CreakingWood,
+        SoundKind::Seagulls,
+        SoundKind::CrowdMurmur,
+        SoundKind::Fire,
+        SoundKind::Birds,
+    ];
     let ambience: Vec<serde_json::Value> = sounds.iter().map(|s| serde_json::json!({"sound": s, "level": 0.6})).collect();
     let scene = sayscape::scene::scene_from_value(
         &serde_json::json!({
@@ -86,6 +95,12 @@ pub fn bench(args: &BenchAudioArgs) -> anyhow::Result<ExitCode> {
     let speed = args.seconds as f64 / took;
     println!("layers: {}", recording.layers);
     println!("first start (calibrating every voice): {:.2} s", setup);
-    println!("rendered {:.0} s of audio in {:.2} s on one thread: {:.1}× real time (target ≥ 20×: ratio {:.2})", args.seconds, took, speed, speed / 20.0);
+    println!(
+        "rendered {:.0} s of audio in {:.2} s on one thread: {:.1}× real time (target ≥ 20×: ratio {:.2})",
+        args.seconds,
+        took,
+        speed,
+        speed / 20.0
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -30,7 +30,7 @@ pub fn generate(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     use sayscape::generate::llama::Timings;
     use sayscape::generate::{default_model_path, local::LocalGenerator};
     let path = args.model.clone().unwrap_or_else(default_model_path);
-    let threads = super::generate_cmd::threads(args.threads);
+    let threads = args.threads.unwrap_or_else(sayscape::pipeline::cores);
     let t0 = Instant::now();
     let mut g = LocalGenerator::load(&path, threads)?;
     let load_s = t0.elapsed().as_secs_f64();
@@ -39,7 +39,9 @@ pub fn generate(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     // Prompt evaluation. The first request of a process pays for the fixed prompts (ranking
     // prefix, writing examples) and the neutral scores (computed here, not read from the disk
     // cache); the second reuses all three.
-    let evaluated = |g: &LocalGenerator, before: Timings| (g.model.timings.prefill_tokens - before.prefill_tokens, (g.model.timings.prefill - before.prefill).as_secs_f64());
+    let evaluated = |g: &LocalGenerator, before: Timings| {
+        (g.model.timings.prefill_tokens - before.prefill_tokens, (g.model.timings.prefill - before.prefill).as_secs_f64())
+    };
     g.forget_neutral();
     let before = g.model.timings;
     g.cache_fixed_prompts()?;
@@ -57,13 +59,24 @@ pub fn generate(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let [(rank1_tokens, rank1_s), (write1_tokens, write1_s)] = request(&mut g, PROMPTS[0])?;
     let [(rank2_tokens, rank2_s), (write2_tokens, write2_s)] = request(&mut g, PROMPTS[1])?;
-    println!("prompt eval      fixed prompts {fixed_tokens} tokens in {fixed_s:.3} s ({:.0} tok/s, once per process)", fixed_tokens as f64 / fixed_s);
+    println!(
+        "prompt eval      fixed prompts {fixed_tokens} tokens in {fixed_s:.3} s ({:.0} tok/s, once per process)",
+        fixed_tokens as f64 / fixed_s
+    );
     println!("                 neutral scores {neutral_tokens} tokens in {neutral_s:.3} s (once per model; kept on disk)");
-    println!("                 request 1: ranking {rank1_tokens} tokens in {rank1_s:.3} s, writing prompt {write1_tokens} tokens in {write1_s:.3} s");
-    println!("                 request 2: ranking {rank2_tokens} tokens in {rank2_s:.3} s, writing prompt {write2_tokens} tokens in {write2_s:.3} s");
+    println!(
+        "                 request 1: ranking {rank1_tokens} tokens in {rank1_s:.3} s, writing prompt {write1_tokens} tokens in {write1_s:.3} s"
+    );
+    println!(
+        "                 request 2: ranking {rank2_tokens} tokens in {rank2_s:.3} s, writing prompt {write2_tokens} tokens in {write2_s:.3} s"
+    );
     let first = fixed_s + neutral_s + rank1_s + write1_s;
     let second = rank2_s + write2_s;
-    println!("ratio            second/first request prompt evaluation = {:.3} (target <= 0.25; {:.3} with the neutral scores from disk)", second / first, second / (first - neutral_s));
+    println!(
+        "ratio            second/first request prompt evaluation = {:.3} (target <= 0.25; {:.3} with the neutral scores from disk)",
+        second / first,
+        second / (first - neutral_s)
+    );
 
     // Decode: the same prompt, unconstrained and under the title/role grammar.
     let ask = "Someone describes a place: \"a pirate ship at sea\". Its title and the visitor's role, as JSON: ";
@@ -90,7 +103,9 @@ pub fn generate(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         nc += n;
     }
     let (free, constrained) = (median(&mut free), median(&mut constrained));
-    println!("decode           unconstrained {free:.1} tok/s ({nf} tokens); grammar {constrained:.1} tok/s ({nc} tokens); medians of {DECODE_ROUNDS} alternating rounds");
+    println!(
+        "decode           unconstrained {free:.1} tok/s ({nf} tokens); grammar {constrained:.1} tok/s ({nc} tokens); medians of {DECODE_ROUNDS} alternating rounds"
+    );
     println!("ratio            grammar/unconstrained decode speed = {:.2} (target >= 0.9)", constrained / free);
 
     let mut times = Vec::new();
@@ -98,7 +113,11 @@ pub fn generate(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         let t = Instant::now();
         let (scene, _) = g.generate(p, i as u32)?;
         times.push(t.elapsed().as_secs_f64());
-        println!("scene            {:.2} s  {:<32} <- {p}", times[i], scene.entities.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>().join(","));
+        println!(
+            "scene            {:.2} s  {:<32} <- {p}",
+            times[i],
+            scene.entities.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>().join(",")
+        );
     }
     println!("time to scene    median {:.2} s over {} prompts (model loaded; target <= 3 s)", median(&mut times), times.len());
     println!("peak RSS         {:.0} MiB", peak_rss_mib());

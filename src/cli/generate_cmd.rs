@@ -1,17 +1,18 @@
-//! `sayscape generate` and `sayscape run`: a request → a scene (→ a layout).
+//! `sayscape generate`: a request (typed, or spoken in a WAV file) → one valid scene as JSON.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use sayscape::generate::openai::OpenAiClient;
-use sayscape::scene::Scene;
+use sayscape::pipeline::{Backend, Pipeline, PipelineConfig, Progress};
+use sayscape::scene::{Scene, save_scene};
+use sayscape::voice::audio::read_wav;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Backend {
+pub enum BackendArg {
     /// llama.cpp in this process, on the CPU.
     Local,
     /// An OpenAI-compatible chat-completions server.
@@ -26,10 +27,13 @@ pub struct GenerateArgs {
     /// Take the scenario from speech in this WAV file instead (transcribed on the device).
     #[arg(long, conflicts_with = "prompt")]
     pub audio: Option<PathBuf>,
+    /// The spoken language of --audio and of push-to-talk ("en", "fr", …); detected when omitted.
+    #[arg(long, env = "SAYSCAPE_LANGUAGE")]
+    pub language: Option<String>,
     #[arg(long, default_value_t = 0)]
     pub seed: u32,
-    #[arg(long, value_enum, default_value_t = Backend::Local)]
-    pub backend: Backend,
+    #[arg(long, value_enum, default_value_t = BackendArg::Local)]
+    pub backend: BackendArg,
     /// GGUF model file (local backend); default: SAYSCAPE_MODEL or the embedded default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
@@ -53,13 +57,14 @@ pub struct GenerateArgs {
 }
 
 impl GenerateArgs {
-    /// Settings for scenarios asked for later (typed or spoken in the view): the defaults.
-    pub fn for_prompts(seed: u32) -> GenerateArgs {
+    /// Settings for scenarios asked for later (typed or spoken in a window or headset).
+    pub fn defaults(seed: u32) -> GenerateArgs {
         GenerateArgs {
             prompt: String::new(),
             audio: None,
+            language: std::env::var("SAYSCAPE_LANGUAGE").ok(),
             seed,
-            backend: Backend::Local,
+            backend: BackendArg::Local,
             model: None,
             threads: None,
             url: None,
@@ -69,109 +74,50 @@ impl GenerateArgs {
             out: None,
         }
     }
-}
 
-pub fn threads(asked: Option<i32>) -> i32 {
-    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get() as i32))
-}
-
-/// A generator that keeps its model loaded between requests (the view asks for many scenes).
-pub struct Session {
-    args: GenerateArgs,
-    #[cfg(feature = "llama")]
-    local: Option<sayscape::generate::local::LocalGenerator>,
-}
-
-impl Session {
-    pub fn new(args: GenerateArgs) -> Session {
-        Session {
-            args,
-            #[cfg(feature = "llama")]
-            local: None,
-        }
-    }
-
-    pub fn seed(&self) -> u32 {
-        self.args.seed
-    }
-
-    /// One scene for `prompt`, reporting each stage through `progress`.
-    pub fn scene(&mut self, prompt: &str, progress: &mut dyn FnMut(String)) -> anyhow::Result<Scene> {
-        sayscape::generate::check_request(prompt)?;
-        match self.args.backend {
-            Backend::Openai => {
-                let url = self.args.url.clone().context("--backend openai needs --url URL")?;
-                let client = OpenAiClient {
-                    url,
-                    api_key: self.args.api_key.clone(),
-                    model: self.args.remote_model.clone(),
-                    timeout: Duration::from_secs_f64(self.args.timeout.max(0.1)),
-                };
-                progress(format!("Asking {} …", client.url));
-                Ok(client.generate(prompt, self.args.seed)?)
+    /// The pipeline these arguments ask for.
+    pub fn pipeline(&self) -> anyhow::Result<Pipeline> {
+        let backend = match self.backend {
+            BackendArg::Local => Backend::Local { model: self.model.clone(), threads: self.threads },
+            BackendArg::Openai => {
+                let url = self.url.clone().context("--backend openai needs --url URL")?;
+                PipelineConfig::remote(url, self.api_key.clone(), self.remote_model.clone(), Duration::from_secs_f64(self.timeout.max(0.1)))
             }
-            Backend::Local => self.local(prompt, progress),
-        }
+        };
+        Ok(Pipeline::new(PipelineConfig { backend, seed: self.seed, speech_model: None, language: self.language.clone() }))
     }
 
-    #[cfg(feature = "llama")]
-    fn local(&mut self, prompt: &str, progress: &mut dyn FnMut(String)) -> anyhow::Result<Scene> {
-        use sayscape::generate::{default_model_path, local::LocalGenerator};
-        if self.local.is_none() {
-            let path = self.args.model.clone().unwrap_or_else(default_model_path);
-            progress(format!("Loading the model {} …", path.display()));
-            let t0 = std::time::Instant::now();
-            let mut generator = LocalGenerator::load(&path, threads(self.args.threads))?;
-            progress("Reading the prompt prefix …".into());
-            generator.warm_up()?;
-            eprintln!("[generate] model ready in {:.2} s", t0.elapsed().as_secs_f64());
-            self.local = Some(generator);
-        }
-        let generator = self.local.as_mut().expect("loaded above");
-        progress(format!("Imagining “{prompt}” …"));
-        let (scene, stats) = generator.generate(prompt, self.args.seed)?;
-        eprintln!(
-            "[generate] scene in {:.2} s (ranking {:.2} s, writing {:.2} s, {} tokens)",
-            stats.total_s, stats.rank_s, stats.write_s, stats.written_tokens
-        );
-        Ok(scene)
-    }
-
-    #[cfg(not(feature = "llama"))]
-    fn local(&mut self, _: &str, _: &mut dyn FnMut(String)) -> anyhow::Result<Scene> {
-        anyhow::bail!("this build has no llama.cpp (feature \"llama\"); use --backend openai")
+    /// The scenario: the prompt as given, or what was said in `--audio`.
+    pub fn request(&self, pipeline: &mut Pipeline) -> anyhow::Result<String> {
+        let Some(wav) = &self.audio else { return Ok(self.prompt.clone()) };
+        let clip = read_wav(wav)?;
+        let heard = pipeline.hear(&clip, &mut |_| {}).with_context(|| wav.display().to_string())?;
+        eprintln!("[voice] heard: {} ({:.1} s of speech in {:.2} s)", heard.text, heard.speech_s, heard.took_s);
+        Ok(heard.text)
     }
 }
 
-/// The scenario: the prompt as given, or what was said in `--audio`.
-pub fn prompt_of(args: &GenerateArgs) -> anyhow::Result<String> {
-    let Some(wav) = &args.audio else { return Ok(args.prompt.clone()) };
-    let heard = super::voice_cmd::transcribe_file(wav, None, true)?;
-    eprintln!("[voice] heard: {} ({:.1} s of speech in {:.2} s)", heard.text, heard.speech_s, heard.took_s);
-    Ok(heard.text)
-}
-
-/// Generates one scene with the chosen backend, with a spinner on stderr.
-pub fn generate_scene(args: &GenerateArgs) -> anyhow::Result<Scene> {
-    let prompt = prompt_of(args)?;
+/// Runs `work` with a spinner on stderr that shows the pipeline's progress.
+pub fn with_spinner<T>(work: impl FnOnce(&mut dyn FnMut(Progress)) -> T) -> T {
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let scene = Session::new(args.clone()).scene(&prompt, &mut |line| spinner.set_message(line));
+    let result = work(&mut |p: Progress| spinner.set_message(p.message));
     spinner.finish_and_clear();
-    scene
+    result
+}
+
+/// One scene for the arguments' request, with progress on stderr.
+pub fn generate_scene(args: &GenerateArgs, pipeline: &mut Pipeline) -> anyhow::Result<Scene> {
+    let request = args.request(pipeline)?;
+    Ok(with_spinner(|progress| pipeline.scene(&request, progress))?)
 }
 
 pub fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
-    let scene = generate_scene(args)?;
-    let text = serde_json::to_string_pretty(&scene)? + "\n";
+    let mut pipeline = args.pipeline()?;
+    let scene = generate_scene(args, &mut pipeline)?;
     match &args.out {
-        Some(path) => write_atomically(path, text.as_bytes())?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        Some(path) => save_scene(&scene, path)?,
+        None => std::io::stdout().lock().write_all((serde_json::to_string_pretty(&scene)? + "\n").as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a file so that readers never see half of it.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    sayscape::files::write_atomically(path, bytes).with_context(|| format!("{}: cannot write", path.display()))
 }

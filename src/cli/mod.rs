@@ -73,22 +73,23 @@ pub enum BenchCommand {
     Audio(audio_cmds::BenchAudioArgs),
 }
 
-const VERBS: &[&str] = &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr", "transcribe"];
+const VERBS: &[&str] =
+    &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr", "transcribe"];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
 pub fn with_default_verb(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
     let mut args: Vec<OsString> = args.collect();
-    if let Some(first) = args.get(1).and_then(|a| a.to_str()) {
-        if !first.starts_with('-') && !VERBS.contains(&first) {
-            args.insert(1, "run".into());
-        }
+    if let Some(first) = args.get(1).and_then(|a| a.to_str())
+        && !first.starts_with('-')
+        && !VERBS.contains(&first)
+    {
+        args.insert(1, "run".into());
     }
     args
 }
 
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SAYSCAPE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SAYSCAPE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 

@@ -23,7 +23,7 @@ pub struct TranscribeArgs {
 }
 
 fn load(int8: bool) -> anyhow::Result<Transcriber> {
-    Ok(Transcriber::load(&default_speech_model(), int8, super::generate_cmd::threads(None) as usize)?)
+    Ok(Transcriber::load(&default_speech_model(), int8, sayscape::pipeline::cores() as usize)?)
 }
 
 /// Transcribes the speech in a WAV file with the on-device model.

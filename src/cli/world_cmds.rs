@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use sayscape::app::{self, BenchScene, Live, RenderOptions, Size, ViewStart, display};
 use sayscape::plan::{Layout, plan};
-use sayscape::scene::{Scene, load_scene};
-use sayscape::world::app::{self, BenchScene, RenderOptions, SceneSource, Size, ViewStart};
-use sayscape::world::display;
+use sayscape::scene::{load_scene, save_scene};
+use sayscape::world::ViewPoint;
 
-use super::generate_cmd::{GenerateArgs, Session, write_atomically};
+use super::generate_cmd::{GenerateArgs, with_spinner};
 
 fn parse_size(text: &str) -> Result<Size, String> {
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(|| format!("{text:?}: expected WIDTHxHEIGHT, e.g. 1280x720"))?;
@@ -94,10 +94,14 @@ pub fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
     Ok(layout)
 }
 
+/// The live part of a window or headset: typed and spoken scenarios go through this pipeline.
+pub fn live(args: &GenerateArgs, save_to: Option<PathBuf>) -> anyhow::Result<Live> {
+    Ok(Live { pipeline: args.pipeline()?, save_to })
+}
+
 pub fn view(args: &ViewArgs) -> anyhow::Result<ExitCode> {
     let layout = layout_of(&args.file, args.seed)?;
-    let source = Session::new(GenerateArgs::for_prompts(args.seed as u32));
-    app::view(ViewStart::Layout(layout), Some(Box::new(SceneMaker::new(source, None))), args.size)?;
+    app::view(ViewStart::Layout(layout.into()), live(&GenerateArgs::defaults(args.seed as u32), None)?, args.size)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -109,8 +113,8 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let options = RenderOptions {
         out: args.out.clone(),
         view: match args.view {
-            View::Spawn => sayscape::world::ViewPoint::Spawn,
-            View::Overview => sayscape::world::ViewPoint::Overview,
+            View::Spawn => ViewPoint::Spawn,
+            View::Overview => ViewPoint::Overview,
         },
         size: args.size,
         time: args.time.max(0.0),
@@ -123,79 +127,44 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Generates scenes for the window's worker thread, saving each one it shows.
-pub struct SceneMaker {
-    session: Session,
-    save_to: Option<PathBuf>,
-    /// Loaded the first time someone speaks.
-    ears: Option<sayscape::voice::transcribe::Transcriber>,
-}
-
-impl SceneMaker {
-    pub fn new(session: Session, save_to: Option<PathBuf>) -> SceneMaker {
-        SceneMaker { session, save_to, ears: None }
-    }
-}
-
-impl SceneSource for SceneMaker {
-    fn layout_for(&mut self, prompt: &str, progress: &mut dyn FnMut(String)) -> anyhow::Result<Layout> {
-        let scene = self.session.scene(prompt, progress)?;
-        progress("Laying out the world …".into());
-        if let Some(path) = &self.save_to {
-            save_scene(&scene, path)?;
-        }
-        Ok(plan(&scene, self.session.seed() as u64))
-    }
-
-    fn heard(&mut self, speech: &sayscape::voice::audio::Clip, progress: &mut dyn FnMut(String)) -> anyhow::Result<String> {
-        use sayscape::voice::transcribe::{Transcriber, default_speech_model};
-        if self.ears.is_none() {
-            progress("Loading the speech model …".into());
-            let threads = super::generate_cmd::threads(None) as usize;
-            self.ears = Some(Transcriber::load(&default_speech_model(), true, threads)?);
-        }
-        let heard = self.ears.as_ref().expect("loaded above").transcribe(speech)?;
-        progress(format!("Heard “{}”", heard.text));
-        Ok(heard.text)
-    }
-}
-
-fn save_scene(scene: &Scene, path: &Path) -> anyhow::Result<()> {
-    write_atomically(path, (serde_json::to_string_pretty(scene)? + "\n").as_bytes())
-}
-
-/// The main job: a scenario in words → a world in a window, or a PNG when there is no display.
+/// The main job: a scenario in words → a world in a headset or a window, or a PNG when there
+/// is no display.
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let g = &args.generate;
     let scene_file = g.out.clone().unwrap_or_else(|| PathBuf::from("sayscape-scene.json"));
-    let prompt = super::generate_cmd::prompt_of(g)?;
+    let mut pipeline = g.pipeline()?;
+    let prompt = g.request(&mut pipeline)?;
     sayscape::generate::check_request(&prompt)?;
+    let live = Live { pipeline, save_to: Some(scene_file.clone()) };
     if sayscape::xr::runtime_available().is_ok() {
-        let maker = SceneMaker::new(Session::new(g.clone()), Some(scene_file));
-        sayscape::xr::run(ViewStart::Prompt(prompt), Some(Box::new(maker)), None, std::time::Duration::MAX)?;
+        app::run_headset(ViewStart::Prompt(prompt), live, None, std::time::Duration::MAX)?;
         return Ok(ExitCode::SUCCESS);
     }
     if display::has_display() {
-        let maker = SceneMaker::new(Session::new(g.clone()), Some(scene_file));
-        app::view(ViewStart::Prompt(prompt), Some(Box::new(maker)), Size { width: 1280, height: 720 })?;
+        app::view(ViewStart::Prompt(prompt), live, Size { width: 1280, height: 720 })?;
         return Ok(ExitCode::SUCCESS);
     }
-    let scene = super::generate_cmd::generate_scene(&GenerateArgs { prompt, audio: None, ..g.clone() })?;
-    save_scene(&scene, &scene_file)?;
-    let layout = plan(&scene, g.seed as u64);
+    let Live { mut pipeline, .. } = live;
+    let world = with_spinner(|progress| pipeline.world(&prompt, progress))?;
+    save_scene(&world.scene, &scene_file)?;
+    let scene = &world.scene;
     let kinds: Vec<String> = scene.entities.iter().map(|e| format!("{} × {}", e.count, e.kind)).collect();
     eprintln!("[run] {}: {:?} terrain, {:?}, {:?}", scene.title, scene.setting.terrain, scene.setting.time_of_day, scene.setting.weather);
-    eprintln!("[run] you stand: {:?}{}", scene.player.vantage, scene.player.on.as_deref().map(|o| format!(" on the {o}")).unwrap_or_default());
+    eprintln!(
+        "[run] you stand: {:?}{}",
+        scene.player.vantage,
+        scene.player.on.as_deref().map(|o| format!(" on the {o}")).unwrap_or_default()
+    );
     eprintln!("[run] around you: {}", kinds.join(", "));
     eprintln!("[run] scene saved to {}; no display, so rendering a snapshot", scene_file.display());
     let options = RenderOptions {
         out: args.png.clone(),
-        view: sayscape::world::ViewPoint::Spawn,
+        view: ViewPoint::Spawn,
         size: Size { width: 1280, height: 720 },
         time: 2.0,
         warmup_frames: 12,
     };
-    app::render(layout, &options)?;
+    app::render(world.layout, &options)?;
     println!("{}", args.png.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -229,7 +198,9 @@ pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
         scenes.push(BenchScene { name, layout, plan_ms });
     }
     let figures = app::bench(scenes, args.frames, args.size)?;
-    println!("scene                  plan ms  spawn ms  plan+spawn/50ms  entities  draws  draws/200  triangles  tris/500k  systems ms (mean/max)  frame ms");
+    println!(
+        "scene                  plan ms  spawn ms  plan+spawn/50ms  entities  draws  draws/200  triangles  tris/500k  systems ms (mean/max)  frame ms"
+    );
     for f in &figures {
         let total = f.plan_ms + f.spawn_ms;
         println!(
@@ -248,6 +219,8 @@ pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
             f.frame_ms
         );
     }
-    println!("(ratios are figure / budget: ≤ 1 meets the budget; draw calls count distinct mesh+material pairs in view, as Bevy batches them; frame ms is this machine's software renderer)");
+    println!(
+        "(ratios are figure / budget: ≤ 1 meets the budget; draw calls count distinct mesh+material pairs in view, as Bevy batches them; frame ms is this machine's software renderer)"
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use sayscape::world::app::{self, Size, ViewStart};
+use sayscape::app::{self, Size, ViewStart};
 
-use super::generate_cmd::{GenerateArgs, Session};
-use super::world_cmds::{SceneMaker, layout_of};
+use super::generate_cmd::GenerateArgs;
+use super::world_cmds::{layout_of, live};
 
 #[derive(Args, Debug)]
 pub struct XrArgs {
@@ -27,24 +27,32 @@ pub struct XrArgs {
 pub fn xr(args: &XrArgs) -> anyhow::Result<ExitCode> {
     let file = Path::new(&args.scene);
     let is_file = file.extension().is_some_and(|e| e == "json") || file.exists();
-    let start = if is_file { ViewStart::Layout(layout_of(file, args.seed as u64)?) } else { ViewStart::Prompt(args.scene.clone()) };
-    let maker = SceneMaker::new(Session::new(GenerateArgs::for_prompts(args.seed)), None);
+    let start = if is_file { ViewStart::Layout(layout_of(file, args.seed as u64)?.into()) } else { ViewStart::Prompt(args.scene.clone()) };
+    let live = live(&GenerateArgs::defaults(args.seed), None)?;
     if let Err(reason) = sayscape::xr::runtime_available() {
         eprintln!("{reason}: showing the desktop view instead");
-        app::view(start, Some(Box::new(maker)), Size { width: 1280, height: 720 })?;
+        app::view(start, live, Size { width: 1280, height: 720 })?;
         return Ok(ExitCode::SUCCESS);
     }
-    let report = sayscape::xr::run(start, Some(Box::new(maker)), args.frames, Duration::from_secs_f64(args.timeout.max(1.0)))?;
+    let report = app::run_headset(start, live, args.frames, Duration::from_secs_f64(args.timeout.max(1.0)))?;
     if let Some(n) = args.frames {
         let Some(focused) = report.focused_after_s else {
-            anyhow::bail!("the XR session never reached FOCUSED (last state: {})", if report.last_state.is_empty() { "none" } else { &report.last_state });
+            anyhow::bail!(
+                "the XR session never reached FOCUSED (last state: {})",
+                if report.last_state.is_empty() { "none" } else { &report.last_state }
+            );
         };
         let mut ms = report.frame_ms.clone();
         ms.sort_by(f64::total_cmp);
         let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
         let p95 = ms.get((ms.len() as f64 * 0.95) as usize).or(ms.last()).copied().unwrap_or(f64::NAN);
         println!("session FOCUSED after {focused:.1} s");
-        println!("{} frames (asked {n}): mean {mean:.1} ms ({:.1} frames/s), p95 {p95:.1} ms, worst {:.1} ms", ms.len(), 1e3 / mean, ms.last().copied().unwrap_or(f64::NAN));
+        println!(
+            "{} frames (asked {n}): mean {mean:.1} ms ({:.1} frames/s), p95 {p95:.1} ms, worst {:.1} ms",
+            ms.len(),
+            1e3 / mean,
+            ms.last().copied().unwrap_or(f64::NAN)
+        );
         if (ms.len() as u32) < n {
             anyhow::bail!("only {} of {n} frames before the timeout", ms.len());
         }

@@ -10,7 +10,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 /// Builds a GBNF grammar whose `root` rule accepts exactly the JSON the schema describes.
-pub fn schema_to_gbnf(schema: &Value) -> Result<String, String> {
+/// A schema the grammar builder does not cover.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("JSON Schema → grammar: {0}")]
+pub struct GrammarError(pub String);
+
+pub fn schema_to_gbnf(schema: &Value) -> Result<String, GrammarError> {
     let mut b = Builder { root: schema, rules: BTreeMap::new() };
     let expr = b.rule_for(schema, "root")?;
     // An object at the top already became the rule named "root".
@@ -41,7 +46,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// Returns an expression for `schema`, adding named rules for objects and references.
-    fn rule_for(&mut self, schema: &Value, name: &str) -> Result<String, String> {
+    fn rule_for(&mut self, schema: &Value, name: &str) -> Result<String, GrammarError> {
         let Some(obj) = schema.as_object() else {
             return Ok("string".into()); // `true` schemas: anything; strings keep it simple
         };
@@ -50,7 +55,10 @@ impl Builder<'_> {
             let rule = format!("def-{}", sanitize(def));
             if !self.rules.contains_key(&rule) {
                 self.rules.insert(rule.clone(), String::new()); // reserve: recursion
-                let target = r.strip_prefix("#/").map(|p| p.split('/').fold(self.root, |v, k| &v[k])).ok_or(format!("unsupported $ref {r}"))?;
+                let target = r
+                    .strip_prefix("#/")
+                    .map(|p| p.split('/').fold(self.root, |v, k| &v[k]))
+                    .ok_or_else(|| GrammarError(format!("unsupported $ref {r}")))?;
                 let target = target.clone();
                 let body = self.rule_for(&target, &rule)?;
                 self.rules.insert(rule.clone(), body);
@@ -94,7 +102,7 @@ impl Builder<'_> {
                 "number" => "number".into(),
                 "boolean" => "boolean".into(),
                 "null" => "null".into(),
-                other => return Err(format!("unsupported type {other}")),
+                other => return Err(GrammarError(format!("unsupported type {other}"))),
             });
         }
         Ok(if alts.len() == 1 { alts.remove(0) } else { format!("({})", alts.join(" | ")) })
@@ -102,8 +110,9 @@ impl Builder<'_> {
 
     /// Required properties in schema order; optional ones are left out, which keeps the
     /// grammar small and the output short (defaults fill them in).
-    fn object(&mut self, obj: &serde_json::Map<String, Value>, name: &str) -> Result<String, String> {
-        let required: Vec<&str> = obj.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    fn object(&mut self, obj: &serde_json::Map<String, Value>, name: &str) -> Result<String, GrammarError> {
+        let required: Vec<&str> =
+            obj.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         let mut parts = Vec::new();
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             for (key, sub) in props {
@@ -114,11 +123,8 @@ impl Builder<'_> {
                 parts.push(format!("{} ws \":\" ws {value}", literal(&Value::String(key.clone()))));
             }
         }
-        let body = if parts.is_empty() {
-            "\"{\" ws \"}\"".to_string()
-        } else {
-            format!("\"{{\" ws {} ws \"}}\"", parts.join(" ws \",\" ws "))
-        };
+        let body =
+            if parts.is_empty() { "\"{\" ws \"}\"".to_string() } else { format!("\"{{\" ws {} ws \"}}\"", parts.join(" ws \",\" ws ")) };
         let rule = sanitize(name);
         self.rules.insert(rule.clone(), body);
         Ok(rule)

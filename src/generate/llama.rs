@@ -13,8 +13,8 @@ use llama_cpp_2::context::LlamaContext;
 use llama_cpp_2::context::params::LlamaContextParams;
 use llama_cpp_2::llama_backend::LlamaBackend;
 use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::LlamaModel;
 use llama_cpp_2::model::params::LlamaModelParams;
-use llama_cpp_2::model::{LlamaChatMessage, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
 use llama_cpp_2::token::data::LlamaTokenData;
@@ -56,7 +56,8 @@ struct CachedPrompt {
 
 /// A GGUF model with one context whose sequence 0 holds a cached prompt prefix.
 pub struct LocalModel {
-    // Field order matters: the context borrows the model, which needs the backend.
+    /// Borrows the model. The model and the backend are leaked to `'static` (they live for the
+    /// rest of the process), so no drop order between these fields matters.
     ctx: LlamaContext<'static>,
     model: &'static LlamaModel,
     _backend: &'static LlamaBackend,
@@ -92,10 +93,9 @@ impl LocalModel {
             .with_kv_unified(true)
             .with_n_threads(threads)
             .with_n_threads_batch(threads);
-        let ctx = model.new_context(backend, ctx_params).map_err(|e| GenerateError::Model {
-            path: path.display().to_string(),
-            reason: format!("cannot create a context: {e}"),
-        })?;
+        let ctx = model
+            .new_context(backend, ctx_params)
+            .map_err(|e| GenerateError::Model { path: path.display().to_string(), reason: format!("cannot create a context: {e}") })?;
         Ok(LocalModel { ctx, model, _backend: backend, prefix: None, continuation: None, last_row: 0, timings: Timings::default() })
     }
 
@@ -105,13 +105,6 @@ impl LocalModel {
 
     pub fn piece(&self, token: LlamaToken) -> String {
         String::from_utf8_lossy(&self.model.vocab().token_to_piece(token, false, None)).into_owned()
-    }
-
-    /// The model's chat template applied to one user message, when the model has a template.
-    pub fn chat_prompt(&self, user: &str) -> Option<String> {
-        let template = self.model.chat_template(None).ok()?;
-        let message = LlamaChatMessage::new("user".into(), user.into()).ok()?;
-        self.model.apply_chat_template(&template, &[message], true).ok()
     }
 
     /// Makes `text` the cached prefix of sequence 0; a no-op when it already is.
@@ -165,7 +158,8 @@ impl LocalModel {
             let lse = log_sum_exp(first_logits);
             let start = after_context + q.len();
             let option_tokens: Vec<Vec<LlamaToken>> = options.iter().map(|o| self.tokenize(o, false)).collect();
-            let mut scores: Vec<f32> = option_tokens.iter().map(|t| t.first().map_or(f32::NEG_INFINITY, |t| first_logits[t.0 as usize] - lse)).collect();
+            let mut scores: Vec<f32> =
+                option_tokens.iter().map(|t| t.first().map_or(f32::NEG_INFINITY, |t| first_logits[t.0 as usize] - lse)).collect();
             let multi: Vec<usize> = (0..options.len()).filter(|&i| option_tokens[i].len() > 1).collect();
             for chunk in multi.chunks(CHUNK) {
                 self.score_tails(chunk, &option_tokens, start, &mut scores)?;
@@ -212,7 +206,14 @@ impl LocalModel {
     /// lazily, as llama.cpp's common sampler does: the token chosen without it is tested alone
     /// against the grammar, and only when the grammar rejects it is the grammar applied to the
     /// whole vocabulary. So a grammar costs little while the model already writes valid text.
-    pub fn complete(&mut self, from: From, prompt: &str, grammar: Option<&str>, max_tokens: usize, seed: u32) -> Result<(String, usize), GenerateError> {
+    pub fn complete(
+        &mut self,
+        from: From,
+        prompt: &str,
+        grammar: Option<&str>,
+        max_tokens: usize,
+        seed: u32,
+    ) -> Result<(String, usize), GenerateError> {
         let (seq, base) = match (from, &self.continuation) {
             (From::Prefix, _) => (PREFIX_SEQ, self.prefix_len()),
             (From::Continuation, Some(c)) => (CONTINUATION_SEQ, self.prefix_len() + c.tokens),
@@ -221,7 +222,9 @@ impl LocalModel {
         let prompt_tokens = self.tokenize(prompt, base == 0);
         self.eval(&prompt_tokens, base, &[seq], true)?;
         let mut grammar = match grammar {
-            Some(g) => Some(LlamaSampler::grammar(self.model, g, "root").map_err(|e| GenerateError::Grammar(format!("{e:?}")))?),
+            Some(g) => {
+                Some(LlamaSampler::grammar(self.model, g, "root").map_err(|e| GenerateError::Engine(format!("grammar sampler: {e:?}")))?)
+            }
             None => None,
         };
         let mut rng = SplitMix(seed as u64 ^ 0x5eed);
@@ -239,9 +242,13 @@ impl LocalModel {
                 if !single.data[0].logit().is_finite() {
                     // Narrow first: the grammar usually allows one of the most likely tokens.
                     // Only when none of those passes is the whole vocabulary checked.
-                    let mut narrowed = LlamaTokenDataArray::from_iter(top_n(logits, NARROW).into_iter().map(|(id, l)| LlamaTokenData::new(LlamaToken::new(id as i32), l, 0.0)), false);
+                    let mut narrowed = LlamaTokenDataArray::from_iter(
+                        top_n(logits, NARROW).into_iter().map(|(id, l)| LlamaTokenData::new(LlamaToken::new(id as i32), l, 0.0)),
+                        false,
+                    );
                     narrowed.apply_sampler(g);
-                    let mut allowed: Vec<(usize, f32)> = narrowed.data.iter().filter(|d| d.logit().is_finite()).map(|d| (d.id().0 as usize, d.logit())).collect();
+                    let mut allowed: Vec<(usize, f32)> =
+                        narrowed.data.iter().filter(|d| d.logit().is_finite()).map(|d| (d.id().0 as usize, d.logit())).collect();
                     if allowed.is_empty() {
                         let mut all = LlamaTokenDataArray::from_iter(self.ctx.candidates_ith(self.last_output()), false);
                         all.apply_sampler(g);
@@ -356,8 +363,36 @@ impl SplitMix {
 }
 
 /// The grammars used here describe one JSON object: it is complete at its closing brace.
+/// Whether `out` holds a complete JSON object: its outer braces balanced, counting only braces
+/// outside strings (a title may contain `}`).
 fn object_closed(out: &str) -> bool {
-    out.trim_end().ends_with('}')
+    let (mut depth, mut in_string, mut escaped, mut opened) = (0usize, false, false, false);
+    for c in out.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' => {
+                depth += 1;
+                opened = true;
+            }
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if opened && depth == 0 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Refuses work that would not fit the context (with room for the answer).
@@ -402,4 +437,19 @@ fn log_sum_exp(logits: &[f32]) -> f32 {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let sum: f32 = logits.iter().map(|&l| (l - max).exp()).sum();
     max + sum.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::object_closed;
+
+    #[test]
+    fn a_brace_inside_a_string_does_not_close_the_object() {
+        // Decoding used to stop at the first `}` the grammar allowed, even inside a title.
+        assert!(!object_closed(r#"{"title": "Curly } braces"#));
+        assert!(!object_closed(r#"{"title": "a \" } b"#));
+        assert!(object_closed(r#"{"title": "Curly } braces", "role": "pirate"}"#));
+        assert!(object_closed(r#"{"a": {"b": 1}}"#));
+        assert!(!object_closed(r#"{"a": {"b": 1}"#));
+    }
 }

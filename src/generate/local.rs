@@ -5,15 +5,23 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::compose::{Written, compose};
+use super::adapt::{Written, adapt};
 use super::grammar::schema_to_gbnf;
 use super::llama::{From, LocalModel};
-use super::rank::{RankPrompts, Ranking};
+use super::rank::{OptionList, RankPrompts, Ranking};
+use super::template;
 use super::{GenerateError, check_request};
 use crate::scene::{Scene, scene_from_value};
 
 /// Tokens the model may write for the title and role.
 const WRITE_TOKENS: usize = 40;
+
+/// The steps of one generation, reported as they start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Ranking,
+    Writing,
+}
 
 /// What one generation cost, for progress lines and the benchmark.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,7 +35,7 @@ pub struct GenerationStats {
 pub struct LocalGenerator {
     pub model: LocalModel,
     prompts: RankPrompts,
-    lists: Vec<(String, String, Vec<(String, String)>)>,
+    lists: Vec<OptionList>,
     /// Scores under the neutral request: the same for every request, computed once.
     neutral: Option<Vec<Vec<f32>>>,
     model_path: std::path::PathBuf,
@@ -54,8 +62,7 @@ impl LocalGenerator {
                 "role": {"type": "string", "maxLength": 20}
             },
             "required": ["title", "role"]
-        }))
-        .map_err(GenerateError::Grammar)?;
+        }))?;
         Ok(LocalGenerator { model, prompts, lists, neutral: None, model_path: path.to_path_buf(), write_grammar, neutral_on_disk: true })
     }
 
@@ -65,8 +72,10 @@ impl LocalGenerator {
         self.cache_fixed_prompts()?;
         if self.neutral.is_none() {
             let cache = self.neutral_cache_path().filter(|_| self.neutral_on_disk);
-            let cached: Option<Vec<Vec<f32>>> = cache.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok());
-            let fits = |n: &Vec<Vec<f32>>| n.len() == self.lists.len() && n.iter().zip(&self.lists).all(|(s, (_, _, o))| s.len() == o.len());
+            let cached: Option<Vec<Vec<f32>>> =
+                cache.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok());
+            let fits =
+                |n: &Vec<Vec<f32>>| n.len() == self.lists.len() && n.iter().zip(&self.lists).all(|(s, (_, _, o))| s.len() == o.len());
             let neutral = match cached.filter(fits) {
                 Some(n) => n,
                 None => {
@@ -98,14 +107,23 @@ impl LocalGenerator {
         self.neutral_on_disk = false;
     }
 
-    /// Neutral scores depend on the model file and on every prompt text and option.
+    /// Neutral scores depend on the model file and on every prompt text and option. The key is
+    /// a digest that is the same in every build and Rust release (not `DefaultHasher`).
     fn neutral_cache_path(&self) -> Option<std::path::PathBuf> {
-        use std::hash::{Hash, Hasher};
         let meta = std::fs::metadata(&self.model_path).ok()?;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (self.model_path.as_os_str(), meta.len(), meta.modified().ok()).hash(&mut h);
-        (&self.prompts.prefix, &self.prompts.context, &self.prompts.neutral_request, &self.lists).hash(&mut h);
-        Some(super::sayscape_home().join("cache").join(format!("neutral-{:016x}.json", h.finish())))
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        let mut key = Fnv1a::default();
+        key.add(self.model_path.to_string_lossy().as_bytes()).add(&meta.len().to_le_bytes()).add(&modified.to_le_bytes());
+        for text in [&self.prompts.prefix, &self.prompts.context, &self.prompts.neutral_request] {
+            key.add(text.as_bytes());
+        }
+        for (field, question, options) in &self.lists {
+            key.add(field.as_bytes()).add(question.as_bytes());
+            for (value, phrase) in options {
+                key.add(value.as_bytes()).add(phrase.as_bytes());
+            }
+        }
+        Some(super::sayscape_home().join("cache").join(format!("neutral-{:016x}.json", key.0)))
     }
 
     fn score(&mut self, context: &str) -> Result<Vec<Vec<f32>>, GenerateError> {
@@ -136,17 +154,39 @@ impl LocalGenerator {
 
     /// Request → valid scene.
     pub fn generate(&mut self, request: &str, seed: u32) -> Result<(Scene, GenerationStats), GenerateError> {
+        self.generate_reporting(request, seed, &mut |_| {})
+    }
+
+    /// Request → valid scene, telling `on_step` as each step starts.
+    pub fn generate_reporting(
+        &mut self,
+        request: &str,
+        seed: u32,
+        on_step: &mut dyn FnMut(Step),
+    ) -> Result<(Scene, GenerationStats), GenerateError> {
         let request = check_request(request)?;
         let t0 = Instant::now();
+        on_step(Step::Ranking);
         let ranking = self.rank(request)?;
         let rank_s = t0.elapsed().as_secs_f64();
+        on_step(Step::Writing);
         let t1 = Instant::now();
         let (written, written_tokens) = self.write(request, seed)?;
         let write_s = t1.elapsed().as_secs_f64();
-        let scene = compose(request, &ranking, &written);
+        let templates = template::ranked(&ranking);
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            for (field, options) in &ranking.fields {
+                let best: Vec<String> = options.iter().take(6).map(|(v, s)| format!("{v} {s:.1}")).collect();
+                tracing::debug!("{field}: {}", best.join(", "));
+            }
+            let best: Vec<String> = templates.iter().take(4).map(|(t, f)| format!("{} {f:.1}", t.name)).collect();
+            tracing::debug!("templates: {}", best.join(", "));
+        }
+        let scene = adapt(templates[0].0, request, &ranking, &written);
         // The same gate as a scene file: a bug in composition is an error, never a bad world.
-        let value = serde_json::to_value(&scene).map_err(|e| GenerateError::Invalid(e.to_string()))?;
-        let scene = scene_from_value(&value, "generated scene").map_err(|e| GenerateError::Invalid(e.to_string()))?;
+        let value =
+            serde_json::to_value(&scene).map_err(|e| GenerateError::Engine(format!("the composed scene does not serialise: {e}")))?;
+        let scene = scene_from_value(&value, "generated scene").map_err(GenerateError::Invalid)?;
         Ok((scene, GenerationStats { rank_s, write_s, total_s: t0.elapsed().as_secs_f64(), written_tokens }))
     }
 }
@@ -157,23 +197,54 @@ fn write_examples(write: &str) -> &str {
 }
 
 fn store(path: &Path, scores: &[Vec<f32>]) {
-    let Some(dir) = path.parent() else { return };
-    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
-    let ok = std::fs::create_dir_all(dir).is_ok()
-        && serde_json::to_vec(scores).ok().is_some_and(|b| std::fs::write(&tmp, b).is_ok())
-        && std::fs::rename(&tmp, path).is_ok();
-    if !ok {
-        tracing::warn!("could not cache neutral scores at {}", path.display());
+    let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| {
+        let bytes = serde_json::to_vec(scores).expect("scores serialise");
+        crate::files::write_atomically(path, &bytes)
+    });
+    if let Err(e) = written {
+        tracing::warn!("could not cache neutral scores at {}: {e}", path.display());
+    }
+}
+
+/// FNV-1a, 64 bits: a digest defined by its constants, stable across builds. Each piece is
+/// followed by its length so that ("ab", "c") and ("a", "bc") differ.
+#[derive(Debug, Clone, Copy)]
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn add(&mut self, bytes: &[u8]) -> &mut Self {
+        for &b in bytes.iter().chain(&(bytes.len() as u64).to_le_bytes()) {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
     }
 }
 
 /// "Pirate Captain!" → "pirate_captain".
 pub fn snake_case(text: &str) -> String {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(3)
-        .map(|w| w.to_lowercase())
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(3).map(|w| w.to_lowercase()).collect();
     words.join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fnv1a;
+
+    #[test]
+    fn the_cache_digest_is_fixed_and_separates_pieces() {
+        // A fixed value: the neutral-score cache must find its file again in any later build.
+        assert_eq!(Fnv1a::default().add(b"").0, 0xa8c7_f832_281a_39c5);
+        let mut ab_c = Fnv1a::default();
+        ab_c.add(b"ab").add(b"c");
+        let mut a_bc = Fnv1a::default();
+        a_bc.add(b"a").add(b"bc");
+        assert_ne!(ab_c.0, a_bc.0);
+    }
 }

@@ -1,11 +1,12 @@
 //! Generation: a request in the user's words → a valid `Scene`.
 //!
-//! Locally (llama.cpp), the model ranks every enumerated choice by likelihood ([`rank`]),
-//! writes the free-text parts under a grammar, and [`compose`] turns the choices into a
-//! scene. Remotely ([`openai`]), a bigger model writes the whole scene under the JSON Schema.
+//! Locally (llama.cpp), the model ranks every enumerated choice by likelihood ([`rank`]), the
+//! ranking picks the scenario template that explains it best ([`template`]: the scene library),
+//! the model writes the free-text parts under a grammar, and [`adapt`] changes the template
+//! where the request is explicit. Remotely ([`openai`]), a bigger model writes the whole scene under the JSON Schema.
 //! Either way the result passes the same validation as a scene file.
 
-pub mod compose;
+pub mod adapt;
 pub mod grammar;
 #[cfg(feature = "llama")]
 pub mod llama;
@@ -13,6 +14,7 @@ pub mod llama;
 pub mod local;
 pub mod openai;
 pub mod rank;
+pub mod template;
 
 use std::path::PathBuf;
 
@@ -25,14 +27,15 @@ pub enum GenerateError {
     Model { path: String, reason: String },
     #[error("prompt: {0}")]
     Prompt(String),
-    #[error("grammar: {0}")]
-    Grammar(String),
+    #[error(transparent)]
+    Grammar(#[from] grammar::GrammarError),
     #[error("llama.cpp: {0}")]
     Engine(String),
     #[error("server {url}: {reason}")]
     Remote { url: String, reason: String },
-    #[error("the generated scene is invalid:\n{0}")]
-    Invalid(String),
+    /// The scene failed validation; the source keeps every problem with its JSON path.
+    #[error("the generated scene is invalid")]
+    Invalid(#[source] crate::scene::SceneError),
 }
 
 /// Checks a request before any model sees it.

@@ -12,11 +12,23 @@ use serde_json::{Value, json};
 use super::{GenerateError, check_request};
 use crate::scene::{Catalog, Scene, parse_scene, scene_schema};
 
+#[derive(Clone)]
 pub struct OpenAiClient {
     pub url: String,
     pub api_key: Option<String>,
     pub model: String,
     pub timeout: Duration,
+}
+
+/// Never prints the API key.
+impl std::fmt::Debug for OpenAiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenAiClient")
+            .field("url", &self.url)
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OpenAiClient {
@@ -39,11 +51,7 @@ impl OpenAiClient {
     pub fn generate(&self, request: &str, seed: u32) -> Result<Scene, GenerateError> {
         let request = check_request(request)?;
         let kinds: Vec<&str> = Catalog::builtin().kind_names().collect();
-        let system = format!(
-            "{}\nCatalog kinds: {}.",
-            include_str!("../../prompts/system.txt").trim(),
-            kinds.join(", ")
-        );
+        let system = format!("{}\nCatalog kinds: {}.", include_str!("../../prompts/system.txt").trim(), kinds.join(", "));
         let messages = json!([{"role": "system", "content": system}, {"role": "user", "content": request}]);
         let schema = response_schema();
         let openai_form = json!({"type": "json_schema", "json_schema": {"name": "scene", "strict": true, "schema": schema}});
@@ -54,7 +62,7 @@ impl OpenAiClient {
             match self.post(&body)? {
                 Reply::Refused(reason) => last = Some(reason),
                 Reply::Content(text) => {
-                    return parse_scene(text.as_bytes(), "remote model reply").map_err(|e| GenerateError::Invalid(e.to_string()));
+                    return parse_scene(text.as_bytes(), "remote model reply").map_err(GenerateError::Invalid);
                 }
             }
         }
@@ -62,30 +70,29 @@ impl OpenAiClient {
     }
 
     fn post(&self, body: &Value) -> Result<Reply, GenerateError> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(self.timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().timeout_global(Some(self.timeout)).http_status_as_error(false).build().into();
         let mut req = agent.post(&self.endpoint()).header("Content-Type", "application/json");
         if let Some(key) = &self.api_key {
             req = req.header("Authorization", &format!("Bearer {key}"));
         }
-        let mut resp = req.send_json(body).map_err(|e| self.err(match e {
-            ureq::Error::Timeout(_) => format!("no answer within {:.0} s", self.timeout.as_secs_f64()),
-            other => format!("request failed: {other}"),
-        }))?;
+        let mut resp = req.send_json(body).map_err(|e| {
+            self.err(match e {
+                ureq::Error::Timeout(_) => format!("no answer within {:.0} s", self.timeout.as_secs_f64()),
+                other => format!("request failed: {other}"),
+            })
+        })?;
         let status = resp.status().as_u16();
-        let text = resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| self.err(format!("reading the reply: {e}")))?;
+        let text =
+            resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| self.err(format!("reading the reply: {e}")))?;
         // Some servers answer a response format they do not know with a 500 rather than a 4xx
         // (llama-cpp-python does): any error status lets the other format be tried.
         if status != 200 {
             return Ok(Reply::Refused(format!("HTTP {status}: {}", first_line(&text))));
         }
         let v: Value = serde_json::from_str(&text).map_err(|e| self.err(format!("the reply is not JSON ({e}): {}", first_line(&text))))?;
-        let content = v["choices"][0]["message"]["content"]
-            .as_str()
-            .ok_or_else(|| self.err("the reply has no choices[0].message.content"))?;
+        let content =
+            v["choices"][0]["message"]["content"].as_str().ok_or_else(|| self.err("the reply has no choices[0].message.content"))?;
         Ok(Reply::Content(content.to_string()))
     }
 }

@@ -12,6 +12,9 @@ use crate::scene::Catalog;
 
 const RANK_PROMPTS: &str = include_str!("../../prompts/rank.json");
 
+/// One question of the ranking: (scene field, question text, [(scene value, phrase)]).
+pub type OptionList = (String, String, Vec<(String, String)>);
+
 /// The prompt texts of `prompts/rank.json`.
 #[derive(Debug, Deserialize)]
 pub struct RankPrompts {
@@ -45,12 +48,24 @@ impl RankPrompts {
     /// The context sentence for a request. Quotes inside the request are softened so the
     /// request cannot close the quotation early.
     pub fn context_for(&self, request: &str) -> String {
-        let clean: String = request.trim().chars().map(|c| if c == '"' { '\'' } else if c.is_control() { ' ' } else { c }).collect();
+        let clean: String = request
+            .trim()
+            .chars()
+            .map(|c| {
+                if c == '"' {
+                    '\''
+                } else if c.is_control() {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
         self.context.replace("{request}", &clean)
     }
 
     /// Questions in a fixed order, each with (scene value, phrase) options.
-    pub fn option_lists(&self) -> Vec<(String, String, Vec<(String, String)>)> {
+    pub fn option_lists(&self) -> Vec<OptionList> {
         self.questions
             .iter()
             .map(|(field, q)| {
@@ -74,10 +89,11 @@ pub struct Ranking {
 
 impl Ranking {
     /// Combines request and neutral log-probabilities (same shape) into a ranking.
-    pub fn from_scores(lists: &[(String, String, Vec<(String, String)>)], request: &[Vec<f32>], neutral: &[Vec<f32>]) -> Ranking {
+    pub fn from_scores(lists: &[OptionList], request: &[Vec<f32>], neutral: &[Vec<f32>]) -> Ranking {
         let mut fields = BTreeMap::new();
         for ((field, _, options), (req, neu)) in lists.iter().zip(request.iter().zip(neutral)) {
-            let mut ranked: Vec<(String, f32)> = options.iter().zip(req.iter().zip(neu)).map(|((v, _), (r, n))| (v.clone(), r - n)).collect();
+            let mut ranked: Vec<(String, f32)> =
+                options.iter().zip(req.iter().zip(neu)).map(|((v, _), (r, n))| (v.clone(), r - n)).collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
             fields.insert(field.clone(), ranked);
         }
@@ -93,8 +109,8 @@ impl Ranking {
         self.ranked(field).first().map(|(v, _)| v.as_str())
     }
 
-    /// The score of one value of a field.
-    pub fn score(&self, field: &str, value: &str) -> f32 {
+    /// How much the request raised one value of a field (nats); −∞ when it was not scored.
+    pub fn lift(&self, field: &str, value: &str) -> f32 {
         self.ranked(field).iter().find(|(v, _)| v == value).map_or(f32::NEG_INFINITY, |(_, s)| *s)
     }
 }

@@ -57,8 +57,7 @@ impl<'a> Motions<'a> {
     /// The carrier that instance `i` rides on, when that carrier moves.
     pub fn carrier(&self, i: usize) -> Option<usize> {
         let inst = &self.layout.instances[i];
-        inst.parent
-            .filter(|&p| p != i && inst.local.is_some() && self.layout.instances[p].motion.kind != MotionKind::None)
+        inst.parent.filter(|&p| p != i && inst.local.is_some() && self.layout.instances[p].motion.kind != MotionKind::None)
     }
 
     /// The pose of instance `i` at `t` seconds in world coordinates.

@@ -149,19 +149,14 @@ impl<'a> Planner<'a> {
                 let c = self.propose(entity, info, r, i, attempt, &mut rng)?;
                 self.accept(&c, info, r).then_some(c)
             });
-            match accepted {
-                Some(c) => {
-                    self.commit(entity, info, i, c, &mut rng);
-                    placed += 1;
-                }
-                None => {}
+            if let Some(c) = accepted {
+                self.commit(entity, info, i, c, &mut rng);
+                placed += 1;
             }
         }
         if placed < entity.count {
-            self.warnings.push(format!(
-                "{}: placed {placed} of {} {} (no free room that fits its relation)",
-                entity.id, entity.count, entity.kind
-            ));
+            self.warnings
+                .push(format!("{}: placed {placed} of {} {} (no free room that fits its relation)", entity.id, entity.count, entity.kind));
         }
     }
 
@@ -172,9 +167,10 @@ impl<'a> Planner<'a> {
         let (fx, fz) = forward(self.spawn.yaw_deg);
         let [sx, _, sz] = self.spawn.position;
         let r = info.footprint * entity.scale;
-        let spot = (0..200).map(|step| step as f32 * 4.0).map(|d| (sx + fx * d, sz + fz * d)).find(|&(x, z)| {
-            (x * x + z * z).sqrt() + r <= self.radius && self.fits_habitat(info.habitat, x, z, r)
-        });
+        let spot = (0..200)
+            .map(|step| step as f32 * 4.0)
+            .map(|d| (sx + fx * d, sz + fz * d))
+            .find(|&(x, z)| (x * x + z * z).sqrt() + r <= self.radius && self.fits_habitat(info.habitat, x, z, r));
         let Some((x, z)) = spot else { return false };
         let c = Candidate { x, z, yaw: self.spawn.yaw_deg, on: None, altitude: None };
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
@@ -273,7 +269,7 @@ impl<'a> Planner<'a> {
                 let (fx, fz) = forward(byaw);
                 let lead = p.distance.unwrap_or(br + 40.0 + r * 2.0) + attempt as f32 * r;
                 let step = 2.0 * r + 6.0;
-                let k = ((i + 1) / 2) as f32;
+                let k = i.div_ceil(2) as f32;
                 let side = if i % 2 == 1 { -1.0 } else { 1.0 };
                 let (lateral, back) = (side * k * step, k * step);
                 let depth = lead - back;
@@ -405,7 +401,13 @@ impl<'a> Planner<'a> {
         let speed = asked.and_then(|m| m.speed).unwrap_or(match kind {
             MotionKind::Sail => 3.0,
             MotionKind::FlyCircuit => 35.0,
-            MotionKind::Drive => if info.kind == "race_car" { 45.0 } else { 10.0 },
+            MotionKind::Drive => {
+                if info.kind == "race_car" {
+                    45.0
+                } else {
+                    10.0
+                }
+            }
             MotionKind::Walk => 1.2,
             MotionKind::Swim => 2.0,
             MotionKind::Orbit => 6.0,
@@ -490,10 +492,10 @@ impl<'a> Planner<'a> {
         // along a path, the spawn follows it, which the world handles through `spawn.parent`.
         let emitters = self.emitters();
         let scene = self.scene;
-        if let Some(on) = &scene.player.on {
-            if self.spawn.parent.is_none() {
-                self.warnings.push(format!("player.on: {on} could not be placed; the player stands on the ground"));
-            }
+        if let Some(on) = &scene.player.on
+            && self.spawn.parent.is_none()
+        {
+            self.warnings.push(format!("player.on: {on} could not be placed; the player stands on the ground"));
         }
         Layout {
             format: LAYOUT_FORMAT.into(),

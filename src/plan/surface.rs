@@ -23,12 +23,7 @@ pub struct Surface {
 
 impl Surface {
     pub fn new(setting: &Setting, seed: u64) -> Surface {
-        Surface {
-            terrain: setting.terrain,
-            water: setting.water.kind,
-            radius: setting.area_radius,
-            seed: (seed ^ (seed >> 32)) as u32,
-        }
+        Surface { terrain: setting.terrain, water: setting.water.kind, radius: setting.area_radius, seed: (seed ^ (seed >> 32)) as u32 }
     }
 
     pub fn terrain(&self) -> Terrain {

@@ -13,10 +13,10 @@ pub fn hidden_at(layout: &Layout, t: f32) -> HashSet<String> {
     beats.sort_by(|a, b| a.at.total_cmp(&b.at));
     let mut hidden = HashSet::new();
     for beat in &beats {
-        if let (BeatEvent::Appear, Some(e)) = (beat.event, &beat.entity) {
-            if beat.at > 0.0 {
-                hidden.insert(e.clone());
-            }
+        if let (BeatEvent::Appear, Some(e)) = (beat.event, &beat.entity)
+            && beat.at > 0.0
+        {
+            hidden.insert(e.clone());
         }
     }
     for beat in beats.iter().filter(|b| b.at <= t) {
@@ -39,4 +39,3 @@ pub fn weather_at(layout: &Layout, t: f32) -> (Weather, f32) {
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap_or((layout.setting.weather, f32::NEG_INFINITY))
 }
-

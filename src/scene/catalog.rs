@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::types::{MotionKind, SoundKind};
+use super::types::{Era, MotionKind, SoundKind};
 
 const CATALOG_JSON: &str = include_str!("../../assets/catalog.json");
 
@@ -61,6 +61,10 @@ pub struct KindInfo {
     /// Scenery at the edge of the world (mountains): placed outside the play area's ring.
     #[serde(default)]
     pub backdrop: bool,
+    /// The earliest era the kind belongs in (a jet airliner: `modern`); none: any era.
+    /// Generation never puts a kind into a scene of an earlier era.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Era>,
     /// Motion when the scene gives none.
     pub motion: MotionKind,
     /// Sound an instance makes when the soundscape attaches none.
@@ -83,30 +87,32 @@ pub struct Catalog {
     by_word: HashMap<String, usize>,
 }
 
+/// A catalog file that does not parse or breaks a rule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("catalog: {0}")]
+pub struct CatalogError(pub String);
+
 impl Catalog {
     /// The catalog compiled into this binary.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| {
-            Catalog::parse(CATALOG_JSON).expect("assets/catalog.json is checked by the tests")
-        })
+        CATALOG.get_or_init(|| Catalog::parse(CATALOG_JSON).expect("assets/catalog.json is checked by the tests"))
     }
 
     /// Parses a catalog file; errors name the problem.
-    pub fn parse(json: &str) -> Result<Catalog, String> {
-        let file: CatalogFile =
-            serde_json::from_str(json).map_err(|e| format!("catalog: {e}"))?;
+    pub fn parse(json: &str) -> Result<Catalog, CatalogError> {
+        let file: CatalogFile = serde_json::from_str(json).map_err(|e| CatalogError(e.to_string()))?;
         if file.format != "sayscape.catalog/1" {
-            return Err(format!("catalog: unknown format {:?}", file.format));
+            return Err(CatalogError(format!("unknown format {:?}", file.format)));
         }
         let mut by_kind = HashMap::new();
         let mut by_word = HashMap::new();
         for (i, info) in file.kinds.iter().enumerate() {
             if by_kind.insert(info.kind.clone(), i).is_some() {
-                return Err(format!("catalog: kind {:?} listed twice", info.kind));
+                return Err(CatalogError(format!("kind {:?} listed twice", info.kind)));
             }
             if info.footprint <= 0.0 || info.height <= 0.0 {
-                return Err(format!("catalog: kind {:?} needs a positive size", info.kind));
+                return Err(CatalogError(format!("kind {:?} needs a positive size", info.kind)));
             }
         }
         // Synonyms never shadow a real kind; the first kind to claim a synonym keeps it.

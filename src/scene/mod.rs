@@ -8,4 +8,4 @@ pub mod validate;
 pub use catalog::{Catalog, Habitat, KindInfo};
 pub use schema::scene_schema;
 pub use types::*;
-pub use validate::{Problem, SceneError, load_scene, parse_scene, scene_from_value};
+pub use validate::{Problem, SceneError, load_scene, parse_scene, save_scene, scene_from_value};

@@ -9,9 +9,6 @@ use serde::{Deserialize, Serialize};
 /// The value of `"format"` in every scene file of this version.
 pub const SCENE_FORMAT: &str = "sayscape.scene/1";
 
-/// Largest number of instances a single entity may ask for.
-pub const MAX_COUNT: u32 = 2000;
-
 /// A scenario: the setting, where the player stands, what is around, what it sounds like and
 /// what happens when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -99,8 +96,8 @@ pub enum Terrain {
     Underwater,
 }
 
-/// Historical period, which steers models, materials and music.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+/// Historical period, which steers models, materials and music. Ordered by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Era {
     Prehistoric,

@@ -39,6 +39,8 @@ impl fmt::Display for Problem {
 pub enum SceneError {
     #[error("{origin}: cannot read: {source}")]
     Read { origin: String, source: std::io::Error },
+    #[error("{origin}: cannot write: {source}")]
+    Write { origin: String, source: std::io::Error },
     #[error("{origin}: file is too large ({size} bytes; scene files are at most {MAX_SCENE_BYTES})")]
     TooLarge { origin: String, size: u64 },
     #[error("{origin}: line {line}, column {column}: malformed JSON: {message}")]
@@ -52,14 +54,10 @@ fn lines(origin: &str, problems: &[Problem]) -> String {
     all.join("\n")
 }
 
-impl SceneError {
-    /// The problems found, for callers that want them one by one.
-    pub fn problems(&self) -> Vec<Problem> {
-        match self {
-            SceneError::Invalid { problems, .. } => problems.clone(),
-            other => vec![Problem { path: "$".into(), message: other.to_string() }],
-        }
-    }
+/// Writes a scene as pretty JSON, atomically: readers see the old file or the new one.
+pub fn save_scene(scene: &Scene, path: &Path) -> Result<(), SceneError> {
+    let text = serde_json::to_string_pretty(scene).expect("a scene always serialises") + "\n";
+    crate::files::write_atomically(path, text.as_bytes()).map_err(|source| SceneError::Write { origin: path.display().to_string(), source })
 }
 
 /// Reads and validates a scene file.
@@ -95,9 +93,8 @@ pub fn scene_from_value(value: &Value, origin: &str) -> Result<Scene, SceneError
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
-    let scene: Scene = serde_path_to_error::deserialize(value).map_err(|e| {
-        invalid(vec![Problem { path: dollar_path(&e.path().to_string()), message: e.inner().to_string() }])
-    })?;
+    let scene: Scene = serde_path_to_error::deserialize(value)
+        .map_err(|e| invalid(vec![Problem { path: dollar_path(&e.path().to_string()), message: e.inner().to_string() }]))?;
     let problems = check_semantics(&scene, Catalog::builtin());
     if problems.is_empty() { Ok(scene) } else { Err(invalid(problems)) }
 }
@@ -129,10 +126,7 @@ fn walk(root: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<P
     let mut report = |message: String| out.push(Problem { path: path.to_string(), message });
 
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let target = reference
-            .strip_prefix("#/")
-            .map(|p| p.split('/').fold(root, |v, key| &v[key]))
-            .unwrap_or(&Value::Null);
+        let target = reference.strip_prefix("#/").map(|p| p.split('/').fold(root, |v, key| &v[key])).unwrap_or(&Value::Null);
         walk(root, target, value, path, out);
         return;
     }
@@ -140,43 +134,43 @@ fn walk(root: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<P
         walk_alternatives(root, branches, value, path, out);
         return;
     }
-    if let Some(types) = schema.get("type") {
-        if !type_matches(types, value) {
-            report(format!("expected {}, found {}", type_names(types), describe(value)));
-            return;
-        }
+    if let Some(types) = schema.get("type")
+        && !type_matches(types, value)
+    {
+        report(format!("expected {}, found {}", type_names(types), describe(value)));
+        return;
     }
-    if let Some(allowed) = schema.get("const") {
-        if allowed != value {
-            report(format!("must be {allowed}, found {}", describe(value)));
-        }
+    if let Some(allowed) = schema.get("const")
+        && allowed != value
+    {
+        report(format!("must be {allowed}, found {}", describe(value)));
     }
     let catalog_names = schema.contains_key(CATALOG_MARK);
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array).filter(|_| !catalog_names) {
-        if !allowed.contains(value) {
-            report(not_one_of(value, allowed));
-        }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array).filter(|_| !catalog_names)
+        && !allowed.contains(value)
+    {
+        report(not_one_of(value, allowed));
     }
     if let Some(n) = value.as_f64() {
-        if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-            if n < min {
-                report(format!("{n} is out of range: the minimum is {min}"));
-            }
+        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+            && n < min
+        {
+            report(format!("{n} is out of range: the minimum is {min}"));
         }
-        if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-            if n > max {
-                report(format!("{n} is out of range: the maximum is {max}"));
-            }
+        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+            && n > max
+        {
+            report(format!("{n} is out of range: the maximum is {max}"));
         }
     }
     match value {
         Value::Object(map) => {
             let props = schema.get("properties").and_then(Value::as_object);
             for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-                if let Some(name) = name.as_str() {
-                    if !map.contains_key(name) {
-                        report(format!("missing required field \"{name}\""));
-                    }
+                if let Some(name) = name.as_str()
+                    && !map.contains_key(name)
+                {
+                    report(format!("missing required field \"{name}\""));
                 }
             }
             for (key, item) in map {
@@ -193,15 +187,15 @@ fn walk(root: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<P
         }
         Value::Array(items) => {
             let len = items.len() as u64;
-            if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-                if len < min {
-                    report(format!("expected at least {min} items, found {len}"));
-                }
+            if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+                && len < min
+            {
+                report(format!("expected at least {min} items, found {len}"));
             }
-            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
-                if len > max {
-                    report(format!("expected at most {max} items, found {len}"));
-                }
+            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+                && len > max
+            {
+                report(format!("expected at most {max} items, found {len}"));
             }
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
@@ -298,12 +292,11 @@ fn short(s: &str) -> String {
 fn not_one_of(value: &Value, allowed: &[Value]) -> String {
     let names: Vec<String> = allowed.iter().map(|v| v.as_str().map(str::to_string).unwrap_or(v.to_string())).collect();
     let found = value.as_str().map(short).unwrap_or_else(|| describe(value));
-    if let Some(s) = value.as_str() {
-        if let Some(nearest) = names.iter().max_by(|a, b| strsim::jaro_winkler(s, a).total_cmp(&strsim::jaro_winkler(s, b))) {
-            if names.len() > 12 {
-                return format!("{found} is not allowed here; did you mean \"{nearest}\"?");
-            }
-        }
+    if let Some(s) = value.as_str()
+        && names.len() > 12
+        && let Some(nearest) = names.iter().max_by(|a, b| strsim::jaro_winkler(s, a).total_cmp(&strsim::jaro_winkler(s, b)))
+    {
+        return format!("{found} is not allowed here; did you mean \"{nearest}\"?");
     }
     format!("{found} is not one of: {}", names.join(", "))
 }
@@ -362,24 +355,18 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
         match p.relation {
             Relation::On => match p.target.as_deref().and_then(|t| ids.get(t)).map(|&j| &scene.entities[j]) {
                 None if p.target.is_none() => problem(at("placement.target"), "relation \"on\" needs a target".into()),
-                Some(t) => {
-                    if catalog.get(&t.kind).is_some_and(|k| k.deck.is_none()) {
-                        problem(at("placement.target"), format!("nothing can stand on a {} (it has no deck)", t.kind));
-                    }
+                Some(t) if catalog.get(&t.kind).is_some_and(|k| k.deck.is_none()) => {
+                    problem(at("placement.target"), format!("nothing can stand on a {} (it has no deck)", t.kind))
                 }
-                None => {}
+                _ => {}
             },
-            Relation::At if p.position.is_none() => {
-                problem(at("placement.position"), "relation \"at\" needs a position".into())
+            Relation::At if p.position.is_none() => problem(at("placement.position"), "relation \"at\" needs a position".into()),
+            Relation::OnWater if info.habitat != Habitat::Water => {
+                problem(at("placement.relation"), format!("a {} cannot go on the water; on_water is for floating kinds", e.kind))
             }
-            Relation::OnWater if info.habitat != Habitat::Water => problem(
-                at("placement.relation"),
-                format!("a {} cannot go on the water; on_water is for floating kinds", e.kind),
-            ),
-            Relation::InSky if info.habitat != Habitat::Sky => problem(
-                at("placement.relation"),
-                format!("a {} cannot fly; in_sky is for sky kinds", e.kind),
-            ),
+            Relation::InSky if info.habitat != Habitat::Sky => {
+                problem(at("placement.relation"), format!("a {} cannot fly; in_sky is for sky kinds", e.kind))
+            }
             _ => {}
         }
         if p.position.is_some() && p.relation != Relation::At {
@@ -393,10 +380,10 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
         problem(format!("$.entities[{cycle}].placement.target"), "placement targets form a cycle".into());
     }
 
-    if let Some(on) = &scene.player.on {
-        if !exists(on) {
-            problem("$.player.on".into(), format!("no entity has the id {on:?}"));
-        }
+    if let Some(on) = &scene.player.on
+        && !exists(on)
+    {
+        problem("$.player.on".into(), format!("no entity has the id {on:?}"));
     }
     for (i, em) in scene.soundscape.emitters.iter().enumerate() {
         if !exists(&em.entity) {

@@ -43,14 +43,20 @@ impl Recorder {
         };
         let on_error = |e| tracing::warn!("microphone: {e}");
         let stream = match format {
-            cpal::SampleFormat::F32 => {
-                let push = push;
-                device.build_input_stream(config, move |data: &[f32], _: &_| push(&mut data.chunks(channels).map(|f| f.iter().sum::<f32>() / channels as f32)), on_error, None)
-            }
-            cpal::SampleFormat::I16 => {
-                let push = push;
-                device.build_input_stream(config, move |data: &[i16], _: &_| push(&mut data.chunks(channels).map(|f| f.iter().map(|&s| s as f32 / 32768.0).sum::<f32>() / channels as f32)), on_error, None)
-            }
+            cpal::SampleFormat::F32 => device.build_input_stream(
+                config,
+                move |data: &[f32], _: &_| push(&mut data.chunks(channels).map(|f| f.iter().sum::<f32>() / channels as f32)),
+                on_error,
+                None,
+            ),
+            cpal::SampleFormat::I16 => device.build_input_stream(
+                config,
+                move |data: &[i16], _: &_| {
+                    push(&mut data.chunks(channels).map(|f| f.iter().map(|&s| s as f32 / 32768.0).sum::<f32>() / channels as f32))
+                },
+                on_error,
+                None,
+            ),
             other => return Err(VoiceError::Microphone(format!("the microphone delivers {other:?} samples, which are not supported"))),
         }
         .map_err(|e| mic_error("the microphone cannot start", e))?;

@@ -48,12 +48,20 @@ pub struct Transcriber {
 impl Transcriber {
     /// Loads the model; `int8` quantises the weights at load time (faster on a CPU).
     pub fn load(dir: &Path, int8: bool, threads: usize) -> Result<Transcriber, VoiceError> {
-        let missing = ["model.bin", "config.json", "tokenizer.json", "preprocessor_config.json"].into_iter().find(|f| !dir.join(f).exists());
+        let missing =
+            ["model.bin", "config.json", "tokenizer.json", "preprocessor_config.json"].into_iter().find(|f| !dir.join(f).exists());
         if let Some(file) = missing {
-            return Err(VoiceError::Model(format!("{}: no {file}; run scripts/setup.sh to fetch the speech model, or set SAYSCAPE_SPEECH_MODEL", dir.display())));
+            return Err(VoiceError::Model(format!(
+                "{}: no {file}; run scripts/setup.sh to fetch the speech model, or set SAYSCAPE_SPEECH_MODEL",
+                dir.display()
+            )));
         }
         let bad = |e: &dyn std::fmt::Display| VoiceError::Model(format!("{}: the speech model does not load: {e}", dir.display()));
-        let config = Config { compute_type: if int8 { ComputeType::INT8 } else { ComputeType::FLOAT32 }, num_threads_per_replica: threads, ..Default::default() };
+        let config = Config {
+            compute_type: if int8 { ComputeType::INT8 } else { ComputeType::FLOAT32 },
+            num_threads_per_replica: threads,
+            ..Default::default()
+        };
         let whisper = ct2rs::sys::Whisper::new(dir, config).map_err(|e| bad(&e))?;
         let tokenizer = ct2rs::tokenizers::hf::Tokenizer::new(dir).map_err(|e| bad(&e))?;
         let features = MelFeatures::read(&dir.join("preprocessor_config.json"), whisper.n_mels()).map_err(|e| bad(&e))?;
@@ -182,7 +190,12 @@ impl MelFeatures {
             nb_max_frames: usize,
         }
         let p: Preprocessor = serde_json::from_slice(&std::fs::read(path)?).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        anyhow::ensure!(p.sampling_rate == SPEECH_RATE as usize, "{}: sampling rate {} (expected {SPEECH_RATE})", path.display(), p.sampling_rate);
+        anyhow::ensure!(
+            p.sampling_rate == SPEECH_RATE as usize,
+            "{}: sampling rate {} (expected {SPEECH_RATE})",
+            path.display(),
+            p.sampling_rate
+        );
         let filters = mel_spec::mel::mel(p.sampling_rate as f64, p.n_fft, n_mels, None, None, false, true);
         Ok(MelFeatures { n_fft: p.n_fft, hop: p.hop_length, max_frames: p.nb_max_frames, filters })
     }

@@ -15,10 +15,8 @@ const MIN_SPEECH_S: f32 = 0.15;
 /// The span [start, end) of samples that holds speech, or `None` for silence or steady noise.
 pub fn speech_span(samples: &[f32], rate: u32) -> Option<(usize, usize)> {
     let frame = ((rate as f32 * FRAME_S) as usize).max(1);
-    let levels: Vec<f32> = samples
-        .chunks(frame)
-        .map(|f| 10.0 * (f.iter().map(|s| s * s).sum::<f32>() / f.len() as f32 + 1e-12).log10())
-        .collect();
+    let levels: Vec<f32> =
+        samples.chunks(frame).map(|f| 10.0 * (f.iter().map(|s| s * s).sum::<f32>() / f.len() as f32 + 1e-12).log10()).collect();
     if levels.is_empty() {
         return None;
     }

@@ -40,8 +40,21 @@ fn spawn_veil(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut mate
     for tri in inside.indices.chunks_mut(3) {
         tri.swap(1, 2);
     }
-    let material = materials.add(StandardMaterial { base_color: Color::BLACK.with_alpha(0.0), alpha_mode: AlphaMode::Blend, unlit: true, fog_enabled: false, ..default() });
-    commands.spawn((Veil, NotShadowCaster, Mesh3d(meshes.add(inside.into_mesh())), MeshMaterial3d(material), Transform::default(), Visibility::Hidden));
+    let material = materials.add(StandardMaterial {
+        base_color: Color::BLACK.with_alpha(0.0),
+        alpha_mode: AlphaMode::Blend,
+        unlit: true,
+        fog_enabled: false,
+        ..default()
+    });
+    commands.spawn((
+        Veil,
+        NotShadowCaster,
+        Mesh3d(meshes.add(inside.into_mesh())),
+        MeshMaterial3d(material),
+        Transform::default(),
+        Visibility::Hidden,
+    ));
 }
 
 fn ask_for_world(mut asked: MessageReader<ShowLayout>, mut fade: ResMut<Fade>) {

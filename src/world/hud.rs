@@ -7,6 +7,7 @@ use bevy::prelude::*;
 
 use super::CurrentLayout;
 use super::player::Controls;
+use crate::state::{PromptSubmitted, Status};
 
 pub struct HudPlugin;
 
@@ -20,17 +21,9 @@ impl Plugin for HudPlugin {
     }
 }
 
-/// A progress or error line shown at the bottom (empty: the key help).
-#[derive(Resource, Default)]
-pub struct Status(pub String);
-
 /// The scenario being typed, while typing.
 #[derive(Resource, Default)]
 struct PromptLine(String);
-
-/// The user asked for a new scenario.
-#[derive(Message, Clone)]
-pub struct PromptSubmitted(pub String);
 
 #[derive(Component)]
 struct TitleText;
@@ -48,8 +41,20 @@ fn spawn_hud(mut commands: Commands) {
         padding: UiRect::axes(Val::Px(8.0), Val::Px(4.0)),
         ..default()
     };
-    commands.spawn((TitleText, Text::new(""), TextFont { font_size: FontSize::Px(22.0), ..default() }, panel(true), BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.35))));
-    commands.spawn((StatusText, Text::new(HELP), TextFont { font_size: FontSize::Px(16.0), ..default() }, panel(false), BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.35))));
+    commands.spawn((
+        TitleText,
+        Text::new(""),
+        TextFont { font_size: FontSize::Px(22.0), ..default() },
+        panel(true),
+        BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.35)),
+    ));
+    commands.spawn((
+        StatusText,
+        Text::new(HELP),
+        TextFont { font_size: FontSize::Px(16.0), ..default() },
+        panel(false),
+        BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.35)),
+    ));
 }
 
 fn type_prompt(
@@ -93,19 +98,18 @@ fn show_text(
     mut title: Query<&mut Text, (With<TitleText>, Without<StatusText>)>,
     mut bottom: Query<&mut Text, (With<StatusText>, Without<TitleText>)>,
 ) {
-    if let (Some(layout), Ok(mut text)) = (layout.as_ref(), title.single_mut()) {
-        if layout.is_changed() {
-            let role = &layout.0.spawn.role;
-            text.0 = if role.is_empty() { layout.0.title.clone() } else { format!("{} — you are the {}", layout.0.title, role.replace('_', " ")) };
-        }
+    if let (Some(layout), Ok(mut text)) = (layout.as_ref(), title.single_mut())
+        && layout.is_changed()
+    {
+        let role = &layout.0.spawn.role;
+        text.0 =
+            if role.is_empty() { layout.0.title.clone() } else { format!("{} — you are the {}", layout.0.title, role.replace('_', " ")) };
     }
     if let Ok(mut text) = bottom.single_mut() {
         let wanted = if controls.typing {
             format!("Say a scenario (Enter to go, Esc to cancel): {}_", line.0)
-        } else if !status.0.is_empty() {
-            status.0.clone()
         } else {
-            HELP.to_string()
+            status.line().unwrap_or_else(|| HELP.to_string())
         };
         if text.0 != wanted {
             text.0 = wanted;

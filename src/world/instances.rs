@@ -8,8 +8,8 @@ use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
 use super::models::{self, LightSpec};
-use super::weather::CurrentLighting;
 use super::motion::placed_transform;
+use super::weather::CurrentLighting;
 use super::{CurrentLayout, WorldPart, WorldSpawn, WorldSystems};
 use crate::plan::{Layout, Motions};
 use crate::scene::Color as SceneColor;
@@ -85,9 +85,11 @@ fn spawn_instances(
                     parts.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(glow.clone()), NotShadowCaster, Transform::default()));
                 }
                 if let Some((mesh, pivot, axis, rate)) = &model.spinner {
-                    parts.spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default())).with_children(|blades| {
-                        blades.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone()), Transform::from_translation(-*pivot)));
-                    });
+                    parts
+                        .spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default()))
+                        .with_children(|blades| {
+                            blades.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone()), Transform::from_translation(-*pivot)));
+                        });
                 }
                 if lit.contains(&i) {
                     for light in &model.lights {
@@ -126,7 +128,11 @@ fn build_model((kind, color, variant): &(String, Option<SceneColor>, u32), meshe
 }
 
 /// The instances whose lamps become real lights: those nearest the spawn, up to the budget.
-fn nearest_lights(layout: &Layout, cache: &mut HashMap<(String, Option<SceneColor>, u32), Option<BuiltModel>>, meshes: &mut Assets<Mesh>) -> Vec<usize> {
+fn nearest_lights(
+    layout: &Layout,
+    cache: &mut HashMap<(String, Option<SceneColor>, u32), Option<BuiltModel>>,
+    meshes: &mut Assets<Mesh>,
+) -> Vec<usize> {
     let spawn = Vec3::from(layout.spawn.position);
     let mut with_lights: Vec<(f32, usize, usize)> = Vec::new();
     for (i, inst) in layout.instances.iter().enumerate() {
@@ -154,12 +160,21 @@ fn spawn_light(parent: &mut ChildSpawnerCommands, light: &LightSpec) {
     match light.aim {
         Some(aim) => {
             parent.spawn((
-                SpotLight { color, intensity: light.intensity, range: light.range, outer_angle: 0.45, inner_angle: 0.3, shadow_maps_enabled: false, ..default() },
+                SpotLight {
+                    color,
+                    intensity: light.intensity,
+                    range: light.range,
+                    outer_angle: 0.45,
+                    inner_angle: 0.3,
+                    shadow_maps_enabled: false,
+                    ..default()
+                },
                 at.looking_to(aim, Vec3::Y),
             ));
         }
         None => {
-            parent.spawn((PointLight { color, intensity: light.intensity, range: light.range, shadow_maps_enabled: false, ..default() }, at));
+            parent
+                .spawn((PointLight { color, intensity: light.intensity, range: light.range, shadow_maps_enabled: false, ..default() }, at));
         }
     }
 }

@@ -67,7 +67,13 @@ impl Lighting {
             visibility: 4000.0,
             cloud_color: if night { rgb(0.08, 0.09, 0.12) } else { horizon.lerp(rgb(1.0, 1.0, 1.0), 0.6) },
             stars: if night { 1.0 } else { 0.0 },
-            glow: if night { 1.0 } else if matches!(time, TimeOfDay::Dawn | TimeOfDay::Dusk) { 0.8 } else { 0.55 },
+            glow: if night {
+                1.0
+            } else if matches!(time, TimeOfDay::Dawn | TimeOfDay::Dusk) {
+                0.8
+            } else {
+                0.55
+            },
         };
         l.apply_weather(weather, setting.cloud_cover);
         l.visibility = l.visibility.min(4000.0 * (1.0 - setting.fog).powi(2) + 40.0);

@@ -24,7 +24,8 @@ pub fn placed_transform(layout: &Layout, motions: &Motions, i: usize, t: f32) ->
     let inst = &layout.instances[i];
     let pose = motions.local_pose(i, t);
     let carrier_scale = motions.carrier(i).map_or(1.0, |p| layout.instances[p].scale);
-    let pulse = if inst.motion.kind == MotionKind::Flicker { 1.0 + 0.12 * (t * 9.0 * inst.motion.speed.max(0.2) + i as f32).sin() } else { 1.0 };
+    let pulse =
+        if inst.motion.kind == MotionKind::Flicker { 1.0 + 0.12 * (t * 9.0 * inst.motion.speed.max(0.2) + i as f32).sin() } else { 1.0 };
     Transform::from_translation(Vec3::from(pose.position) / carrier_scale)
         .with_rotation(heading(pose.yaw_deg, pose.pitch_deg, pose.roll_deg))
         .with_scale(Vec3::splat(inst.scale * pulse / carrier_scale))

@@ -112,7 +112,12 @@ fn place_player(mut commands: Commands, layout: Res<CurrentLayout>) {
     commands.insert_resource(player_for(&layout.0));
 }
 
-fn grab_cursor(controls: Res<Controls>, mouse: Res<ButtonInput<MouseButton>>, keys: Res<ButtonInput<KeyCode>>, mut cursors: Query<&mut CursorOptions>) {
+fn grab_cursor(
+    controls: Res<Controls>,
+    mouse: Res<ButtonInput<MouseButton>>,
+    keys: Res<ButtonInput<KeyCode>>,
+    mut cursors: Query<&mut CursorOptions>,
+) {
     if !controls.enabled {
         return;
     }
@@ -176,7 +181,12 @@ fn pose_player(clock: Res<SceneClock>, layout: Option<Res<CurrentLayout>>, playe
 }
 
 /// Puts the desktop camera at the player's eyes (or the overview point).
-fn place_camera(view: Res<ViewPoint>, layout: Option<Res<CurrentLayout>>, pose: Res<PlayerPose>, mut camera: Query<&mut Transform, With<PlayerCamera>>) {
+fn place_camera(
+    view: Res<ViewPoint>,
+    layout: Option<Res<CurrentLayout>>,
+    pose: Res<PlayerPose>,
+    mut camera: Query<&mut Transform, With<PlayerCamera>>,
+) {
     let Some(layout) = layout else { return };
     let Ok(mut camera) = camera.single_mut() else { return };
     let feet = pose.feet;

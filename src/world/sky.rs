@@ -43,26 +43,70 @@ fn unlit(color: Color) -> StandardMaterial {
     StandardMaterial { base_color: color, unlit: true, fog_enabled: false, ..default() }
 }
 
-fn spawn_sky(mut commands: Commands, layout: Res<CurrentLayout>, mut lighting: ResMut<CurrentLighting>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+fn spawn_sky(
+    mut commands: Commands,
+    layout: Res<CurrentLayout>,
+    mut lighting: ResMut<CurrentLighting>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
     let l = lighting.0;
     let dome = meshes.add(dome_geometry(&l).into_mesh());
     let white = materials.add(unlit(Color::WHITE));
-    commands.spawn((WorldPart, SkyDome, FollowsViewer::default(), NotShadowCaster, Mesh3d(dome), MeshMaterial3d(white.clone()), Transform::default()));
+    commands.spawn((
+        WorldPart,
+        SkyDome,
+        FollowsViewer::default(),
+        NotShadowCaster,
+        Mesh3d(dome),
+        MeshMaterial3d(white.clone()),
+        Transform::default(),
+    ));
 
     let mut rng = ChaCha8Rng::seed_from_u64(layout.0.seed ^ 0x5747);
-    commands.spawn((WorldPart, Stars, FollowsViewer::default(), NotShadowCaster, Mesh3d(meshes.add(stars_geometry(&mut rng).into_mesh())), MeshMaterial3d(white.clone()), Transform::default(), visibility(l.stars > 0.05)));
+    commands.spawn((
+        WorldPart,
+        Stars,
+        FollowsViewer::default(),
+        NotShadowCaster,
+        Mesh3d(meshes.add(stars_geometry(&mut rng).into_mesh())),
+        MeshMaterial3d(white.clone()),
+        Transform::default(),
+        visibility(l.stars > 0.05),
+    ));
 
     let disc = unit::sphere(12, 8);
     let mut sun = Geometry::default();
     sun.push(&disc, &Transform::default(), [1.0, 1.0, 1.0]);
     let sun_material = materials.add(unlit(Color::WHITE));
-    commands.spawn((WorldPart, SunDisc, FollowsViewer::default(), NotShadowCaster, Mesh3d(meshes.add(sun.into_mesh())), MeshMaterial3d(sun_material), Transform::default()));
+    commands.spawn((
+        WorldPart,
+        SunDisc,
+        FollowsViewer::default(),
+        NotShadowCaster,
+        Mesh3d(meshes.add(sun.into_mesh())),
+        MeshMaterial3d(sun_material),
+        Transform::default(),
+    ));
 
     let setting = &layout.0.setting;
     let cloud_material = materials.add(StandardMaterial { base_color: color(l.cloud_color), unlit: true, ..default() });
-    commands.spawn((WorldPart, Clouds, NotShadowCaster, Mesh3d(meshes.add(clouds_geometry(setting.cloud_cover, &mut rng).into_mesh())), MeshMaterial3d(cloud_material), Transform::default()));
+    commands.spawn((
+        WorldPart,
+        Clouds,
+        NotShadowCaster,
+        Mesh3d(meshes.add(clouds_geometry(setting.cloud_cover, &mut rng).into_mesh())),
+        MeshMaterial3d(cloud_material),
+        Transform::default(),
+    ));
 
-    let cascades = CascadeShadowConfigBuilder { num_cascades: if super::MOBILE_GPU { 1 } else { 2 }, first_cascade_far_bound: 40.0, maximum_distance: if super::MOBILE_GPU { 80.0 } else { 250.0 }, ..default() }.build();
+    let cascades = CascadeShadowConfigBuilder {
+        num_cascades: if super::MOBILE_GPU { 1 } else { 2 },
+        first_cascade_far_bound: 40.0,
+        maximum_distance: if super::MOBILE_GPU { 80.0 } else { 250.0 },
+        ..default()
+    }
+    .build();
     commands.spawn((
         WorldPart,
         Sun,
@@ -144,7 +188,8 @@ fn follow_camera(camera: Query<&GlobalTransform, With<Camera3d>>, mut followers:
 }
 
 /// Pushes the current lighting into the sun, ambient light, dome, sun disc, stars and clouds.
-#[allow(clippy::too_many_arguments)]
+// Bevy systems name their queries' filters in full; that is the engine's idiom, not complexity.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn apply_lighting(
     lighting: Res<CurrentLighting>,
     mut ambient: ResMut<GlobalAmbientLight>,

@@ -68,9 +68,10 @@ fn count_in_view(
             continue;
         }
         batches.insert((mesh.id(), material.id()));
-        triangles += *stats.triangles_of.entry(mesh.id()).or_insert_with(|| {
-            meshes.get(&mesh.0).map_or(0, |m| m.indices().map_or(m.count_vertices(), |i| i.len()) / 3)
-        });
+        triangles += *stats
+            .triangles_of
+            .entry(mesh.id())
+            .or_insert_with(|| meshes.get(&mesh.0).map_or(0, |m| m.indices().map_or(m.count_vertices(), |i| i.len()) / 3));
     }
     stats.draw_calls = batches.len();
     stats.triangles = triangles;

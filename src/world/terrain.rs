@@ -44,7 +44,12 @@ pub fn radial_grid(rings: u32, segments: u32, radius: f32) -> (Vec<[f32; 2]>, Ve
     (xz, indices)
 }
 
-fn spawn_terrain(mut commands: Commands, layout: Res<CurrentLayout>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+fn spawn_terrain(
+    mut commands: Commands,
+    layout: Res<CurrentLayout>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
     let setting = &layout.0.setting;
     if setting.terrain == Terrain::Ocean {
         // Open sea: the sea floor is never seen; islands are entities.

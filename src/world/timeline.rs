@@ -57,7 +57,12 @@ fn play_beats(
 }
 
 /// Crowds named by a cheer beat jump for a few seconds after it, then land where they stood.
-fn cheer(clock: Res<SceneClock>, layout: Option<Res<CurrentLayout>>, mut placed: Query<(&Placed, &mut Transform)>, mut was_cheering: Local<HashSet<String>>) {
+fn cheer(
+    clock: Res<SceneClock>,
+    layout: Option<Res<CurrentLayout>>,
+    mut placed: Query<(&Placed, &mut Transform)>,
+    mut was_cheering: Local<HashSet<String>>,
+) {
     let Some(layout) = layout else { return };
     let layout: &Layout = &layout.0;
     let t = clock.t;

@@ -36,7 +36,12 @@ pub fn has_water(terrain: Terrain, water: WaterKind) -> bool {
     matches!(terrain, Terrain::Ocean | Terrain::Beach | Terrain::Island | Terrain::Underwater) || water != WaterKind::None
 }
 
-fn spawn_water(mut commands: Commands, layout: Res<CurrentLayout>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+fn spawn_water(
+    mut commands: Commands,
+    layout: Res<CurrentLayout>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
     let setting = &layout.0.setting;
     if !has_water(setting.terrain, setting.water.kind) {
         return;
@@ -65,12 +70,21 @@ fn spawn_water(mut commands: Commands, layout: Res<CurrentLayout>, mut meshes: R
         cull_mode: None,
         ..default()
     });
-    let waves = if matches!(setting.water.kind, WaterKind::Pond | WaterKind::Lake | WaterKind::River) && !has_water(setting.terrain, WaterKind::None) {
+    let waves = if matches!(setting.water.kind, WaterKind::Pond | WaterKind::Lake | WaterKind::River)
+        && !has_water(setting.terrain, WaterKind::None)
+    {
         setting.water.waves * 0.25
     } else {
         setting.water.waves
     };
-    commands.spawn((WorldPart, WaterSurface { xz, wet, near, waves }, NotShadowCaster, Mesh3d(meshes.add(mesh)), MeshMaterial3d(material), Transform::default()));
+    commands.spawn((
+        WorldPart,
+        WaterSurface { xz, wet, near, waves },
+        NotShadowCaster,
+        Mesh3d(meshes.add(mesh)),
+        MeshMaterial3d(material),
+        Transform::default(),
+    ));
 }
 
 /// Moves the near vertices to the wave height at the scenario time, with matching normals.

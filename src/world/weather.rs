@@ -33,7 +33,8 @@ pub struct CurrentLighting(pub Lighting);
 
 impl Default for CurrentLighting {
     fn default() -> Self {
-        let setting: Setting = serde_json::from_value(serde_json::json!({"terrain": "grassland", "time_of_day": "noon"})).expect("a minimal setting parses");
+        let setting: Setting =
+            serde_json::from_value(serde_json::json!({"terrain": "grassland", "time_of_day": "noon"})).expect("a minimal setting parses");
         CurrentLighting(Lighting::of(&setting, Weather::Clear))
     }
 }
@@ -87,14 +88,24 @@ impl LightningFlash {
     }
 }
 
-fn reset_weather(layout: Res<CurrentLayout>, mut weather: ResMut<WeatherNow>, mut lighting: ResMut<CurrentLighting>, mut flash: ResMut<LightningFlash>) {
+fn reset_weather(
+    layout: Res<CurrentLayout>,
+    mut weather: ResMut<WeatherNow>,
+    mut lighting: ResMut<CurrentLighting>,
+    mut flash: ResMut<LightningFlash>,
+) {
     let setting = &layout.0.setting;
     lighting.0 = Lighting::of(setting, setting.weather);
     *weather = WeatherNow { weather: setting.weather, from: lighting.0, since: f32::NEG_INFINITY };
     *flash = LightningFlash::default();
 }
 
-fn blend_weather(clock: Res<SceneClock>, layout: Option<Res<CurrentLayout>>, weather: Res<WeatherNow>, mut lighting: ResMut<CurrentLighting>) {
+fn blend_weather(
+    clock: Res<SceneClock>,
+    layout: Option<Res<CurrentLayout>>,
+    weather: Res<WeatherNow>,
+    mut lighting: ResMut<CurrentLighting>,
+) {
     let Some(layout) = layout else { return };
     let k = (clock.t - weather.since) / WEATHER_BLEND_S;
     if !(0.0..=1.0 + 1.0 / WEATHER_BLEND_S).contains(&k) {
@@ -144,7 +155,12 @@ struct Precipitation {
     layer: f32,
 }
 
-fn spawn_precipitation(mut commands: Commands, layout: Res<CurrentLayout>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+fn spawn_precipitation(
+    mut commands: Commands,
+    layout: Res<CurrentLayout>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
     let setting = &layout.0.setting;
     if setting.terrain == Terrain::Underwater {
         return;
@@ -181,11 +197,22 @@ fn spawn_precipitation(mut commands: Commands, layout: Res<CurrentLayout>, mut m
         ..default()
     });
     for layer in [0.0, 1.0] {
-        commands.spawn((WorldPart, Precipitation { speed, layer }, NotShadowCaster, Mesh3d(mesh.clone()), MeshMaterial3d(material.clone()), Transform::default()));
+        commands.spawn((
+            WorldPart,
+            Precipitation { speed, layer },
+            NotShadowCaster,
+            Mesh3d(mesh.clone()),
+            MeshMaterial3d(material.clone()),
+            Transform::default(),
+        ));
     }
 }
 
-fn fall_precipitation(clock: Res<SceneClock>, camera: Query<&GlobalTransform, With<Camera3d>>, mut drops: Query<(&mut Transform, &Precipitation)>) {
+fn fall_precipitation(
+    clock: Res<SceneClock>,
+    camera: Query<&GlobalTransform, With<Camera3d>>,
+    mut drops: Query<(&mut Transform, &Precipitation)>,
+) {
     let Some(eye) = camera.iter().next().map(|c| c.translation()) else { return };
     for (mut t, p) in &mut drops {
         let fall = (clock.t * p.speed).rem_euclid(PRECIP_BOX);
@@ -210,7 +237,12 @@ fn storm_flashes(clock: Res<SceneClock>, weather: Res<WeatherNow>, layout: Optio
     }
 }
 
-fn flash_light(clock: Res<SceneClock>, flash: Res<LightningFlash>, lighting: Res<CurrentLighting>, mut ambient: ResMut<GlobalAmbientLight>) {
+fn flash_light(
+    clock: Res<SceneClock>,
+    flash: Res<LightningFlash>,
+    lighting: Res<CurrentLighting>,
+    mut ambient: ResMut<GlobalAmbientLight>,
+) {
     let level = flash.level(clock.t);
     ambient.brightness = lighting.0.ambient_brightness * (1.0 + 25.0 * level);
 }

@@ -13,9 +13,8 @@ use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::session::{XrSessionCreated, session_available};
 
 use crate::plan::Surface;
-use crate::world::app::{PushToTalk, SpeechRecorded};
-use crate::world::hud::Status;
-use crate::world::{CurrentLayout, Player};
+use crate::state::{CurrentLayout, TalkButton};
+use crate::world::Player;
 
 const SNAP_DEG: f32 = 30.0;
 const TELEPORT_M: f32 = 3.0;
@@ -60,8 +59,16 @@ fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
 fn suggest_bindings(actions: Option<Res<Actions>>, mut bindings: MessageWriter<OxrSuggestActionBinding>) {
     let Some(actions) = actions else { return };
     for profile in ["/interaction_profiles/oculus/touch_controller", "/interaction_profiles/valve/index_controller"] {
-        bindings.write(OxrSuggestActionBinding { action: actions.turn.as_raw(), interaction_profile: profile.into(), bindings: vec!["/user/hand/right/input/thumbstick".into()] });
-        bindings.write(OxrSuggestActionBinding { action: actions.walk.as_raw(), interaction_profile: profile.into(), bindings: vec!["/user/hand/left/input/thumbstick".into()] });
+        bindings.write(OxrSuggestActionBinding {
+            action: actions.turn.as_raw(),
+            interaction_profile: profile.into(),
+            bindings: vec!["/user/hand/right/input/thumbstick".into()],
+        });
+        bindings.write(OxrSuggestActionBinding {
+            action: actions.walk.as_raw(),
+            interaction_profile: profile.into(),
+            bindings: vec!["/user/hand/left/input/thumbstick".into()],
+        });
     }
     bindings.write(OxrSuggestActionBinding {
         action: actions.talk.as_raw(),
@@ -97,7 +104,13 @@ fn snap_turn(actions: Option<Res<Actions>>, session: Res<OxrSession>, player: Op
     }
 }
 
-fn teleport(actions: Option<Res<Actions>>, session: Res<OxrSession>, player: Option<ResMut<Player>>, layout: Option<Res<CurrentLayout>>, mut aiming: Local<bool>) {
+fn teleport(
+    actions: Option<Res<Actions>>,
+    session: Res<OxrSession>,
+    player: Option<ResMut<Player>>,
+    layout: Option<Res<CurrentLayout>>,
+    mut aiming: Local<bool>,
+) {
     let (Some(actions), Some(mut player), Some(layout)) = (actions, player, layout) else { return };
     let y = stick(&actions.walk, &session).y;
     if y > PUSH {
@@ -114,15 +127,12 @@ fn teleport(actions: Option<Res<Actions>>, session: Res<OxrSession>, player: Opt
     }
 }
 
-/// Hold A (or X) to speak a new scenario; it is transcribed and built on release.
-fn talk(actions: Option<Res<Actions>>, session: Res<OxrSession>, mic: Option<NonSendMut<PushToTalk>>, mut status: ResMut<Status>, mut said: MessageWriter<SpeechRecorded>, mut held: Local<bool>) {
-    let (Some(actions), Some(mut mic)) = (actions, mic) else { return };
+/// Hold A (or X) to speak a new scenario; the app records while it is held.
+fn talk(actions: Option<Res<Actions>>, session: Res<OxrSession>, mut talk: MessageWriter<TalkButton>, mut held: Local<bool>) {
+    let Some(actions) = actions else { return };
     let down = actions.talk.state(session.deref(), openxr::Path::NULL).map(|s| s.current_state).unwrap_or(false);
-    if down && !*held {
-        mic.press(&mut status);
-    } else if !down && *held {
-        mic.release(&mut status, &mut said);
+    if down != *held {
+        talk.write(if down { TalkButton::Pressed } else { TalkButton::Released });
     }
     *held = down;
 }
-

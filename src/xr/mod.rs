@@ -4,8 +4,10 @@
 
 mod controls;
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use bevy::app::PluginGroupBuilder;
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
 use bevy::render::pipelined_rendering::PipelinedRenderingPlugin;
@@ -13,9 +15,8 @@ use bevy_mod_openxr::add_xr_plugins;
 use bevy_mod_openxr::poll_events::{OxrEventHandlerExt, OxrEventIn};
 use bevy_mod_xr::session::XrTrackingRoot;
 
-use crate::world::app::{SceneSource, ViewStart, start_with};
-use crate::world::hud::{HudPlugin, Status};
-use crate::world::{Headset, PlayerPose, WorldPlugin, WorldSystems};
+use crate::state::{Status, WorldSystems};
+use crate::world::{Headset, PlayerPose};
 
 /// Whether an OpenXR runtime answers; the reason when none does.
 pub fn runtime_available() -> Result<(), String> {
@@ -41,26 +42,41 @@ struct XrRun {
     frames: Option<u32>,
     timeout: Duration,
     last_frame: Option<Instant>,
-    result: std::sync::Arc<std::sync::Mutex<XrReport>>,
+    result: Arc<Mutex<XrReport>>,
 }
 
-/// Runs the world in an OpenXR session; returns what it measured when it ends.
-pub fn run(start: ViewStart, source: Option<Box<dyn SceneSource>>, frames: Option<u32>, timeout: Duration) -> anyhow::Result<XrReport> {
-    let result = std::sync::Arc::new(std::sync::Mutex::new(XrReport::default()));
-    let mut app = App::new();
-    // Pipelined rendering off: controller and head poses are read right before rendering.
-    app.add_plugins(add_xr_plugins(DefaultPlugins.build().disable::<LogPlugin>().disable::<PipelinedRenderingPlugin>()))
-        .insert_resource(Headset)
-        .add_plugins((WorldPlugin, HudPlugin, controls::ControlsPlugin, crate::audio::live::LiveAudioPlugin))
-        .insert_resource(XrRun { started: Instant::now(), frames, timeout, last_frame: None, result: result.clone() })
-        .add_oxr_event_handler(note_session_state)
-        .add_systems(Startup, spawn_progress_ring)
-        .add_systems(Update, (carry_tracking_space.after(WorldSystems), show_progress))
-        .add_systems(Last, count_frames);
-    start_with(&mut app, start, source);
-    app.run();
-    let report = result.lock().map_err(|_| anyhow::anyhow!("the XR app panicked"))?.clone();
-    Ok(report)
+/// Bevy's plugins for an OpenXR session. Pipelined rendering is off: controller and head
+/// poses are read right before rendering.
+pub fn xr_bevy_plugins() -> PluginGroupBuilder {
+    add_xr_plugins(DefaultPlugins.build().disable::<LogPlugin>().disable::<PipelinedRenderingPlugin>())
+}
+
+/// The headset's part of a session: comfort controls, the tracking space carried with the
+/// player, the progress ring, and the measurements of `sayscape xr --frames N`.
+pub struct HeadsetPlugin {
+    /// Stop after this many frames in focus (a test run); run until closed otherwise.
+    pub frames: Option<u32>,
+    pub timeout: Duration,
+    /// Filled in while the session runs.
+    pub report: Arc<Mutex<XrReport>>,
+}
+
+impl Plugin for HeadsetPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Headset)
+            .add_plugins(controls::ControlsPlugin)
+            .insert_resource(XrRun {
+                started: Instant::now(),
+                frames: self.frames,
+                timeout: self.timeout,
+                last_frame: None,
+                result: self.report.clone(),
+            })
+            .add_oxr_event_handler(note_session_state)
+            .add_systems(Startup, spawn_progress_ring)
+            .add_systems(Update, (carry_tracking_space.after(WorldSystems), show_progress))
+            .add_systems(Last, count_frames);
+    }
 }
 
 fn note_session_state(event: OxrEventIn, run: Res<XrRun>) {
@@ -96,26 +112,38 @@ fn spawn_progress_ring(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>,
         ring.push(&bead, &Transform::from_xyz(a.cos() * 0.12, a.sin() * 0.12, 0.0).with_scale(Vec3::splat(0.035)), [glow, glow * 0.9, 1.0]);
     }
     let material = materials.add(StandardMaterial { base_color: Color::WHITE, unlit: true, fog_enabled: false, ..default() });
-    commands.spawn((ProgressRing, Mesh3d(meshes.add(ring.into_mesh())), MeshMaterial3d(material), Transform::default(), Visibility::Hidden));
+    commands.spawn((
+        ProgressRing,
+        Mesh3d(meshes.add(ring.into_mesh())),
+        MeshMaterial3d(material),
+        Transform::default(),
+        Visibility::Hidden,
+    ));
 }
 
 /// A ring of beads turning a metre ahead of the eyes while the model works.
-fn show_progress(time: Res<Time>, status: Res<Status>, pose: Res<PlayerPose>, mut ring: Query<(&mut Transform, &mut Visibility), With<ProgressRing>>) {
+fn show_progress(
+    time: Res<Time>,
+    status: Res<Status>,
+    pose: Res<PlayerPose>,
+    mut ring: Query<(&mut Transform, &mut Visibility), With<ProgressRing>>,
+) {
     let Ok((mut t, mut visibility)) = ring.single_mut() else { return };
-    *visibility = if status.0.is_empty() { Visibility::Hidden } else { Visibility::Inherited };
+    *visibility = if status.is_busy() { Visibility::Inherited } else { Visibility::Hidden };
     let eye = pose.feet + pose.frame * Vec3::Y * 1.6;
     let ahead = pose.frame * pose.body * Vec3::NEG_Z;
-    *t = Transform::from_translation(eye + ahead).looking_to(ahead, Vec3::Y) * Transform::from_rotation(Quat::from_rotation_z(-time.elapsed_secs() * 4.0));
+    *t = Transform::from_translation(eye + ahead).looking_to(ahead, Vec3::Y)
+        * Transform::from_rotation(Quat::from_rotation_z(-time.elapsed_secs() * 4.0));
 }
 
 fn count_frames(mut run: ResMut<XrRun>, mut exit: MessageWriter<AppExit>) {
     let now = Instant::now();
     let focused = run.result.lock().map(|r| r.focused_after_s.is_some()).unwrap_or(false);
     if focused {
-        if let Some(last) = run.last_frame {
-            if let Ok(mut report) = run.result.lock() {
-                report.frame_ms.push((now - last).as_secs_f64() * 1e3);
-            }
+        if let Some(last) = run.last_frame
+            && let Ok(mut report) = run.result.lock()
+        {
+            report.frame_ms.push((now - last).as_secs_f64() * 1e3);
         }
         run.last_frame = Some(now);
     }

@@ -49,8 +49,13 @@ pub fn build(kind: &str, b: &mut Build) -> bool {
             b.m.rod(0.2, 0.25, [0.0, 1.85, 0.0], Quat::IDENTITY, BLACK).rod(0.3, 0.03, [0.0, 1.73, 0.0], Quat::IDENTITY, BLACK);
             b.m.rod(0.35, 0.1, [0.0, 1.28, 0.0], Quat::IDENTITY, b.m.paint(RED));
         }
-        "cow" => quadruped(b, Beast { length: 2.0, height: 1.5, color: [0.93, 0.92, 0.9], spots: Some(BLACK), neck: 0.3, ears: 0.12, hump: false }),
-        "horse" => quadruped(b, Beast { length: 1.9, height: 1.65, color: [0.45, 0.28, 0.15], spots: None, neck: 0.7, ears: 0.1, hump: false }),
+        "cow" => quadruped(
+            b,
+            Beast { length: 2.0, height: 1.5, color: [0.93, 0.92, 0.9], spots: Some(BLACK), neck: 0.3, ears: 0.12, hump: false },
+        ),
+        "horse" => {
+            quadruped(b, Beast { length: 1.9, height: 1.65, color: [0.45, 0.28, 0.15], spots: None, neck: 0.7, ears: 0.1, hump: false })
+        }
         "sheep" => {
             let wool = b.m.paint([0.92, 0.90, 0.85]);
             b.m.ball([0.45, 0.38, 0.6], [0.0, 0.6, 0.0], wool);
@@ -59,8 +64,12 @@ pub fn build(kind: &str, b: &mut Build) -> bool {
                 b.m.post(0.05, 0.35, [x, 0.0, z], BLACK);
             }
         }
-        "dog" => quadruped(b, Beast { length: 0.8, height: 0.65, color: [0.6, 0.42, 0.22], spots: None, neck: 0.2, ears: 0.08, hump: false }),
-        "camel" => quadruped(b, Beast { length: 2.2, height: 2.2, color: [0.76, 0.60, 0.38], spots: None, neck: 0.9, ears: 0.08, hump: true }),
+        "dog" => {
+            quadruped(b, Beast { length: 0.8, height: 0.65, color: [0.6, 0.42, 0.22], spots: None, neck: 0.2, ears: 0.08, hump: false })
+        }
+        "camel" => {
+            quadruped(b, Beast { length: 2.2, height: 2.2, color: [0.76, 0.60, 0.38], spots: None, neck: 0.9, ears: 0.08, hump: true })
+        }
         "deer" => {
             quadruped(b, Beast { length: 1.3, height: 1.4, color: [0.55, 0.35, 0.18], spots: None, neck: 0.5, ears: 0.1, hump: false });
             for side in [-1.0, 1.0] {
@@ -109,7 +118,12 @@ pub fn build(kind: &str, b: &mut Build) -> bool {
                 let r = 0.4 + (i % 4) as f32 * 0.35;
                 let at = [x * r * 1.4, 0.6 + (i % 3) as f32 * 0.4, z * r];
                 b.m.ball([0.06, 0.1, 0.2], at, colors[i % 3]);
-                b.m.tri([at[0], at[1], at[2] + 0.18], [at[0], at[1] + 0.1, at[2] + 0.32], [at[0], at[1] - 0.1, at[2] + 0.32], colors[i % 3]);
+                b.m.tri(
+                    [at[0], at[1], at[2] + 0.18],
+                    [at[0], at[1] + 0.1, at[2] + 0.32],
+                    [at[0], at[1] - 0.1, at[2] + 0.32],
+                    colors[i % 3],
+                );
             }
         }
         "shark" => sea_creature(b, 2.0, [0.45, 0.5, 0.55], true),

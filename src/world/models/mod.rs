@@ -67,8 +67,9 @@ pub fn variants(kind: &str) -> u32 {
 /// colour. Every catalog kind has a model; the tests check that.
 pub fn build(kind: &str, paint: Option<Rgb>, variant: u32) -> Option<Model> {
     let mut b = Build { m: ModelBuilder::new(paint), spin: None, lights: Vec::new(), variant };
-    let known = vehicles::build(kind, &mut b) || nature::build(kind, &mut b) || creatures::build(kind, &mut b) || structures::build(kind, &mut b);
-    known.then(|| Model { solid: b.m.solid, glow: b.m.glow, spinner: b.m.spinner, spin: b.spin, lights: b.lights })
+    let known =
+        vehicles::build(kind, &mut b) || nature::build(kind, &mut b) || creatures::build(kind, &mut b) || structures::build(kind, &mut b);
+    known.then_some(Model { solid: b.m.solid, glow: b.m.glow, spinner: b.m.spinner, spin: b.spin, lights: b.lights })
 }
 
 /// Named colours (sRGB) shared by the model files.

@@ -13,7 +13,11 @@ pub fn build(kind: &str, b: &mut Build) -> bool {
         "barrel" => barrel(b),
         "crate" => {
             let c = b.m.paint(PALE_WOOD);
-            b.m.block([0.9, 0.9, 0.9], [0.0, 0.45, 0.0], c).block([0.95, 0.1, 0.95], [0.0, 0.85, 0.0], WOOD).block([0.95, 0.1, 0.95], [0.0, 0.05, 0.0], WOOD);
+            b.m.block([0.9, 0.9, 0.9], [0.0, 0.45, 0.0], c).block([0.95, 0.1, 0.95], [0.0, 0.85, 0.0], WOOD).block(
+                [0.95, 0.1, 0.95],
+                [0.0, 0.05, 0.0],
+                WOOD,
+            );
         }
         "treasure_chest" => treasure_chest(b),
         "cannon" => cannon(b),
@@ -32,7 +36,12 @@ pub fn build(kind: &str, b: &mut Build) -> bool {
         }
         "barbed_wire" => {
             for x in [-3.6, -1.2, 1.2, 3.6] {
-                b.m.beam(0.05, [x - 0.3, 0.0, -0.3], [x + 0.3, 1.0, 0.3], DARK_WOOD).beam(0.05, [x + 0.3, 0.0, -0.3], [x - 0.3, 1.0, 0.3], DARK_WOOD);
+                b.m.beam(0.05, [x - 0.3, 0.0, -0.3], [x + 0.3, 1.0, 0.3], DARK_WOOD).beam(
+                    0.05,
+                    [x + 0.3, 0.0, -0.3],
+                    [x - 0.3, 1.0, 0.3],
+                    DARK_WOOD,
+                );
             }
             for y in [0.3, 0.6, 0.85] {
                 b.m.beam(0.015, [-3.9, y, 0.0], [3.9, y, 0.0], IRON);
@@ -241,7 +250,8 @@ fn cannon(b: &mut Build) {
     for (x, z) in [(-0.45, -0.4), (0.45, -0.4), (-0.45, 0.5), (0.45, 0.5)] {
         b.m.rod(0.22, 0.1, [x, 0.22, z], Quat::from_rotation_z(FRAC_PI_2), WOOD);
     }
-    let barrel = Transform::from_xyz(0.0, 0.72, -0.2).with_rotation(Quat::from_rotation_x(-FRAC_PI_2 + 0.05)).with_scale(Vec3::new(0.5, 2.2, 0.5));
+    let barrel =
+        Transform::from_xyz(0.0, 0.72, -0.2).with_rotation(Quat::from_rotation_x(-FRAC_PI_2 + 0.05)).with_scale(Vec3::new(0.5, 2.2, 0.5));
     b.m.shape(&unit::frustum(1.0, 0.7, 10), barrel, b.m.paint(IRON));
     b.m.ball([0.27; 3], [0.0, 0.72, 0.85], IRON);
 }
@@ -359,7 +369,9 @@ fn spotlight(b: &mut Build) {
     }
     let aim = Quat::from_rotation_x(PI / 2.0 + 0.5);
     b.m.rod(0.25, 0.6, [0.0, 1.5, 0.0], aim, b.m.paint(BLACK));
-    b.m.layer(Layer::Glow).rod(0.2, 0.05, (Vec3::new(0.0, 1.5, 0.0) + aim * Vec3::new(0.0, -0.31, 0.0)).into(), aim, [1.0, 0.95, 0.85]).layer(Layer::Solid);
+    b.m.layer(Layer::Glow)
+        .rod(0.2, 0.05, (Vec3::new(0.0, 1.5, 0.0) + aim * Vec3::new(0.0, -0.31, 0.0)).into(), aim, [1.0, 0.95, 0.85])
+        .layer(Layer::Solid);
     b.light([0.0, 1.6, -0.3], [1.0, 0.95, 0.85], 6.0e5, 60.0, Some([0.0, 0.45, -1.0]));
 }
 
@@ -420,7 +432,12 @@ fn crenellate(b: &mut Build, radius: f32, y: f32, n: usize) {
 fn castle(b: &mut Build) {
     let stone = b.m.paint(STONE);
     // Curtain walls on a square, round towers at the corners, a keep and a gate.
-    for (size, at) in [([28.0, 10.0, 2.0], [0.0, 5.0, -14.0]), ([28.0, 10.0, 2.0], [0.0, 5.0, 14.0]), ([2.0, 10.0, 28.0], [-14.0, 5.0, 0.0]), ([2.0, 10.0, 28.0], [14.0, 5.0, 0.0])] {
+    for (size, at) in [
+        ([28.0, 10.0, 2.0], [0.0, 5.0, -14.0]),
+        ([28.0, 10.0, 2.0], [0.0, 5.0, 14.0]),
+        ([2.0, 10.0, 28.0], [-14.0, 5.0, 0.0]),
+        ([2.0, 10.0, 28.0], [14.0, 5.0, 0.0]),
+    ] {
         b.m.block(size, at, stone);
     }
     for i in 0..14 {

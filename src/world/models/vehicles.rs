@@ -4,8 +4,8 @@ use std::f32::consts::FRAC_PI_2;
 
 use bevy::prelude::*;
 
-use super::{Build, Layer, Rgb};
 use super::palette::*;
+use super::{Build, Layer, Rgb};
 
 pub fn build(kind: &str, b: &mut Build) -> bool {
     match kind {

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use kira::DefaultBackend;
 
-use super::engine::{Ear, Soundscape};
-use crate::world::{CurrentLayout, SceneClock, WorldSystems, world_replaced};
+use crate::audio::engine::{Ear, Soundscape};
+use crate::state::{CurrentLayout, SceneClock, WorldSystems, world_replaced};
 
-pub struct LiveAudioPlugin;
+pub struct LiveSoundscapePlugin;
 
-impl Plugin for LiveAudioPlugin {
+impl Plugin for LiveSoundscapePlugin {
     fn build(&self, app: &mut App) {
         app.insert_non_send(LiveAudio::default())
             .add_systems(Update, (restart_soundscape.run_if(world_replaced), follow_listener).chain().in_set(WorldSystems));
@@ -30,7 +30,7 @@ fn restart_soundscape(layout: Res<CurrentLayout>, mut audio: NonSendMut<LiveAudi
     match Soundscape::<DefaultBackend>::new(Default::default(), Arc::clone(&layout.0)) {
         Ok(scape) => audio.scape = Some(scape),
         Err(e) if !audio.warned => {
-            warn!("no audio output ({e}); running silent");
+            warn!("{e}; running silent");
             audio.warned = true;
         }
         Err(_) => {}

@@ -4,6 +4,8 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use super::AppError;
+
 /// Whether a real display is there to open windows on.
 pub fn has_display() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
@@ -23,7 +25,7 @@ impl Drop for VirtualDisplay {
 }
 
 /// Starts Xvfb when there is no display and points `DISPLAY` at it; `None` when a display exists.
-pub fn ensure_display() -> anyhow::Result<Option<VirtualDisplay>> {
+pub fn ensure_display() -> Result<Option<VirtualDisplay>, AppError> {
     if has_display() {
         return Ok(None);
     }
@@ -32,15 +34,15 @@ pub fn ensure_display() -> anyhow::Result<Option<VirtualDisplay>> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| anyhow::anyhow!("no display, and Xvfb cannot start ({e}); install it (scripts/setup.sh does) or set DISPLAY"))?;
+        .map_err(|e| AppError::Display(format!("Xvfb cannot start ({e}); install it (scripts/setup.sh does) or set DISPLAY")))?;
     // Xvfb writes the display number it chose once it accepts connections.
     let mut line = String::new();
     let stdout = child.stdout.take().expect("piped stdout");
-    BufReader::new(stdout).read_line(&mut line)?;
+    BufReader::new(stdout).read_line(&mut line).map_err(|e| AppError::Display(format!("reading Xvfb's display number: {e}")))?;
     let number = line.trim();
     if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
         let _ = child.kill();
-        anyhow::bail!("Xvfb did not report a display number (got {line:?})");
+        return Err(AppError::Display(format!("Xvfb did not report a display number (got {line:?})")));
     }
     let name = format!(":{number}");
     // SAFETY: called from the main thread before the renderer (or anything else that reads the

@@ -1,0 +1,138 @@
+//! The application: the stages composed into something a person uses. One plugin group
+//! ([`SayscapePlugins`]) serves the desktop window, the headless snapshot, the benchmark and the
+//! headset session alike; around it live the scene worker (requests → [`Pipeline`] on a
+//! thread), push-to-talk, and the live soundscape. The stages below (world, audio, voice, xr)
+//! never import this module: they talk through [`crate::state`].
+
+mod bench;
+pub mod display;
+mod headset;
+mod snapshot;
+mod soundscape;
+mod speech;
+mod window;
+mod worker;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use bevy::app::PluginGroupBuilder;
+use bevy::prelude::*;
+
+pub use bench::{BenchScene, SceneFigures, bench};
+pub use headset::run_headset;
+pub use snapshot::{RenderOptions, render};
+pub use window::view;
+
+use crate::pipeline::Pipeline;
+use crate::plan::Layout;
+use crate::state::{PromptSubmitted, SceneClock, ShowLayout, Status, TalkButton};
+use crate::world::{HudPlugin, WorldPlugin};
+
+/// Size of the window or snapshot, in pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// How the app starts: with a world, or with a scenario still to generate.
+#[derive(Clone)]
+pub enum ViewStart {
+    Layout(Arc<Layout>),
+    Prompt(String),
+}
+
+impl ViewStart {
+    fn title(&self) -> &str {
+        match self {
+            ViewStart::Layout(layout) => &layout.title,
+            ViewStart::Prompt(prompt) => prompt,
+        }
+    }
+}
+
+/// What a person can do in a live session (a window or a headset): say or type scenarios
+/// that the pipeline turns into worlds, and hear the soundscape.
+pub struct Live {
+    pub pipeline: Pipeline,
+    /// Each generated scene is saved here (atomically) before it is shown.
+    pub save_to: Option<PathBuf>,
+}
+
+/// Everything sayscape adds to Bevy's own plugins: the shared state and the world; with
+/// `live`, the HUD, the live soundscape, push-to-talk and the scene worker.
+pub struct SayscapePlugins {
+    /// The first world, or the first scenario to generate; `None`: the caller shows one.
+    pub start: Option<ViewStart>,
+    pub live: Option<Live>,
+}
+
+impl PluginGroup for SayscapePlugins {
+    fn build(self) -> PluginGroupBuilder {
+        let mut group = PluginGroupBuilder::start::<Self>().add(SharedStatePlugin).add(WorldPlugin);
+        if let Some(start) = self.start {
+            group = group.add(StartPlugin(start));
+        }
+        match self.live {
+            None => group,
+            Some(live) => {
+                group.add(HudPlugin).add(soundscape::LiveSoundscapePlugin).add(speech::SpeechPlugin).add(worker::WorkerPlugin::new(live))
+            }
+        }
+    }
+}
+
+/// The resources and messages of [`crate::state`].
+struct SharedStatePlugin;
+
+impl Plugin for SharedStatePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<SceneClock>()
+            .init_resource::<Status>()
+            .add_message::<ShowLayout>()
+            .add_message::<PromptSubmitted>()
+            .add_message::<TalkButton>();
+    }
+}
+
+/// Shows the first world, or asks for the first scenario, at start-up.
+struct StartPlugin(ViewStart);
+
+impl Plugin for StartPlugin {
+    fn build(&self, app: &mut App) {
+        match self.0.clone() {
+            ViewStart::Layout(layout) => {
+                app.add_systems(Startup, move |mut show: MessageWriter<ShowLayout>| {
+                    show.write(ShowLayout(layout.clone()));
+                });
+            }
+            ViewStart::Prompt(prompt) => {
+                app.add_systems(Startup, move |mut submitted: MessageWriter<PromptSubmitted>| {
+                    submitted.write(PromptSubmitted(prompt.clone()));
+                });
+            }
+        }
+    }
+}
+
+/// Why a window, a snapshot or a session could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("no display (DISPLAY is not set); use `sayscape render FILE --out PNG` for a snapshot")]
+    NoDisplay,
+    #[error("cannot start a private X server for headless rendering: {0}")]
+    Display(String),
+    #[error("{path}: {reason}")]
+    Snapshot { path: PathBuf, reason: String },
+    #[error("the {0} stopped unexpectedly (a panic in the render loop)")]
+    Panicked(&'static str),
+}
+
+/// A value shared between the app's systems and the function that ran the app.
+type Shared<T> = Arc<Mutex<T>>;
+
+/// Takes the value a finished app left behind.
+fn take_shared<T: Clone>(shared: &Shared<T>, what: &'static str) -> Result<T, AppError> {
+    shared.lock().map(|v| v.clone()).map_err(|_| AppError::Panicked(what))
+}

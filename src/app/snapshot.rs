@@ -1,0 +1,86 @@
+//! A headless snapshot: one frame of a world, saved as a PNG.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+
+use super::window::bevy_plugins;
+use super::{AppError, SayscapePlugins, Shared, Size, ViewStart, display, take_shared};
+use crate::plan::Layout;
+use crate::state::{CurrentLayout, SceneClock};
+use crate::world::ViewPoint;
+
+/// What to capture.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub out: PathBuf,
+    pub view: ViewPoint,
+    pub size: Size,
+    /// Scenario time to show, in seconds.
+    pub time: f32,
+    /// Frames to render before capturing (pipelines compile in the background).
+    pub warmup_frames: u32,
+}
+
+#[derive(Resource)]
+struct Snapshot {
+    out: PathBuf,
+    warmup_frames: u32,
+    frames: u32,
+    result: Shared<Option<Result<(), String>>>,
+}
+
+/// Renders `layout` to a PNG (through a private Xvfb when there is no display).
+pub fn render(layout: Layout, options: &RenderOptions) -> Result<(), AppError> {
+    let _display = display::ensure_display()?;
+    let result = Arc::new(Mutex::new(None));
+    let mut app = App::new();
+    app.add_plugins(bevy_plugins(&layout.title, options.size, true))
+        .add_plugins(SayscapePlugins { start: Some(ViewStart::Layout(Arc::new(layout))), live: None })
+        .insert_resource(options.view)
+        .insert_resource(SceneClock { t: options.time, frozen: true })
+        .insert_resource(Snapshot { out: options.out.clone(), warmup_frames: options.warmup_frames, frames: 0, result: result.clone() })
+        .add_systems(Last, take_snapshot);
+    app.run();
+    let outcome = take_shared(&result, "renderer")?.unwrap_or_else(|| Err("the window closed before the snapshot was taken".into()));
+    outcome.map_err(|reason| AppError::Snapshot { path: options.out.clone(), reason })
+}
+
+fn take_snapshot(
+    mut commands: Commands,
+    mut snapshot: ResMut<Snapshot>,
+    layout: Option<Res<CurrentLayout>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if layout.is_none() {
+        return;
+    }
+    snapshot.frames += 1;
+    if snapshot.frames == snapshot.warmup_frames {
+        let (out, result) = (snapshot.out.clone(), snapshot.result.clone());
+        commands.spawn(Screenshot::primary_window()).observe(move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+            let saved = save_png(&captured.image, &out);
+            if let Ok(mut slot) = result.lock() {
+                *slot = Some(saved);
+            }
+            exit.write(AppExit::Success);
+        });
+    }
+    if snapshot.frames > snapshot.warmup_frames + 300 {
+        if let Ok(mut slot) = snapshot.result.lock() {
+            *slot = Some(Err("the screenshot never arrived".into()));
+        }
+        exit.write(AppExit::error());
+    }
+}
+
+/// Encodes the image and writes it atomically: never a half-written PNG.
+fn save_png(image: &Image, out: &Path) -> Result<(), String> {
+    let rgb = image.clone().try_into_dynamic().map_err(|e| format!("screenshot in an unexpected format: {e}"))?.to_rgb8();
+    let mut png = std::io::Cursor::new(Vec::new());
+    let format = bevy::image::ImageFormat::Png.as_image_crate_format().expect("PNG support is built in");
+    rgb.write_to(&mut png, format).map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    crate::files::write_atomically(out, png.get_ref()).map_err(|e| format!("cannot write: {e}"))
+}

@@ -1,0 +1,318 @@
+//! A template adapted to a request. What the request says explicitly wins (a strong lift in the
+//! ranking: "at night", "in a storm", "with camels"); everything it does not say keeps what
+//! the scenario typically has, as its template shows it. Every change keeps the scene
+//! consistent: a new era drops what did not exist yet, a new weather brings its sounds and
+//! drops the beats of another weather, a named thing comes only where it can live.
+
+use std::collections::HashSet;
+
+use super::rank::Ranking;
+use super::template::{Template, value_name};
+use crate::scene::*;
+
+/// A setting value is taken from the request when its lift is at least this (nats) and beats
+/// the template's own value by [`MARGIN`]: the request names it, it does not merely allow it.
+pub const EXPLICIT_SETTING: f32 = 3.0;
+const MARGIN: f32 = 1.5;
+/// A kind the template lacks is added when the request raises it at least this much.
+pub const EXPLICIT_KIND: f32 = 5.0;
+/// At most this many kinds are added to a template.
+const MAX_ADDED_KINDS: usize = 3;
+
+/// Free-text parts the model writes.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    pub title: String,
+    pub role: String,
+}
+
+/// The template's scene, changed where the request is explicit.
+pub fn adapt(template: &Template, request: &str, ranking: &Ranking, written: &Written) -> Scene {
+    let mut scene = template.scene.clone();
+    scene.prompt = request.trim().to_string();
+    scene.title = if written.title.trim().is_empty() { title_from(request) } else { written.title.trim().to_string() };
+
+    if let Some(era) = explicit::<Era>(ranking, "era", &scene.setting.era) {
+        scene.setting.era = era;
+        drop_anachronisms(&mut scene);
+    }
+    if let Some(time) = explicit::<TimeOfDay>(ranking, "time_of_day", &scene.setting.time_of_day) {
+        scene.setting.time_of_day = time;
+    }
+    if let Some(weather) = explicit::<Weather>(ranking, "weather", &scene.setting.weather) {
+        set_weather(&mut scene, weather);
+    }
+    if let Some(terrain) = explicit::<Terrain>(ranking, "terrain", &scene.setting.terrain)
+        && same_world(scene.setting.terrain, terrain)
+    {
+        scene.setting.terrain = terrain;
+    }
+    add_named_kinds(&mut scene, ranking);
+    scene
+}
+
+/// The request's value of a setting field when it names one that differs from `current`.
+fn explicit<T: serde::de::DeserializeOwned + serde::Serialize>(ranking: &Ranking, field: &str, current: &T) -> Option<T> {
+    let (best, lift) = ranking.ranked(field).first()?;
+    let own = ranking.lift(field, &value_name(current));
+    let wanted = *lift >= EXPLICIT_SETTING && *lift - own.max(0.0) >= MARGIN && *best != value_name(current);
+    wanted.then(|| serde_json::from_value(serde_json::Value::String(best.clone())).ok()).flatten()
+}
+
+/// Terrains that can replace each other without stranding anything: land for land, sea for sea.
+fn same_world(from: Terrain, to: Terrain) -> bool {
+    let sea = |t: Terrain| matches!(t, Terrain::Ocean | Terrain::Island);
+    from != Terrain::Underwater && to != Terrain::Underwater && sea(from) == sea(to)
+}
+
+/// Cloud, fog, wind and waves that go with a weather. Fog stays below what would hide the
+/// whole scene from the player.
+pub fn weather_look(weather: Weather) -> (f32, f32, f32, f32) {
+    match weather {
+        Weather::Clear => (0.1, 0.0, 0.2, 0.25),
+        Weather::Cloudy => (0.7, 0.05, 0.3, 0.35),
+        Weather::Windy => (0.4, 0.0, 0.8, 0.6),
+        Weather::Foggy => (0.6, 0.45, 0.1, 0.2),
+        Weather::Rain => (0.9, 0.15, 0.4, 0.45),
+        Weather::Storm => (1.0, 0.2, 1.0, 0.9),
+        Weather::Snow => (0.8, 0.2, 0.3, 0.3),
+    }
+}
+
+/// A new weather with its look and its sounds; beats of the template's own weather go.
+fn set_weather(scene: &mut Scene, weather: Weather) {
+    let (cloud_cover, fog, wind, waves) = weather_look(weather);
+    let s = &mut scene.setting;
+    s.weather = weather;
+    (s.cloud_cover, s.fog, s.wind) = (cloud_cover, fog, wind);
+    if s.water.kind != WaterKind::None {
+        s.water.waves = waves;
+    }
+    scene.timeline.retain(|b| !matches!(b.event, BeatEvent::Weather | BeatEvent::Lightning));
+    let wet = matches!(weather, Weather::Rain | Weather::Storm);
+    let ambience = &mut scene.soundscape.ambience;
+    ambience.retain(|a| match a.sound {
+        SoundKind::Rain => wet,
+        SoundKind::Thunder => weather == Weather::Storm,
+        _ => true,
+    });
+    let mut add = |sound: SoundKind, level: f32| {
+        if !ambience.iter().any(|a| a.sound == sound) {
+            ambience.push(Ambience { sound, level });
+        }
+    };
+    match weather {
+        Weather::Rain => add(SoundKind::Rain, 0.6),
+        Weather::Storm => {
+            add(SoundKind::Rain, 0.6);
+            add(SoundKind::Thunder, 0.5);
+            scene.timeline.push(Beat { at: 8.0, event: BeatEvent::Lightning, entity: None, sound: None, weather: None });
+        }
+        Weather::Windy | Weather::Snow => add(SoundKind::Wind, 0.6),
+        _ => {}
+    }
+}
+
+/// After a change of era: drops the entities whose kind did not exist yet, and everything
+/// that refers to them. The entity the player stands on always stays.
+fn drop_anachronisms(scene: &mut Scene) {
+    let catalog = Catalog::builtin();
+    let era = scene.setting.era;
+    let keep_on = scene.player.on.clone();
+    let gone: HashSet<String> = scene
+        .entities
+        .iter()
+        .filter(|e| Some(&e.id) != keep_on.as_ref() && catalog.get(&e.kind).and_then(|k| k.since).is_some_and(|since| since > era))
+        .map(|e| e.id.clone())
+        .collect();
+    remove_entities(scene, gone);
+}
+
+/// Removes entities, then whatever stood on or referred to them, until nothing dangles.
+fn remove_entities(scene: &mut Scene, mut gone: HashSet<String>) {
+    loop {
+        let before = gone.len();
+        for e in &scene.entities {
+            if e.placement.target.as_ref().is_some_and(|t| gone.contains(t)) {
+                gone.insert(e.id.clone());
+            }
+        }
+        if gone.len() == before {
+            break;
+        }
+    }
+    scene.entities.retain(|e| !gone.contains(&e.id));
+    scene.soundscape.emitters.retain(|e| !gone.contains(&e.entity));
+    scene.timeline.retain(|b| b.entity.as_ref().is_none_or(|id| !gone.contains(id)));
+}
+
+/// Adds the things the request names that the template lacks, where they can live and in
+/// front of the player, so nothing asked for is out of sight.
+fn add_named_kinds(scene: &mut Scene, ranking: &Ranking) {
+    let catalog = Catalog::builtin();
+    let present: HashSet<String> = scene.entities.iter().map(|e| e.kind.clone()).collect();
+    let mut added = 0;
+    for (kind, lift) in ranking.ranked("kind") {
+        if *lift < EXPLICIT_KIND || added == MAX_ADDED_KINDS {
+            break;
+        }
+        let Some(info) = catalog.get(kind) else { continue };
+        if present.contains(kind) || !lives_in(info, scene) || info.since.is_some_and(|since| since > scene.setting.era) {
+            continue;
+        }
+        let id = unique_id(scene, kind);
+        let relation = match info.habitat {
+            Habitat::Sky => Relation::InSky,
+            Habitat::Water => Relation::OnWater,
+            Habitat::Underwater => Relation::Scattered,
+            Habitat::Ground => Relation::InFrontOf,
+        };
+        let distance = (relation == Relation::InFrontOf).then_some(18.0 + 3.0 * info.footprint);
+        let count = typical_count(info).min(if info.footprint >= 5.0 { 1 } else { 12 });
+        scene.entities.push(Entity {
+            id,
+            kind: kind.clone(),
+            count,
+            placement: Placement { relation, target: None, distance, position: None },
+            motion: None,
+            scale: 1.0,
+            color: None,
+        });
+        added += 1;
+    }
+}
+
+/// Whether the scene has the surface a kind lives on.
+fn lives_in(info: &KindInfo, scene: &Scene) -> bool {
+    let underwater = scene.setting.terrain == Terrain::Underwater;
+    match info.habitat {
+        Habitat::Sky => !underwater,
+        Habitat::Water => !underwater && scene.setting.water.kind != WaterKind::None,
+        Habitat::Underwater => underwater,
+        Habitat::Ground => !underwater && scene.setting.terrain != Terrain::Ocean && !info.backdrop,
+    }
+}
+
+fn unique_id(scene: &Scene, kind: &str) -> String {
+    let taken = |id: &str| scene.entities.iter().any(|e| e.id == id);
+    if !taken(kind) {
+        return kind.to_string();
+    }
+    (2..).map(|n| format!("{kind}_{n}")).find(|id| !taken(id)).expect("some number is free")
+}
+
+/// A count that looks right for a kind: one stage, a dozen trees, hundreds in a crowd.
+pub fn typical_count(k: &KindInfo) -> u32 {
+    let tagged = |t: &str| k.tags.iter().any(|x| x == t);
+    if k.kind == "crowd" {
+        600
+    } else if k.footprint >= 8.0 || k.flat || k.backdrop {
+        1
+    } else if tagged("tree") {
+        14
+    } else if k.kind == "cloud" {
+        10
+    } else if tagged("bird") || tagged("animal") {
+        5
+    } else if tagged("plant") || tagged("nature") || tagged("graveyard") {
+        10
+    } else if tagged("people") || tagged("light") || tagged("prop") || tagged("cargo") {
+        4
+    } else if tagged("building") || tagged("vehicle") || tagged("plane") {
+        3
+    } else {
+        2
+    }
+}
+
+/// A title from the request when the model wrote none: its first words, capitalised.
+pub fn title_from(request: &str) -> String {
+    let words: Vec<&str> = request.split_whitespace().take(10).collect();
+    let mut t = words.join(" ");
+    if let Some(first) = t.get(..1) {
+        t = first.to_uppercase() + &t[1..];
+    }
+    if t.is_empty() { "Untitled scene".into() } else { t }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::template::library;
+    use crate::scene::validate::check_semantics;
+
+    fn ranking(pairs: &[(&str, &[(&str, f32)])]) -> Ranking {
+        let mut r = Ranking::default();
+        for (field, opts) in pairs {
+            r.fields.insert(field.to_string(), opts.iter().map(|(v, s)| (v.to_string(), *s)).collect());
+        }
+        r
+    }
+
+    fn template(name: &str) -> &'static Template {
+        library().iter().find(|t| t.name == name).unwrap()
+    }
+
+    fn valid(scene: &Scene) {
+        let value = serde_json::to_value(scene).unwrap();
+        if let Err(e) = scene_from_value(&value, "adapted") {
+            panic!("{e}");
+        }
+        assert!(check_semantics(scene, Catalog::builtin()).is_empty());
+    }
+
+    #[test]
+    fn what_the_request_does_not_say_stays_as_the_template_has_it() {
+        let pirate = template("pirate_seven_seas");
+        // Weak lifts: allowed, not asked for.
+        let r = ranking(&[("time_of_day", &[("dawn", 1.2)]), ("weather", &[("foggy", 2.0)]), ("kind", &[("shark", 2.0)])]);
+        let s = adapt(pirate, "the life of a pirate", &r, &Written::default());
+        assert_eq!(s.setting, pirate.scene.setting);
+        assert_eq!(s.entities.len(), pirate.scene.entities.len());
+        assert_eq!(s.timeline, pirate.scene.timeline);
+        valid(&s);
+    }
+
+    #[test]
+    fn an_explicit_night_and_calm_weather_replace_the_template_s_and_its_storm_beats_go() {
+        let pirate = template("pirate_seven_seas");
+        let r = ranking(&[("time_of_day", &[("night", 6.0)]), ("weather", &[("clear", 4.0)])]);
+        let s = adapt(pirate, "pirates on a calm clear night", &r, &Written::default());
+        assert_eq!(s.setting.time_of_day, TimeOfDay::Night);
+        assert_eq!(s.setting.weather, Weather::Clear);
+        assert!(!s.timeline.iter().any(|b| matches!(b.event, BeatEvent::Weather | BeatEvent::Lightning)));
+        valid(&s);
+    }
+
+    #[test]
+    fn a_named_thing_is_added_in_front_unless_it_cannot_live_there_or_then() {
+        let farm = template("farm");
+        let r = ranking(&[("kind", &[("camel", 7.0), ("whale", 6.5), ("airliner", 6.0)])]);
+        let s = adapt(farm, "a farm with a camel", &r, &Written::default());
+        let camel = s.entities.iter().find(|e| e.kind == "camel").expect("the camel is added");
+        assert_eq!(camel.placement.relation, Relation::InFrontOf);
+        if farm.scene.setting.water.kind == WaterKind::None {
+            assert!(!s.entities.iter().any(|e| e.kind == "whale"), "a whale needs water");
+        }
+        valid(&s);
+
+        let ww1 = template("ww1_fighter_plane");
+        let s = adapt(ww1, "a dogfight in 1917", &r, &Written::default());
+        assert!(!s.entities.iter().any(|e| e.kind == "airliner"), "no jet airliner in 1917");
+        valid(&s);
+    }
+
+    #[test]
+    fn an_earlier_era_drops_what_did_not_exist_yet_and_what_refers_to_it() {
+        let concert = template("concert_stage");
+        let r = ranking(&[("era", &[("medieval", 6.0)])]);
+        let s = adapt(concert, "a medieval concert", &r, &Written::default());
+        assert_eq!(s.setting.era, Era::Medieval);
+        let catalog = Catalog::builtin();
+        for e in &s.entities {
+            let since = catalog.get(&e.kind).and_then(|k| k.since);
+            assert!(since.is_none_or(|since| since <= Era::Medieval) || s.player.on.as_ref() == Some(&e.id), "{} is anachronistic", e.kind);
+        }
+        valid(&s);
+    }
+}

@@ -1,0 +1,136 @@
+//! Scenario knowledge as data. Every scene in `scenes/` (compiled in by `build.rs`) is a
+//! template: a whole, coherent scenario with its setting, its things, their motion, its sounds
+//! and a timeline. A request is matched to the template that best explains what the model's
+//! ranking says the request raises; [`super::adapt`] then changes only what the request says
+//! explicitly. Choosing fields one by one cannot keep them consistent (a 1917 dogfight over a
+//! jungle with jet engines); a template is consistent by construction.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use super::rank::Ranking;
+use crate::scene::{Scene, parse_scene};
+
+include!(concat!(env!("OUT_DIR"), "/scene_library.rs"));
+
+/// One scenario of the library.
+#[derive(Debug)]
+pub struct Template {
+    pub name: &'static str,
+    pub scene: Scene,
+    /// The distinct kinds of its entities.
+    kinds: Vec<String>,
+}
+
+/// The scenario library, parsed once. Every file validates (a test checks it).
+pub fn library() -> &'static [Template] {
+    static LIBRARY: OnceLock<Vec<Template>> = OnceLock::new();
+    LIBRARY.get_or_init(|| {
+        SCENE_LIBRARY
+            .iter()
+            .map(|(name, json)| {
+                let scene = parse_scene(json.as_bytes(), &format!("scenes/{name}.json")).expect("scenes/ validate (tested)");
+                let mut kinds: Vec<String> = scene.entities.iter().map(|e| e.kind.clone()).collect();
+                kinds.sort();
+                kinds.dedup();
+                Template { name, scene, kinds }
+            })
+            .collect()
+    })
+}
+
+/// How much evidence each kind carries: a kind found in few templates (camel) says more about
+/// which scenario was asked for than one found in many (cloud). Inverse document frequency.
+fn kind_weights() -> &'static HashMap<String, f32> {
+    static WEIGHTS: OnceLock<HashMap<String, f32>> = OnceLock::new();
+    WEIGHTS.get_or_init(|| {
+        let templates = library();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for t in templates {
+            for k in &t.kinds {
+                *seen.entry(k.clone()).or_default() += 1;
+            }
+        }
+        let n = templates.len() as f32;
+        seen.into_iter().map(|(k, df)| (k, (1.0 + n / df as f32).ln())).collect()
+    })
+}
+
+/// Kinds of the request's ranking counted as evidence: its best few.
+const EVIDENCE_KINDS: usize = 8;
+/// At most this many of a template's kinds count, so that big templates do not win by size.
+const COUNTED_KINDS: usize = 4;
+/// Weights of the setting's evidence against the kinds'.
+const TERRAIN_WEIGHT: f32 = 1.0;
+const ERA_WEIGHT: f32 = 1.0;
+const VANTAGE_WEIGHT: f32 = 1.0;
+const SOUND_WEIGHT: f32 = 0.5;
+
+/// How well a template explains a ranking (higher: better).
+pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
+    let weights = kind_weights();
+    let own: HashSet<&str> = template.kinds.iter().map(String::as_str).collect();
+    let mut kind_terms: Vec<f32> = ranking
+        .ranked("kind")
+        .iter()
+        .take(EVIDENCE_KINDS)
+        .filter(|(k, s)| *s > 0.0 && own.contains(k.as_str()))
+        .map(|(k, s)| s * weights.get(k).copied().unwrap_or(1.0))
+        .collect();
+    kind_terms.sort_by(|a, b| b.total_cmp(a));
+    let kinds: f32 = kind_terms.iter().take(COUNTED_KINDS).sum();
+
+    let setting = &template.scene.setting;
+    let lift = |field: &str, value: &str| ranking.lift(field, value).max(0.0);
+    let sounds: f32 = template.scene.soundscape.ambience.iter().map(|a| lift("sound", &value_name(&a.sound))).fold(0.0, f32::max);
+    kinds
+        + TERRAIN_WEIGHT * lift("terrain", &value_name(&setting.terrain))
+        + ERA_WEIGHT * lift("era", &value_name(&setting.era))
+        + VANTAGE_WEIGHT * lift("vantage", &value_name(&template.scene.player.vantage))
+        + SOUND_WEIGHT * sounds
+}
+
+/// The library's templates, best fit first, with their fits.
+pub fn ranked(ranking: &Ranking) -> Vec<(&'static Template, f32)> {
+    let mut all: Vec<(&Template, f32)> = library().iter().map(|t| (t, fit(t, ranking))).collect();
+    all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.name.cmp(b.0.name)));
+    all
+}
+
+/// The snake_case name a scene enum value has in JSON.
+pub fn value_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranking(pairs: &[(&str, &[(&str, f32)])]) -> Ranking {
+        let mut r = Ranking::default();
+        for (field, opts) in pairs {
+            r.fields.insert(field.to_string(), opts.iter().map(|(v, s)| (v.to_string(), *s)).collect());
+        }
+        r
+    }
+
+    #[test]
+    fn every_scene_file_is_a_template() {
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes")).unwrap().count();
+        assert_eq!(library().len(), files);
+    }
+
+    #[test]
+    fn the_kinds_a_request_raises_pick_their_scenario() {
+        let pirate = ranking(&[
+            ("kind", &[("treasure_chest", 6.0), ("cannon", 5.0), ("parrot", 4.0), ("sailing_ship", 3.5)]),
+            ("terrain", &[("ocean", 3.0)]),
+        ]);
+        assert_eq!(ranked(&pirate)[0].0.name, "pirate_seven_seas");
+        let concert =
+            ranking(&[("kind", &[("drum_kit", 7.0), ("stage", 6.0), ("crowd", 5.0), ("spotlight", 4.0)]), ("vantage", &[("stage", 3.0)])]);
+        assert_eq!(ranked(&concert)[0].0.name, "concert_stage");
+        let ww1 = ranking(&[("kind", &[("biplane", 7.0), ("trench", 6.0), ("flak_burst", 3.0)]), ("era", &[("ww1", 5.0)])]);
+        assert_eq!(ranked(&ww1)[0].0.name, "ww1_fighter_plane");
+    }
+}

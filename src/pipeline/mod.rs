@@ -1,0 +1,183 @@
+//! The pipeline as one library API: words (typed or spoken) → a valid scene → a laid-out world.
+//!
+//! The command line, the window, the headset and the generation service all call [`Pipeline`];
+//! none of them strings the stages together on its own. A pipeline keeps its models loaded
+//! between requests, so the second scenario costs only its own work.
+
+mod progress;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub use progress::{Progress, Stage};
+
+use crate::generate::openai::OpenAiClient;
+use crate::generate::{GenerateError, check_request};
+use crate::plan::{Layout, plan};
+use crate::scene::Scene;
+use crate::voice::VoiceError;
+use crate::voice::audio::Clip;
+use crate::voice::transcribe::{Transcriber, Transcript, default_speech_model};
+
+/// Where scenes come from.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// llama.cpp in this process, on the CPU.
+    Local {
+        /// A GGUF file; `None`: `SAYSCAPE_MODEL` or the embedded default model.
+        model: Option<PathBuf>,
+        /// llama.cpp threads; `None`: every core.
+        threads: Option<i32>,
+    },
+    /// An OpenAI-compatible chat-completions server (a bigger model on a PC).
+    Remote(OpenAiClient),
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        Backend::Local { model: None, threads: None }
+    }
+}
+
+/// How a [`Pipeline`] works: the backend, the seed, and the speech recogniser's settings.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineConfig {
+    pub backend: Backend,
+    /// Makes generation and layout repeatable.
+    pub seed: u32,
+    /// Whisper model folder (CTranslate2 format); `None`: the one the set-up script fetched.
+    pub speech_model: Option<PathBuf>,
+    /// The spoken language ("en", "fr", …); `None`: detected from the audio.
+    pub language: Option<String>,
+}
+
+impl PipelineConfig {
+    /// A remote backend at `url`, with the defaults for everything else.
+    pub fn remote(url: String, api_key: Option<String>, model: String, timeout: Duration) -> Backend {
+        Backend::Remote(OpenAiClient { url, api_key, model, timeout })
+    }
+}
+
+/// Why a request did not become a world. Each variant keeps its cause: a scene that failed
+/// validation is still a list of problems with their JSON paths inside [`GenerateError`].
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    #[error(transparent)]
+    Voice(#[from] VoiceError),
+    #[error("this build has no llama.cpp (feature \"llama\"); use the remote backend")]
+    NoLocalEngine,
+}
+
+/// A scene and the world laid out from it.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub scene: Scene,
+    pub layout: Layout,
+}
+
+/// Keeps the models loaded; turns requests into scenes and layouts.
+pub struct Pipeline {
+    config: PipelineConfig,
+    #[cfg(feature = "llama")]
+    local: Option<crate::generate::local::LocalGenerator>,
+    /// Loaded the first time someone speaks.
+    ears: Option<Transcriber>,
+}
+
+impl Pipeline {
+    pub fn new(config: PipelineConfig) -> Pipeline {
+        Pipeline {
+            config,
+            #[cfg(feature = "llama")]
+            local: None,
+            ears: None,
+        }
+    }
+
+    pub fn config(&self) -> &PipelineConfig {
+        &self.config
+    }
+
+    /// The words said in a recording.
+    pub fn hear(&mut self, speech: &Clip, progress: &mut dyn FnMut(Progress)) -> Result<Transcript, PipelineError> {
+        if self.ears.is_none() {
+            progress(Progress::new(Stage::LoadingSpeechModel, "Loading the speech model …"));
+            let dir = self.config.speech_model.clone().unwrap_or_else(default_speech_model);
+            let transcriber = Transcriber::load(&dir, true, cores() as usize)?;
+            self.ears = Some(transcriber.with_language(self.config.language.clone()));
+        }
+        progress(Progress::new(Stage::Transcribing, "Understanding what you said …"));
+        let ears = self.ears.as_ref().expect("loaded above");
+        let heard = ears.transcribe(speech)?;
+        progress(Progress::new(Stage::Heard, format!("Heard “{}”", heard.text)));
+        Ok(heard)
+    }
+
+    /// One valid scene for a request in any language.
+    pub fn scene(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+        let request = check_request(request)?;
+        match &self.config.backend {
+            Backend::Remote(client) => {
+                progress(Progress::new(Stage::Asking, format!("Asking {} …", client.url)));
+                Ok(client.generate(request, self.config.seed)?)
+            }
+            Backend::Local { .. } => self.local_scene(request, progress),
+        }
+    }
+
+    /// The scene's layout (deterministic for the pipeline's seed).
+    pub fn lay_out(&self, scene: &Scene) -> Layout {
+        plan(scene, self.config.seed as u64)
+    }
+
+    /// A request → its scene and the world laid out from it.
+    pub fn world(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<World, PipelineError> {
+        let scene = self.scene(request, progress)?;
+        progress(Progress::new(Stage::Planning, "Laying out the world …"));
+        let layout = self.lay_out(&scene);
+        Ok(World { scene, layout })
+    }
+
+    #[cfg(feature = "llama")]
+    fn local_scene(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+        use crate::generate::default_model_path;
+        use crate::generate::local::{LocalGenerator, Step};
+        let Backend::Local { model, threads } = &self.config.backend else { unreachable!("called for the local backend") };
+        if self.local.is_none() {
+            let path = model.clone().unwrap_or_else(default_model_path);
+            progress(Progress::new(Stage::LoadingModel, format!("Loading the model {} …", path.display())));
+            let t0 = Instant::now();
+            let mut generator = LocalGenerator::load(&path, threads.unwrap_or_else(cores))?;
+            generator.warm_up()?;
+            tracing::info!("model ready in {:.2} s", t0.elapsed().as_secs_f64());
+            self.local = Some(generator);
+        }
+        let generator = self.local.as_mut().expect("loaded above");
+        let (scene, stats) = generator.generate_reporting(request, self.config.seed, &mut |step| {
+            progress(match step {
+                Step::Ranking => Progress::new(Stage::Ranking, format!("Imagining “{request}” …")),
+                Step::Writing => Progress::new(Stage::Writing, "Naming the scenario …"),
+            })
+        })?;
+        tracing::info!(
+            "scene in {:.2} s (ranking {:.2} s, writing {:.2} s, {} tokens)",
+            stats.total_s,
+            stats.rank_s,
+            stats.write_s,
+            stats.written_tokens
+        );
+        Ok(scene)
+    }
+
+    #[cfg(not(feature = "llama"))]
+    fn local_scene(&mut self, _: &str, _: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+        Err(PipelineError::NoLocalEngine)
+    }
+}
+
+/// Threads for the models: every core the process may use.
+pub fn cores() -> i32 {
+    std::thread::available_parallelism().map_or(2, |n| n.get() as i32)
+}

@@ -1,0 +1,105 @@
+//! What the stages of the running app share: the world shown now, the scenario clock, the
+//! system sets that order the frame, what the person asked for, and a typed status of the
+//! request in flight. The world, the soundscape, the headset and the app layer all read these;
+//! keeping them here means no stage imports another to talk to it.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use crate::pipeline::Progress;
+use crate::plan::Layout;
+
+/// The layout the world shows now. Replacing it rebuilds the world.
+#[derive(Resource, Clone)]
+pub struct CurrentLayout(pub Arc<Layout>);
+
+/// Ask for a new world (from a file, the model, or the bench); it comes in through a fade.
+#[derive(Message, Clone)]
+pub struct ShowLayout(pub Arc<Layout>);
+
+/// Scenario time: seconds since the world appeared, or a fixed time for snapshots.
+#[derive(Resource, Default)]
+pub struct SceneClock {
+    pub t: f32,
+    /// A snapshot holds the clock at the asked time.
+    pub frozen: bool,
+}
+
+/// Systems that build the parts of a new world; they run on the frame it is installed.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorldSpawn;
+
+/// Our own per-frame systems, timed together by the stats.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorldSystems;
+
+/// Run condition: the world was just replaced.
+pub fn world_replaced(layout: Option<Res<CurrentLayout>>) -> bool {
+    layout.is_some_and(|l| l.is_changed())
+}
+
+/// The person typed a scenario (Enter in the window).
+#[derive(Message, Clone)]
+pub struct PromptSubmitted(pub String);
+
+/// The talk button (V on a keyboard, A/X on a controller) went down or up.
+#[derive(Message, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TalkButton {
+    Pressed,
+    Released,
+}
+
+/// Where the request in flight stands. The HUD shows it as a line, the headset as a ring
+/// that turns only while something is being worked on.
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Nothing asked: the key help shows.
+    #[default]
+    Idle,
+    /// The microphone is open.
+    Listening,
+    /// A request is being worked on, at this stage.
+    Working(Progress),
+    /// The last request failed; the message says why. Stays until the next request.
+    Failed(String),
+}
+
+impl Status {
+    /// Whether the person is waiting for something (the progress ring turns).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Status::Listening | Status::Working(_))
+    }
+
+    /// The line to show; `None` when idle.
+    pub fn line(&self) -> Option<String> {
+        match self {
+            Status::Idle => None,
+            Status::Listening => Some("Listening … (let go when you have said it)".into()),
+            Status::Working(progress) => Some(progress.message.clone()),
+            Status::Failed(message) => Some(format!("Could not build that scenario: {message}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::Stage;
+
+    #[test]
+    fn only_work_in_progress_keeps_the_ring_turning() {
+        assert!(Status::Working(Progress::new(Stage::Ranking, "Imagining …")).is_busy());
+        assert!(Status::Listening.is_busy());
+        // A failed generation used to leave the ring spinning: the status was one string
+        // holding either progress or an error, and the ring showed for any non-empty one.
+        assert!(!Status::Failed("the model file is missing".into()).is_busy());
+        assert!(!Status::Idle.is_busy());
+    }
+
+    #[test]
+    fn a_failure_says_why_and_idle_shows_no_line() {
+        assert_eq!(Status::Idle.line(), None);
+        assert!(Status::Failed("no model".into()).line().unwrap().contains("no model"));
+    }
+}
