@@ -124,6 +124,15 @@ fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
             Habitat::Sky if y < surface.ground_height(x, z).max(WATER_LEVEL) + info.altitude.unwrap()[0] - EPS => {
                 return Err(format!("{} flies too low at {y}", a.entity));
             }
+            // Under water: above the sea floor by the kind's altitude band, and below the surface.
+            Habitat::Underwater => {
+                let [lo, hi] = info.altitude.unwrap_or([0.0, 0.0]);
+                let above_floor = y - surface.ground_height(x, z);
+                let under_surface = y + info.height <= WATER_LEVEL + EPS || above_floor <= EPS;
+                if above_floor < -EPS || above_floor > hi + EPS || !under_surface || (above_floor < lo - EPS && y + info.height < WATER_LEVEL - EPS) {
+                    return Err(format!("{} swims at {y}, {above_floor} m above the sea floor (band {lo}–{hi})", a.entity));
+                }
+            }
             Habitat::Ground if (y - surface.ground_height(x, z)).abs() > EPS => return Err(format!("{} not on the ground", a.entity)),
             Habitat::Ground if scene.setting.terrain != Terrain::Underwater && surface.is_water(x, z) => {
                 return Err(format!("{} stands in water", a.entity));

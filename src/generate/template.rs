@@ -52,7 +52,8 @@ fn kind_weights() -> &'static HashMap<String, f32> {
             }
         }
         let n = templates.len() as f32;
-        seen.into_iter().map(|(k, df)| (k, (1.0 + n / df as f32).ln())).collect()
+        let top = (1.0 + n).ln();
+        seen.into_iter().map(|(k, df)| (k, (1.0 + n / df as f32).ln() / top)).collect()
     })
 }
 
@@ -60,34 +61,50 @@ fn kind_weights() -> &'static HashMap<String, f32> {
 const EVIDENCE_KINDS: usize = 8;
 /// At most this many of a template's kinds count, so that big templates do not win by size.
 const COUNTED_KINDS: usize = 4;
-/// Weights of the setting's evidence against the kinds'.
-const TERRAIN_WEIGHT: f32 = 1.0;
-const ERA_WEIGHT: f32 = 1.0;
-const VANTAGE_WEIGHT: f32 = 1.0;
-const SOUND_WEIGHT: f32 = 0.5;
+/// Lifts are clamped to this range before averaging, so one odd score cannot dominate.
+const LIFT_RANGE: (f32, f32) = (-3.0, 8.0);
+/// How much it costs a template that its setting is not what the request favours, per nat
+/// below the request's favourite: a wrong era or vantage contradicts the request most.
+const SETTING_WEIGHTS: [(&str, f32); 5] = [("era", 3.0), ("vantage", 2.0), ("terrain", 1.5), ("weather", 1.0), ("time_of_day", 0.5)];
 
-/// How well a template explains a ranking (higher: better).
+/// How well a template explains a ranking (higher: better). Three parts: the things the
+/// request raises most that the template has (recall, rare kinds counting more), how much
+/// the request raises the template's own things on average (precision: a concert's stage
+/// for a safari is not raised), and how far its setting is from what the request favours.
 pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
     let weights = kind_weights();
     let own: HashSet<&str> = template.kinds.iter().map(String::as_str).collect();
-    let mut kind_terms: Vec<f32> = ranking
+    let mut found: Vec<f32> = ranking
         .ranked("kind")
         .iter()
         .take(EVIDENCE_KINDS)
         .filter(|(k, s)| *s > 0.0 && own.contains(k.as_str()))
         .map(|(k, s)| s * weights.get(k).copied().unwrap_or(1.0))
         .collect();
-    kind_terms.sort_by(|a, b| b.total_cmp(a));
-    let kinds: f32 = kind_terms.iter().take(COUNTED_KINDS).sum();
+    found.sort_by(|a, b| b.total_cmp(a));
+    let recall: f32 = found.iter().take(COUNTED_KINDS).sum();
 
-    let setting = &template.scene.setting;
-    let lift = |field: &str, value: &str| ranking.lift(field, value).max(0.0);
-    let sounds: f32 = template.scene.soundscape.ambience.iter().map(|a| lift("sound", &value_name(&a.sound))).fold(0.0, f32::max);
-    kinds
-        + TERRAIN_WEIGHT * lift("terrain", &value_name(&setting.terrain))
-        + ERA_WEIGHT * lift("era", &value_name(&setting.era))
-        + VANTAGE_WEIGHT * lift("vantage", &value_name(&template.scene.player.vantage))
-        + SOUND_WEIGHT * sounds
+    let clamp = |s: f32| s.clamp(LIFT_RANGE.0, LIFT_RANGE.1);
+    let precision = template.kinds.iter().map(|k| clamp(ranking.lift("kind", k))).sum::<f32>() / template.kinds.len().max(1) as f32;
+
+    let scene = &template.scene;
+    let values = [
+        value_name(&scene.setting.era),
+        value_name(&scene.player.vantage),
+        value_name(&scene.setting.terrain),
+        value_name(&scene.setting.weather),
+        value_name(&scene.setting.time_of_day),
+    ];
+    let setting: f32 = SETTING_WEIGHTS
+        .iter()
+        .zip(&values)
+        .map(|((field, weight), value)| {
+            let best = ranking.ranked(field).first().map_or(0.0, |(_, s)| *s);
+            let own = ranking.lift(field, value);
+            if own.is_finite() { weight * clamp(own - best) } else { 0.0 }
+        })
+        .sum();
+    recall + precision + setting
 }
 
 /// The library's templates, best fit first, with their fits.

@@ -344,7 +344,14 @@ impl<'a> Planner<'a> {
         match info.habitat {
             Habitat::Sky | Habitat::Underwater => {
                 let [lo, hi] = info.altitude.unwrap_or([0.0, 0.0]);
-                ground.max(WATER_LEVEL * (info.habitat == Habitat::Sky) as u8 as f32) + altitude.unwrap_or(lo + (hi - lo) * u)
+                let height = altitude.unwrap_or(lo + (hi - lo) * u);
+                match info.habitat {
+                    // Sky kinds fly above the land or the sea.
+                    Habitat::Sky => ground.max(WATER_LEVEL) + height,
+                    // Underwater kinds swim above the sea floor and below the surface, even
+                    // where the water is shallower than their altitude band.
+                    _ => (ground + height).min(WATER_LEVEL - info.height).max(ground),
+                }
             }
             _ => ground,
         }
