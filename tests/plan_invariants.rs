@@ -129,7 +129,11 @@ fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
                 let [lo, hi] = info.altitude.unwrap_or([0.0, 0.0]);
                 let above_floor = y - surface.ground_height(x, z);
                 let under_surface = y + info.height <= WATER_LEVEL + EPS || above_floor <= EPS;
-                if above_floor < -EPS || above_floor > hi + EPS || !under_surface || (above_floor < lo - EPS && y + info.height < WATER_LEVEL - EPS) {
+                if above_floor < -EPS
+                    || above_floor > hi + EPS
+                    || !under_surface
+                    || (above_floor < lo - EPS && y + info.height < WATER_LEVEL - EPS)
+                {
                     return Err(format!("{} swims at {y}, {above_floor} m above the sea floor (band {lo}–{hi})", a.entity));
                 }
             }

@@ -47,6 +47,14 @@ pub fn adapt(template: &Template, request: &str, ranking: &Ranking, written: &Wr
     {
         scene.setting.terrain = terrain;
     }
+    let named = super::named::lexicon().named(request);
+    // Snow the ground cannot carry (a snowy forest is a forest) falls from the sky instead.
+    if named.contains(&("terrain", "snow")) && scene.setting.terrain != Terrain::Snow && !named.iter().any(|(f, _)| *f == "weather") {
+        set_weather(&mut scene, Weather::Snow);
+    }
+    if let Some(water) = named.iter().find(|(f, _)| *f == "water").and_then(|(_, v)| serde_json::from_value(serde_json::json!(v)).ok()) {
+        set_inland_water(&mut scene, water);
+    }
     add_named_kinds(&mut scene, ranking);
     scene
 }
@@ -113,6 +121,16 @@ fn set_weather(scene: &mut Scene, weather: Weather) {
     }
 }
 
+/// A lake, river or pond the request names, where the land can hold one (not at sea).
+fn set_inland_water(scene: &mut Scene, water: WaterKind) {
+    let land = !matches!(scene.setting.terrain, Terrain::Ocean | Terrain::Island | Terrain::Beach | Terrain::Underwater);
+    let floats_at_sea =
+        scene.entities.iter().any(|e| Catalog::builtin().get(&e.kind).is_some_and(|k| k.habitat == Habitat::Water && k.footprint > 4.0));
+    if land && !floats_at_sea && water != WaterKind::Ocean {
+        scene.setting.water.kind = water;
+    }
+}
+
 /// After a change of era: drops the entities whose kind did not exist yet, and everything
 /// that refers to them. The entity the player stands on always stays.
 fn drop_anachronisms(scene: &mut Scene) {
@@ -165,6 +183,8 @@ fn add_named_kinds(scene: &mut Scene, ranking: &Ranking) {
             Habitat::Sky => Relation::InSky,
             Habitat::Water => Relation::OnWater,
             Habitat::Underwater => Relation::Scattered,
+            // Scenery at the world's edge (mountains) is placed by the planner around it.
+            Habitat::Ground if info.backdrop => Relation::Scattered,
             Habitat::Ground => Relation::InFrontOf,
         };
         let distance = (relation == Relation::InFrontOf).then_some(18.0 + 3.0 * info.footprint);
@@ -189,7 +209,7 @@ fn lives_in(info: &KindInfo, scene: &Scene) -> bool {
         Habitat::Sky => !underwater,
         Habitat::Water => !underwater && scene.setting.water.kind != WaterKind::None,
         Habitat::Underwater => underwater,
-        Habitat::Ground => !underwater && scene.setting.terrain != Terrain::Ocean && !info.backdrop,
+        Habitat::Ground => !underwater && scene.setting.terrain != Terrain::Ocean,
     }
 }
 

@@ -9,8 +9,8 @@ use super::adapt::{Written, adapt};
 use super::grammar::schema_to_gbnf;
 use super::llama::{From, LocalModel};
 use super::rank::{OptionList, RankPrompts, Ranking};
-use super::template;
 use super::{GenerateError, check_request};
+use super::{named, template};
 use crate::scene::{Scene, scene_from_value};
 
 /// Tokens the model may write for the title and role.
@@ -167,7 +167,8 @@ impl LocalGenerator {
         let request = check_request(request)?;
         let t0 = Instant::now();
         on_step(Step::Ranking);
-        let ranking = self.rank(request)?;
+        let mut ranking = self.rank(request)?;
+        named::raise_named(&mut ranking, request);
         let rank_s = t0.elapsed().as_secs_f64();
         on_step(Step::Writing);
         let t1 = Instant::now();

@@ -12,6 +12,7 @@ pub mod grammar;
 pub mod llama;
 #[cfg(feature = "llama")]
 pub mod local;
+pub mod named;
 pub mod openai;
 pub mod rank;
 pub mod template;

@@ -64,7 +64,9 @@ const COUNTED_KINDS: usize = 4;
 /// Lifts are clamped to this range before averaging, so one odd score cannot dominate.
 const LIFT_RANGE: (f32, f32) = (-3.0, 8.0);
 /// How much it costs a template that its setting is not what the request favours, per nat
-/// below the request's favourite: a wrong era or vantage contradicts the request most.
+/// below the request's favourite (up to [`SETTING_RANGE`] nats): a wrong era or vantage
+/// contradicts the request most; a wrong time of day is the easiest to change afterwards.
+const SETTING_RANGE: f32 = 10.0;
 const SETTING_WEIGHTS: [(&str, f32); 5] = [("era", 3.0), ("vantage", 2.0), ("terrain", 1.5), ("weather", 1.0), ("time_of_day", 0.5)];
 
 /// How well a template explains a ranking (higher: better). Three parts: the things the
@@ -101,7 +103,7 @@ pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
         .map(|((field, weight), value)| {
             let best = ranking.ranked(field).first().map_or(0.0, |(_, s)| *s);
             let own = ranking.lift(field, value);
-            if own.is_finite() { weight * clamp(own - best) } else { 0.0 }
+            if own.is_finite() { weight * (own - best).max(-SETTING_RANGE) } else { 0.0 }
         })
         .sum();
     recall + precision + setting

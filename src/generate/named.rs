@@ -1,0 +1,191 @@
+//! What a request names outright. A 270M model's likelihoods carry what a request *implies*
+//! well ("a pirate's life": a sailing ship, the age of sail) but barely move for what it
+//! *says* in so many words ("at sunrise" lifts dawn by 0.7 nats; "al tramonto" not at all).
+//! Words that name a value ("sunset", "coucher du soleil", "Sonnenuntergang"; a catalog kind or
+//! one of its synonyms) are read directly: from `assets/words.json` for the setting, from the
+//! catalog for kinds. Such a value's lift is raised to [`NAMED_LIFT`], so that the template
+//! choice and the adaptation take it as explicit.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::rank::Ranking;
+use crate::scene::Catalog;
+
+/// The lift a named value gets: above every threshold for "explicit".
+pub const NAMED_LIFT: f32 = 8.0;
+
+const WORDS_JSON: &str = include_str!("../../assets/words.json");
+
+#[derive(Debug, Deserialize)]
+struct WordsFile {
+    format: String,
+    /// field → value → phrases.
+    fields: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>,
+    ambiguous: Vec<String>,
+}
+
+/// A phrase, as the folded words it is made of.
+type Phrase = Vec<String>;
+
+/// Phrases that name each value of each field, and each catalog kind.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// (field, value, phrases); field "kind" for catalog kinds.
+    entries: Vec<(String, String, Vec<Phrase>)>,
+}
+
+/// The built-in lexicon (`assets/words.json` and the catalog), built once.
+pub fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let file: WordsFile = serde_json::from_str(WORDS_JSON).expect("assets/words.json is checked by the tests");
+        assert_eq!(file.format, "sayscape.words/1", "assets/words.json: unknown format");
+        let mut entries = Vec::new();
+        for (field, values) in &file.fields {
+            for (value, phrases) in values {
+                entries.push((field.clone(), value.clone(), phrases.iter().map(|p| words(p)).collect()));
+            }
+        }
+        let ambiguous: HashSet<Phrase> = file.ambiguous.iter().map(|w| words(w)).collect();
+        for info in Catalog::builtin().kinds() {
+            let names = std::iter::once(info.kind.replace('_', " ")).chain(info.synonyms.iter().cloned());
+            let phrases: Vec<Phrase> = names.map(|n| words(&n)).filter(|p| !p.is_empty() && !ambiguous.contains(p)).collect();
+            entries.push(("kind".into(), info.kind.clone(), phrases));
+        }
+        Lexicon { entries }
+    })
+}
+
+impl Lexicon {
+    /// The (field, value) pairs a text names; a year ("in 1917") names its era.
+    pub fn named(&self, text: &str) -> Vec<(&str, &str)> {
+        let said = words(text);
+        let mut named: Vec<(&str, &str)> = self
+            .entries
+            .iter()
+            .filter(|(_, _, phrases)| phrases.iter().any(|p| contains(&said, p)))
+            .map(|(field, value, _)| (field.as_str(), value.as_str()))
+            .collect();
+        named.extend(said.iter().filter_map(|w| era_of_year(w)).map(|era| ("era", era)));
+        named
+    }
+}
+
+/// Raises the lift of every value the request names to at least [`NAMED_LIFT`], and clear of
+/// the values it does not name (by [`NAMED_LEAD`]), so that a named value always reads as explicit.
+pub fn raise_named(ranking: &mut Ranking, request: &str) {
+    let named = lexicon().named(request);
+    for (field, options) in ranking.fields.iter_mut() {
+        let is_named = |v: &str| named.contains(&(field.as_str(), v));
+        let unnamed_best = options.iter().filter(|(v, _)| !is_named(v)).map(|(_, s)| *s).fold(f32::NEG_INFINITY, f32::max);
+        for (value, lift) in options.iter_mut().filter(|(v, _)| is_named(v)) {
+            *lift = lift.max(NAMED_LIFT).max(unnamed_best + NAMED_LEAD);
+            tracing::debug!("named: {field} = {value}");
+        }
+        options.sort_by(|a, b| b.1.total_cmp(&a.1));
+    }
+}
+
+/// How far a named value stands above every value the request does not name.
+pub const NAMED_LEAD: f32 = 3.0;
+
+/// The era a four-digit year between 1000 and 2200 falls in.
+fn era_of_year(word: &str) -> Option<&'static str> {
+    let year: u32 = word.parse().ok().filter(|_| word.len() == 4)?;
+    Some(match year {
+        1000..=1450 => "medieval",
+        1451..=1913 => "age_of_sail",
+        1914..=1938 => "ww1",
+        1939..=1945 => "ww2",
+        1946..=2100 => "modern",
+        2101..=2200 => "future",
+        _ => return None,
+    })
+}
+
+/// Whether `phrase` stands in `said` as consecutive words; its last word may take a plural -s.
+fn contains(said: &[String], phrase: &[String]) -> bool {
+    let n = phrase.len();
+    n > 0
+        && said.windows(n).any(|w| {
+            w[..n - 1] == phrase[..n - 1] && {
+                let (got, want) = (&w[n - 1], &phrase[n - 1]);
+                got == want || got.strip_suffix('s').is_some_and(|g| g == want)
+            }
+        })
+}
+
+/// Lower-case words without accents: "Lever du Soleil, à l'océan" → [lever, du, soleil, a, l, ocean].
+pub fn words(text: &str) -> Vec<String> {
+    let folded: String = text.to_lowercase().chars().flat_map(fold).collect();
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// A Latin letter without its accent (ß and ligatures spelled out).
+fn fold(c: char) -> Vec<char> {
+    let plain = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ß' => return vec!['s', 's'],
+        'æ' => return vec!['a', 'e'],
+        'œ' => return vec!['o', 'e'],
+        other => other,
+    };
+    vec![plain]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::rank::RankPrompts;
+
+    #[test]
+    fn the_lexicon_names_only_values_the_ranking_knows() {
+        let lists = RankPrompts::builtin().option_lists();
+        for (field, value, phrases) in &lexicon().entries {
+            if field == "water" {
+                // Not ranked: the template's water stays unless the request names another.
+                assert!(serde_json::from_value::<crate::scene::WaterKind>(serde_json::json!(value)).is_ok(), "words.json: water {value}");
+                continue;
+            }
+            let list = lists.iter().find(|(f, _, _)| f == field).unwrap_or_else(|| panic!("words.json: no ranked field {field}"));
+            assert!(list.2.iter().any(|(v, _)| v == value), "words.json: {field} has no value {value}");
+            if field != "kind" {
+                assert!(!phrases.is_empty(), "words.json: {field}.{value} has no words");
+            }
+        }
+    }
+
+    #[test]
+    fn named_values_are_found_in_any_case_accent_and_plural() {
+        let l = lexicon();
+        let named = |t: &str| l.named(t).into_iter().map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>();
+        assert!(named("Un port au Coucher du Soleil").contains(&"time_of_day=dusk".to_string()));
+        assert!(named("ein stiller See an einem NEBLIGEN Morgen").contains(&"weather=foggy".to_string()));
+        assert!(named("une forêt enneigée").contains(&"terrain=snow".to_string()));
+        assert!(named("a farm with horses and chickens").contains(&"kind=horse".to_string()));
+        assert!(named("Quiero pilotar en la Segunda Guerra Mundial").contains(&"era=ww2".to_string()));
+        assert!(named("a Spitfire over the Channel in 1940").contains(&"era=ww2".to_string()));
+        // Words inside other words, and ambiguous synonyms, name nothing.
+        assert!(named("a nightingale sings").is_empty(), "{:?}", named("a nightingale sings"));
+        assert!(!named("a rock concert").iter().any(|n| n == "kind=rock"));
+    }
+
+    #[test]
+    fn a_named_value_becomes_the_best_of_its_field() {
+        let mut r = Ranking::default();
+        r.fields.insert("time_of_day".into(), vec![("dawn".into(), 2.4), ("dusk".into(), 0.1)]);
+        raise_named(&mut r, "gondola in Venezia al tramonto");
+        assert_eq!(r.best("time_of_day"), Some("dusk"));
+        assert_eq!(r.lift("time_of_day", "dusk"), NAMED_LIFT);
+    }
+}
