@@ -28,22 +28,56 @@ fn kinds(scene: &serde_json::Value) -> Vec<String> {
     scene["entities"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect()
 }
 
+/// The kind of the entity the player stands on.
+fn carrier_kind(scene: &serde_json::Value) -> String {
+    let on = scene["player"]["on"].as_str().unwrap_or_default();
+    scene["entities"].as_array().unwrap().iter().find(|e| e["id"] == on).map_or(String::new(), |e| e["kind"].as_str().unwrap().to_string())
+}
+
+/// Sound names of the ambience and the emitters.
+fn sounds(scene: &serde_json::Value) -> Vec<String> {
+    let s = &scene["soundscape"];
+    let layers = s["ambience"].as_array().into_iter().flatten().chain(s["emitters"].as_array().into_iter().flatten());
+    layers.map(|l| l["sound"].as_str().unwrap().to_string()).collect()
+}
+
+/// A full scene: something moves and at least two beats happen.
+fn assert_full(scene: &serde_json::Value) {
+    let moving = scene["entities"].as_array().unwrap().iter().any(|e| e["motion"]["kind"].as_str().is_some_and(|m| m != "none"));
+    assert!(moving, "nothing moves in {}", scene["title"]);
+    assert!(scene["timeline"].as_array().is_some_and(|t| t.len() >= 2), "fewer than two beats in {}", scene["title"]);
+}
+
 #[test]
-fn the_three_scenarios_become_faithful_scenes_in_english_and_french() {
+fn the_three_scenarios_become_faithful_coherent_full_scenes_in_english_and_french() {
     let pirate = generate("I want to experience the life of a pirate on the seven seas", "1");
-    assert!(kinds(&pirate).contains(&"sailing_ship".to_string()), "{:?}", kinds(&pirate));
-    assert_eq!(pirate["player"]["on"], "sailing_ship");
+    assert_eq!(carrier_kind(&pirate), "sailing_ship", "{:?}", kinds(&pirate));
     assert_eq!(pirate["setting"]["water"]["kind"], "ocean");
+    assert_eq!(pirate["setting"]["era"], "age_of_sail");
+    // What the request does not say takes what the scenario typically has: no fog, no storm.
+    assert!(!["foggy", "storm"].contains(&pirate["setting"]["weather"].as_str().unwrap()), "{}", pirate["setting"]);
+    assert_full(&pirate);
 
     let pirate_fr = generate("Je veux faire l'expérience de la vie d'un pirate sur les sept mers", "1");
-    assert!(kinds(&pirate_fr).contains(&"sailing_ship".to_string()), "{:?}", kinds(&pirate_fr));
+    assert_eq!(carrier_kind(&pirate_fr), "sailing_ship", "{:?}", kinds(&pirate_fr));
 
     let plane = generate("I want to feel what it is like to fly a fighter plane in World War One", "1");
     assert!(kinds(&plane).contains(&"biplane".to_string()), "{:?}", kinds(&plane));
+    assert_eq!(plane["setting"]["era"], "ww1");
+    let catalog = sayscape::scene::Catalog::builtin();
+    for kind in kinds(&plane) {
+        let since = catalog.get(&kind).and_then(|k| k.since);
+        assert!(since.is_none_or(|s| s <= sayscape::scene::Era::Ww1), "{kind} does not belong in 1917");
+    }
+    assert!(!sounds(&plane).contains(&"jet_engine".to_string()), "{:?}", sounds(&plane));
+    assert_full(&plane);
 
     let stage = generate("I want to be on stage playing for thousands of fans", "1");
     let k = kinds(&stage);
     assert!(k.contains(&"stage".to_string()) && k.contains(&"crowd".to_string()), "{k:?}");
+    assert!(!sounds(&stage).contains(&"waves".to_string()), "a concert with sea waves: {:?}", sounds(&stage));
+    assert_ne!(stage["setting"]["terrain"], "jungle");
+    assert_full(&stage);
 }
 
 #[test]

@@ -86,7 +86,7 @@ impl Transcriber {
             return Err(VoiceError::TooLong { seconds: speech_s });
         }
         let t0 = Instant::now();
-        let text = self.recognise(speech).map_err(|e| VoiceError::Model(format!("the recogniser failed: {e}")))?;
+        let text = self.recognise(speech)?;
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
             return Err(VoiceError::NoSpeech);
@@ -97,7 +97,7 @@ impl Transcriber {
     /// Speech (16 kHz) → text on a window fitted to the speech. A short window can send the
     /// decoder into a loop; such a transcript is redone on the standard 30 s window, the way
     /// Whisper's own decoder falls back when its output repeats itself.
-    fn recognise(&self, speech: &[f32]) -> anyhow::Result<String> {
+    fn recognise(&self, speech: &[f32]) -> Result<String, VoiceError> {
         let speech_s = speech.len() as f32 / SPEECH_RATE as f32;
         let text = self.recognise_in(speech, false)?;
         if !looks_degenerate(&text, speech_s) {
@@ -109,10 +109,10 @@ impl Transcriber {
 
     /// One encoder pass, language detection on that encoding when no language is given, then
     /// beam search.
-    fn recognise_in(&self, speech: &[f32], full_window: bool) -> anyhow::Result<String> {
+    fn recognise_in(&self, speech: &[f32], full_window: bool) -> Result<String, VoiceError> {
         let (mut mel, shape) = self.features.windows(speech, full_window);
-        let mel = ct2rs::sys::StorageView::new(&shape, &mut mel, Default::default())?;
-        let encoded = self.whisper.encode(&mel, false)?;
+        let mel = ct2rs::sys::StorageView::new(&shape, &mut mel, Default::default()).map_err(failed)?;
+        let encoded = self.whisper.encode(&mel, false).map_err(failed)?;
         let mut prompt = vec!["<|startoftranscript|>".to_string()];
         // An English-only model has no language or task tokens.
         if self.whisper.is_multilingual() {
@@ -120,12 +120,13 @@ impl Transcriber {
                 Some(code) => format!("<|{code}|>"),
                 None => self
                     .whisper
-                    .detect_language(&encoded)?
+                    .detect_language(&encoded)
+                    .map_err(failed)?
                     .into_iter()
                     .next()
                     .and_then(|ranked| ranked.into_iter().next())
                     .map(|best| best.language)
-                    .ok_or_else(|| anyhow::anyhow!("no language detected"))?,
+                    .ok_or_else(|| failed("no language detected"))?,
             };
             prompt.extend([language, "<|transcribe|>".to_string()]);
         }
@@ -134,12 +135,17 @@ impl Transcriber {
         let seconds = speech.len() as f32 / SPEECH_RATE as f32 / shape[0] as f32;
         let options = WhisperOptions { max_length: (MAX_TOKENS_PER_S * seconds) as usize + 24, ..self.options.clone() };
         let mut parts = Vec::new();
-        for result in self.whisper.generate(&encoded, &vec![prompt; shape[0]], &options)? {
+        for result in self.whisper.generate(&encoded, &vec![prompt; shape[0]], &options).map_err(failed)? {
             let tokens = result.sequences.into_iter().next().unwrap_or_default();
-            parts.push(ct2rs::Tokenizer::decode(&self.tokenizer, tokens)?);
+            parts.push(ct2rs::Tokenizer::decode(&self.tokenizer, tokens).map_err(failed)?);
         }
         Ok(parts.join(" "))
     }
+}
+
+/// CTranslate2's errors, as the recogniser's.
+fn failed(e: impl std::fmt::Display) -> VoiceError {
+    VoiceError::Model(format!("the recogniser failed: {e}"))
 }
 
 /// Fast speech is about 4 words (6 tokens) a second; twice that is the cap.
@@ -181,7 +187,7 @@ const TAIL_S: f32 = 3.0;
 const MIN_WINDOW_S: usize = 3;
 
 impl MelFeatures {
-    fn read(path: &Path, n_mels: usize) -> anyhow::Result<MelFeatures> {
+    fn read(path: &Path, n_mels: usize) -> Result<MelFeatures, VoiceError> {
         #[derive(serde::Deserialize)]
         struct Preprocessor {
             n_fft: usize,
@@ -189,13 +195,12 @@ impl MelFeatures {
             sampling_rate: usize,
             nb_max_frames: usize,
         }
-        let p: Preprocessor = serde_json::from_slice(&std::fs::read(path)?).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        anyhow::ensure!(
-            p.sampling_rate == SPEECH_RATE as usize,
-            "{}: sampling rate {} (expected {SPEECH_RATE})",
-            path.display(),
-            p.sampling_rate
-        );
+        let bad = |reason: String| VoiceError::Model(format!("{}: {reason}", path.display()));
+        let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+        let p: Preprocessor = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+        if p.sampling_rate != SPEECH_RATE as usize {
+            return Err(bad(format!("sampling rate {} (expected {SPEECH_RATE})", p.sampling_rate)));
+        }
         let filters = mel_spec::mel::mel(p.sampling_rate as f64, p.n_fft, n_mels, None, None, false, true);
         Ok(MelFeatures { n_fft: p.n_fft, hop: p.hop_length, max_frames: p.nb_max_frames, filters })
     }
