@@ -18,6 +18,9 @@ use crate::scene::{Catalog, Entity, Habitat, KindInfo, MotionKind, Relation, Sce
 
 /// Nothing but the ground the player stands on comes closer than this to the spawn.
 pub const SPAWN_CLEARANCE: f32 = 4.0;
+/// How far to starboard of the bow a player on a ship's deck looks, in degrees: enough to
+/// keep the masts out of the middle of the view, little enough to see where the ship goes.
+const SHIP_LOOKOUT_DEG: f32 = 28.0;
 /// Clearance on a deck or stage the player stands on.
 const DECK_CLEARANCE: f32 = 1.2;
 const ATTEMPTS: u32 = 60;
@@ -178,11 +181,16 @@ impl<'a> Planner<'a> {
         let id = self.commit(entity, info, 0, c, &mut rng);
         self.placing_anchor = false;
         let inst = &self.instances[id];
-        let deck = info.deck.map(|d| (d.height, d.length)).unwrap_or((info.height, 0.0));
-        // On a long deck (a ship) stand aft, looking along it; elsewhere stand in the middle.
-        let aft = if deck.1 > 12.0 && deck.1 < 40.0 { deck.1 * 0.3 * entity.scale } else { 0.0 };
-        let local = [0.0, deck.0 * entity.scale, aft];
+        let deck = info.deck.map(|d| (d.height, d.width, d.length)).unwrap_or((info.height, 0.0, 0.0));
+        // On the deck of a boat or a ship stand aft on the starboard side, looking ahead past
+        // the masts (not into them) at the sea it sails; elsewhere stand in the middle.
+        let ship = info.habitat == Habitat::Water && deck.2 > 4.0 && deck.2 < 40.0;
+        let (side, aft) = if ship { (deck.1 * 0.3 * entity.scale, deck.2 * 0.3 * entity.scale) } else { (0.0, 0.0) };
+        let local = [side, deck.0 * entity.scale, aft];
         self.spawn.position = to_world(inst.position, inst.yaw_deg, local);
+        if ship {
+            self.spawn.yaw_deg = inst.yaw_deg + SHIP_LOOKOUT_DEG;
+        }
         self.spawn.parent = Some(id);
         true
     }
