@@ -63,11 +63,16 @@ const EVIDENCE_KINDS: usize = 8;
 const COUNTED_KINDS: usize = 4;
 /// Lifts are clamped to this range before averaging, so one odd score cannot dominate.
 const LIFT_RANGE: (f32, f32) = (-3.0, 8.0);
-/// How much it costs a template that its setting is not what the request favours, per nat
-/// below the request's favourite (up to [`SETTING_RANGE`] nats): a wrong era or vantage
-/// contradicts the request most; a wrong time of day is the easiest to change afterwards.
-const SETTING_RANGE: f32 = 10.0;
-const SETTING_WEIGHTS: [(&str, f32); 5] = [("era", 3.0), ("vantage", 2.0), ("terrain", 1.5), ("weather", 1.0), ("time_of_day", 0.5)];
+/// How much it costs a template that its setting is not what the request favours: (field,
+/// cost per nat below the request's favourite, most nats counted). A wrong era or vantage
+/// contradicts the request most; the weather and the time of day are changed afterwards
+/// anyway, so they only break ties.
+const SETTING_COSTS: [(&str, f32, f32); 4] =
+    [("vantage", 2.0, 10.0), ("terrain", 1.5, 10.0), ("weather", 1.0, 2.0), ("time_of_day", 0.5, 2.0)];
+/// The era's cost: per nat between the request's favourite era and the best era the template
+/// can be moved to (any era from the latest `since` of its kinds on), at most [`ERA_RANGE`].
+const ERA_COST: f32 = 3.0;
+const ERA_RANGE: f32 = 10.0;
 
 /// How well a template explains a ranking (higher: better). Three parts: the things the
 /// request raises most that the template has (recall, rare kinds counting more), how much
@@ -91,22 +96,38 @@ pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
 
     let scene = &template.scene;
     let values = [
-        value_name(&scene.setting.era),
         value_name(&scene.player.vantage),
         value_name(&scene.setting.terrain),
         value_name(&scene.setting.weather),
         value_name(&scene.setting.time_of_day),
     ];
-    let setting: f32 = SETTING_WEIGHTS
+    let setting: f32 = SETTING_COSTS
         .iter()
         .zip(&values)
-        .map(|((field, weight), value)| {
+        .map(|((field, cost, range), value)| {
             let best = ranking.ranked(field).first().map_or(0.0, |(_, s)| *s);
             let own = ranking.lift(field, value);
-            if own.is_finite() { weight * (own - best).max(-SETTING_RANGE) } else { 0.0 }
+            if own.is_finite() { cost * (own - best).max(-range) } else { 0.0 }
         })
         .sum();
-    recall + precision + setting
+    recall + precision + setting - ERA_COST * era_distance(template, ranking)
+}
+
+/// How far (nats) the best era the template can be moved to is below the request's favourite.
+fn era_distance(template: &Template, ranking: &Ranking) -> f32 {
+    let options = ranking.ranked("era");
+    let Some((_, best)) = options.first() else { return 0.0 };
+    let catalog = crate::scene::Catalog::builtin();
+    let earliest = template.kinds.iter().filter_map(|k| catalog.get(k).and_then(|info| info.since)).max();
+    let reachable = options
+        .iter()
+        .filter(|(value, _)| {
+            let era: Option<crate::scene::Era> = serde_json::from_value(serde_json::Value::String(value.clone())).ok();
+            era.is_some_and(|e| earliest.is_none_or(|since| e >= since))
+        })
+        .map(|(_, lift)| *lift)
+        .fold(f32::NEG_INFINITY, f32::max);
+    (best - reachable).clamp(0.0, ERA_RANGE)
 }
 
 /// The library's templates, best fit first, with their fits.
