@@ -262,11 +262,7 @@ mod tests {
     use crate::scene::validate::check_semantics;
 
     fn ranking(pairs: &[(&str, &[(&str, f32)])]) -> Ranking {
-        let mut r = Ranking::default();
-        for (field, opts) in pairs {
-            r.fields.insert(field.to_string(), opts.iter().map(|(v, s)| (v.to_string(), *s)).collect());
-        }
-        r
+        Ranking::from_pairs(pairs)
     }
 
     fn template(name: &str) -> &'static Template {

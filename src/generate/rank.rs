@@ -109,6 +109,16 @@ impl Ranking {
         self.ranked(field).first().map(|(v, _)| v.as_str())
     }
 
+    /// A ranking written out by hand (tests): (field, [(value, lift)]), each list best first.
+    #[cfg(test)]
+    pub fn from_pairs(pairs: &[(&str, &[(&str, f32)])]) -> Ranking {
+        let mut r = Ranking::default();
+        for (field, options) in pairs {
+            r.fields.insert(field.to_string(), options.iter().map(|(v, s)| (v.to_string(), *s)).collect());
+        }
+        r
+    }
+
     /// How much the request raised one value of a field (nats); −∞ when it was not scored.
     pub fn lift(&self, field: &str, value: &str) -> f32 {
         self.ranked(field).iter().find(|(v, _)| v == value).map_or(f32::NEG_INFINITY, |(_, s)| *s)

@@ -67,10 +67,11 @@ const LIFT_RANGE: (f32, f32) = (-3.0, 8.0);
 /// cost per nat below the request's favourite, most nats counted). A wrong era or vantage
 /// contradicts the request most; the weather and the time of day are changed afterwards
 /// anyway, so they only break ties.
-const SETTING_COSTS: [(&str, f32, f32); 4] =
-    [("vantage", 2.0, 10.0), ("terrain", 1.5, 10.0), ("weather", 1.0, 2.0), ("time_of_day", 0.5, 2.0)];
-/// The era's cost: per nat between the request's favourite era and the best era the template
-/// can be moved to (any era from the latest `since` of its kinds on), at most [`ERA_RANGE`].
+const SETTING_COSTS: [(&str, f32, f32); 5] =
+    [("vantage", 2.0, 10.0), ("terrain", 1.5, 10.0), ("era", 1.0, 10.0), ("weather", 1.0, 2.0), ("time_of_day", 0.5, 2.0)];
+/// On top of its own era's cost (a scenario's character: a reef dive is of today), the era the
+/// template can be moved to: per nat between the request's favourite era and the best era
+/// reachable (any era from the latest `since` of its kinds on), at most [`ERA_RANGE`].
 const ERA_COST: f32 = 3.0;
 const ERA_RANGE: f32 = 10.0;
 
@@ -98,6 +99,7 @@ pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
     let values = [
         value_name(&scene.player.vantage),
         value_name(&scene.setting.terrain),
+        value_name(&scene.setting.era),
         value_name(&scene.setting.weather),
         value_name(&scene.setting.time_of_day),
     ];
@@ -147,11 +149,7 @@ mod tests {
     use super::*;
 
     fn ranking(pairs: &[(&str, &[(&str, f32)])]) -> Ranking {
-        let mut r = Ranking::default();
-        for (field, opts) in pairs {
-            r.fields.insert(field.to_string(), opts.iter().map(|(v, s)| (v.to_string(), *s)).collect());
-        }
-        r
+        Ranking::from_pairs(pairs)
     }
 
     #[test]
