@@ -41,11 +41,22 @@ fn sounds(scene: &serde_json::Value) -> Vec<String> {
     layers.map(|l| l["sound"].as_str().unwrap().to_string()).collect()
 }
 
-/// A full scene: something moves and at least two beats happen.
+/// A full scene: something moves, at least two beats happen, and from the spawn the player
+/// sees at least two kinds besides what they stand on (`render --report`, on the pixels).
 fn assert_full(scene: &serde_json::Value) {
     let moving = scene["entities"].as_array().unwrap().iter().any(|e| e["motion"]["kind"].as_str().is_some_and(|m| m != "none"));
     assert!(moving, "nothing moves in {}", scene["title"]);
     assert!(scene["timeline"].as_array().is_some_and(|t| t.len() >= 2), "fewer than two beats in {}", scene["title"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (file, png) = (dir.path().join("scene.json"), dir.path().join("spawn.png"));
+    std::fs::write(&file, scene.to_string()).unwrap();
+    let out = sayscape(&["render", file.to_str().unwrap(), "--out", png.to_str().unwrap(), "--size", "320x180", "--time", "3", "--report"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let carrier = carrier_kind(scene);
+    let seen: Vec<&str> =
+        report["visible"].as_array().unwrap().iter().filter_map(|v| v["kind"].as_str()).filter(|k| *k != carrier).collect();
+    assert!(seen.len() >= 2, "from the spawn of {} the player sees only {seen:?} besides the {carrier}", scene["title"]);
 }
 
 #[test]

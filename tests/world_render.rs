@@ -136,3 +136,35 @@ fn an_invalid_scene_is_refused_before_the_world_is_touched() {
     let bad_size = sayscape().arg("render").arg(repo("scenes/farm.json")).args(["--out", "x.png", "--size", "12xfoo"]).output().unwrap();
     assert!(!bad_size.status.success() && String::from_utf8_lossy(&bad_size.stderr).contains("--size"));
 }
+
+/// `render --report`: what the picture shows, measured on its own pixels (each kind painted
+/// in a colour of its own in a second frame). From the deck of the pirate ship the player sees
+/// the ship itself and what is on it and around it; a view from above sees more, smaller.
+#[test]
+fn the_report_says_what_the_picture_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pirate.png");
+    let run = sayscape()
+        .args([
+            "render",
+            repo("scenes/pirate_seven_seas.json").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--size",
+            "480x270",
+            "--report",
+        ])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("one JSON object on stdout");
+    assert_eq!(report["image"], out.to_str().unwrap());
+    let visible = report["visible"].as_array().unwrap();
+    let share = |kind: &str| visible.iter().find(|v| v["kind"] == kind).and_then(|v| v["coverage"].as_f64()).unwrap_or(0.0);
+    let total: f64 = visible.iter().map(|v| v["coverage"].as_f64().unwrap()).sum();
+    assert!(total > 0.0 && total <= 1.0, "{report}");
+    assert!(share("sailing_ship") > 0.05, "the deck fills part of the view: {report}");
+    assert!(visible.len() >= 3, "the ship and at least two other kinds: {report}");
+    // The picture itself is the normal one, not the identity frame.
+    assert!(Picture::load(&out).rgb.iter().any(|&c| c > 120), "the saved PNG is the lit world");
+}

@@ -5,6 +5,7 @@
 //! never import this module: they talk through [`crate::state`].
 
 mod bench;
+mod coverage;
 pub mod display;
 mod headset;
 mod snapshot;
@@ -20,6 +21,7 @@ use bevy::app::PluginGroupBuilder;
 use bevy::prelude::*;
 
 pub use bench::{BenchScene, SceneFigures, bench};
+pub use coverage::Coverage;
 pub use headset::run_headset;
 pub use snapshot::{RenderOptions, render};
 pub use window::view;

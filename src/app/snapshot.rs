@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
+use super::coverage::{Coverage, count, kinds_of, paint_identities};
 use super::window::bevy_plugins;
 use super::{AppError, SayscapePlugins, Shared, Size, ViewStart, display, take_shared};
 use crate::plan::Layout;
@@ -22,30 +23,51 @@ pub struct RenderOptions {
     pub time: f32,
     /// Frames to render before capturing (pipelines compile in the background).
     pub warmup_frames: u32,
+    /// Also measure what the picture shows: each kind's share of its pixels.
+    pub report: bool,
 }
 
 #[derive(Resource)]
 struct Snapshot {
     out: PathBuf,
     warmup_frames: u32,
+    report: bool,
     frames: u32,
     result: Shared<Option<Result<(), String>>>,
+    visible: Shared<Option<Result<Vec<Coverage>, String>>>,
 }
 
-/// Renders `layout` to a PNG (through a private Xvfb when there is no display).
-pub fn render(layout: Layout, options: &RenderOptions) -> Result<(), AppError> {
+/// Frames drawn after repainting for the coverage count, before its capture.
+const IDENTITY_FRAMES: u32 = 4;
+
+/// Renders `layout` to a PNG (through a private Xvfb when there is no display); with
+/// `options.report`, returns what the picture shows, largest share first.
+pub fn render(layout: Layout, options: &RenderOptions) -> Result<Vec<Coverage>, AppError> {
     let _display = display::ensure_display()?;
     let result = Arc::new(Mutex::new(None));
+    let visible = Arc::new(Mutex::new(None));
     let mut app = App::new();
     app.add_plugins(bevy_plugins(&layout.title, options.size, true))
         .add_plugins(SayscapePlugins { start: Some(ViewStart::Layout(Arc::new(layout))), live: None })
         .insert_resource(options.view)
         .insert_resource(SceneClock { t: options.time, frozen: true })
-        .insert_resource(Snapshot { out: options.out.clone(), warmup_frames: options.warmup_frames, frames: 0, result: result.clone() })
+        .insert_resource(Snapshot {
+            out: options.out.clone(),
+            warmup_frames: options.warmup_frames,
+            report: options.report,
+            frames: 0,
+            result: result.clone(),
+            visible: visible.clone(),
+        })
         .add_systems(Last, take_snapshot);
     app.run();
-    let outcome = take_shared(&result, "renderer")?.unwrap_or_else(|| Err("the window closed before the snapshot was taken".into()));
-    outcome.map_err(|reason| AppError::Snapshot { path: options.out.clone(), reason })
+    let failed = |reason| AppError::Snapshot { path: options.out.clone(), reason };
+    take_shared(&result, "renderer")?.unwrap_or_else(|| Err("the window closed before the snapshot was taken".into())).map_err(failed)?;
+    match take_shared(&visible, "renderer")? {
+        Some(counted) => counted.map_err(failed),
+        None if options.report => Err(failed("the coverage frame never arrived".into())),
+        None => Ok(Vec::new()),
+    }
 }
 
 fn take_snapshot(
@@ -59,11 +81,25 @@ fn take_snapshot(
     }
     snapshot.frames += 1;
     if snapshot.frames == snapshot.warmup_frames {
-        let (out, result) = (snapshot.out.clone(), snapshot.result.clone());
+        let (out, result, report) = (snapshot.out.clone(), snapshot.result.clone(), snapshot.report);
         commands.spawn(Screenshot::primary_window()).observe(move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
             let saved = save_png(&captured.image, &out);
             if let Ok(mut slot) = result.lock() {
                 *slot = Some(saved);
+            }
+            if !report {
+                exit.write(AppExit::Success);
+            }
+        });
+    }
+    if snapshot.report && snapshot.frames == snapshot.warmup_frames + 2 {
+        commands.run_system_cached(paint_identities);
+    }
+    if snapshot.report && snapshot.frames == snapshot.warmup_frames + 2 + IDENTITY_FRAMES {
+        let (visible, kinds) = (snapshot.visible.clone(), layout.as_ref().map(|l| kinds_of(l)).unwrap_or_default());
+        commands.spawn(Screenshot::primary_window()).observe(move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+            if let Ok(mut slot) = visible.lock() {
+                *slot = Some(count(&captured.image, &kinds));
             }
             exit.write(AppExit::Success);
         });

@@ -61,6 +61,10 @@ pub struct RenderArgs {
     /// Frames rendered before the capture (shaders compile in the background meanwhile).
     #[arg(long, default_value_t = 12)]
     pub frames: u32,
+    /// Print on stdout a JSON object: the image's path and what it shows ("visible": each
+    /// kind with its share of the picture's pixels).
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Args, Debug)]
@@ -119,11 +123,16 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<ExitCode> {
         size: args.size,
         time: args.time.max(0.0),
         warmup_frames: args.frames.max(2),
+        report: args.report,
     };
     let t0 = Instant::now();
-    app::render(layout, &options).with_context(|| format!("rendering {}", args.file.display()))?;
+    let visible = app::render(layout, &options).with_context(|| format!("rendering {}", args.file.display()))?;
     eprintln!("[render] {} in {:.1} s", args.out.display(), t0.elapsed().as_secs_f64());
-    println!("{}", args.out.display());
+    if args.report {
+        println!("{}", serde_json::json!({"image": args.out, "visible": visible}));
+    } else {
+        println!("{}", args.out.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -163,6 +172,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         size: Size { width: 1280, height: 720 },
         time: 2.0,
         warmup_frames: 12,
+        report: false,
     };
     app::render(world.layout, &options)?;
     println!("{}", args.png.display());

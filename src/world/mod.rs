@@ -21,6 +21,7 @@ mod weather;
 use bevy::prelude::*;
 
 pub use hud::HudPlugin;
+pub use instances::Placed;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint};
 
 pub(crate) use crate::state::{CurrentLayout, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced};
