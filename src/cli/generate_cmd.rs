@@ -81,7 +81,7 @@ impl GenerateArgs {
             BackendArg::Local => Backend::Local { model: self.model.clone(), threads: self.threads },
             BackendArg::Openai => {
                 let url = self.url.clone().context("--backend openai needs --url URL")?;
-                PipelineConfig::remote(url, self.api_key.clone(), self.remote_model.clone(), Duration::from_secs_f64(self.timeout.max(0.1)))
+                Backend::remote(url, self.api_key.clone(), self.remote_model.clone(), Duration::from_secs_f64(self.timeout.max(0.1)))
             }
         };
         Ok(Pipeline::new(PipelineConfig { backend, seed: self.seed, speech_model: None, language: self.language.clone() }))

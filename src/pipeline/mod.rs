@@ -51,8 +51,8 @@ pub struct PipelineConfig {
     pub language: Option<String>,
 }
 
-impl PipelineConfig {
-    /// A remote backend at `url`, with the defaults for everything else.
+impl Backend {
+    /// An OpenAI-compatible server at `url`.
     pub fn remote(url: String, api_key: Option<String>, model: String, timeout: Duration) -> Backend {
         Backend::Remote(OpenAiClient { url, api_key, model, timeout })
     }
