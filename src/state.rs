@@ -10,6 +10,27 @@ use bevy::prelude::*;
 use crate::pipeline::Progress;
 use crate::plan::Layout;
 
+/// Registers the resources and messages below. Every plugin that reads them adds it when it
+/// is not there yet, so each works on its own and none registers the state twice.
+pub struct StatePlugin;
+
+impl Plugin for StatePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<SceneClock>()
+            .init_resource::<Status>()
+            .add_message::<ShowLayout>()
+            .add_message::<PromptSubmitted>()
+            .add_message::<TalkButton>();
+    }
+}
+
+/// Adds [`StatePlugin`] to `app` unless it is there already.
+pub fn ensure_state(app: &mut App) {
+    if !app.is_plugin_added::<StatePlugin>() {
+        app.add_plugins(StatePlugin);
+    }
+}
+
 /// The layout the world shows now. Replacing it rebuilds the world.
 #[derive(Resource, Clone)]
 pub struct CurrentLayout(pub Arc<Layout>);

@@ -28,7 +28,7 @@ pub use window::view;
 
 use crate::pipeline::Pipeline;
 use crate::plan::Layout;
-use crate::state::{PromptSubmitted, SceneClock, ShowLayout, Status, TalkButton};
+use crate::state::{PromptSubmitted, ShowLayout, StatePlugin};
 use crate::world::{HudPlugin, WorldPlugin};
 
 /// Size of the window or snapshot, in pixels.
@@ -72,7 +72,7 @@ pub struct SayscapePlugins {
 
 impl PluginGroup for SayscapePlugins {
     fn build(self) -> PluginGroupBuilder {
-        let mut group = PluginGroupBuilder::start::<Self>().add(SharedStatePlugin).add(WorldPlugin);
+        let mut group = PluginGroupBuilder::start::<Self>().add(StatePlugin).add(WorldPlugin);
         if let Some(start) = self.start {
             group = group.add(StartPlugin(start));
         }
@@ -82,19 +82,6 @@ impl PluginGroup for SayscapePlugins {
                 group.add(HudPlugin).add(soundscape::LiveSoundscapePlugin).add(speech::SpeechPlugin).add(worker::WorkerPlugin::new(live))
             }
         }
-    }
-}
-
-/// The resources and messages of [`crate::state`].
-struct SharedStatePlugin;
-
-impl Plugin for SharedStatePlugin {
-    fn build(&self, app: &mut App) {
-        app.init_resource::<SceneClock>()
-            .init_resource::<Status>()
-            .add_message::<ShowLayout>()
-            .add_message::<PromptSubmitted>()
-            .add_message::<TalkButton>();
     }
 }
 

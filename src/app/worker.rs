@@ -91,23 +91,26 @@ fn serve(pipeline: &mut Pipeline, request: Request, save_to: Option<&Path>, prog
     Ok(world.layout)
 }
 
+impl Worker {
+    /// Hands a request to the worker thread; the status says it is on its way, or that the
+    /// worker is gone.
+    fn submit(&self, request: Request, first: Progress) -> Status {
+        match self.requests.send(request) {
+            Ok(()) => Status::Working(first),
+            Err(_) => Status::Failed("the scene worker has stopped; restart sayscape".into()),
+        }
+    }
+}
+
 fn send_prompts(mut submitted: MessageReader<PromptSubmitted>, worker: Res<Worker>, mut status: ResMut<Status>) {
     for PromptSubmitted(prompt) in submitted.read() {
-        *status = if worker.requests.send(Request::Prompt(prompt.clone())).is_ok() {
-            Status::Working(Progress::new(Stage::Ranking, format!("Imagining “{prompt}” …")))
-        } else {
-            Status::Failed("the scene worker has stopped; restart sayscape".into())
-        };
+        *status = worker.submit(Request::Prompt(prompt.clone()), Progress::new(Stage::Ranking, format!("Imagining “{prompt}” …")));
     }
 }
 
 fn send_speech(mut said: MessageReader<SpeechRecorded>, worker: Res<Worker>, mut status: ResMut<Status>) {
     for SpeechRecorded(clip) in said.read() {
-        *status = if worker.requests.send(Request::Speech(clip.clone())).is_ok() {
-            Status::Working(Progress::new(Stage::Transcribing, "Understanding what you said …"))
-        } else {
-            Status::Failed("the scene worker has stopped; restart sayscape".into())
-        };
+        *status = worker.submit(Request::Speech(clip.clone()), Progress::new(Stage::Transcribing, "Understanding what you said …"));
     }
 }
 

@@ -27,7 +27,8 @@ pub struct Written {
 }
 
 /// The template's scene, changed where the request is explicit.
-pub fn adapt(template: &Template, request: &str, ranking: &Ranking, written: &Written) -> Scene {
+/// `named`: the (field, value) pairs the request names outright ([`super::named`]).
+pub fn adapt(template: &Template, request: &str, ranking: &Ranking, named: &[(&str, &str)], written: &Written) -> Scene {
     let mut scene = template.scene.clone();
     scene.prompt = request.trim().to_string();
     scene.title = if written.title.trim().is_empty() { title_from(request) } else { written.title.trim().to_string() };
@@ -47,7 +48,6 @@ pub fn adapt(template: &Template, request: &str, ranking: &Ranking, written: &Wr
     {
         scene.setting.terrain = terrain;
     }
-    let named = super::named::lexicon().named(request);
     // Snow the ground cannot carry (a snowy forest is a forest) falls from the sky instead.
     if named.contains(&("terrain", "snow")) && scene.setting.terrain != Terrain::Snow && !named.iter().any(|(f, _)| *f == "weather") {
         set_weather(&mut scene, Weather::Snow);
@@ -282,7 +282,7 @@ mod tests {
         let pirate = template("pirate_seven_seas");
         // Weak lifts: allowed, not asked for.
         let r = ranking(&[("time_of_day", &[("dawn", 1.2)]), ("weather", &[("foggy", 2.0)]), ("kind", &[("shark", 2.0)])]);
-        let s = adapt(pirate, "the life of a pirate", &r, &Written::default());
+        let s = adapt(pirate, "the life of a pirate", &r, &[], &Written::default());
         assert_eq!(s.setting, pirate.scene.setting);
         assert_eq!(s.entities.len(), pirate.scene.entities.len());
         assert_eq!(s.timeline, pirate.scene.timeline);
@@ -293,7 +293,7 @@ mod tests {
     fn an_explicit_night_and_calm_weather_replace_the_template_s_and_its_storm_beats_go() {
         let pirate = template("pirate_seven_seas");
         let r = ranking(&[("time_of_day", &[("night", 6.0)]), ("weather", &[("clear", 4.0)])]);
-        let s = adapt(pirate, "pirates on a calm clear night", &r, &Written::default());
+        let s = adapt(pirate, "pirates on a calm clear night", &r, &[], &Written::default());
         assert_eq!(s.setting.time_of_day, TimeOfDay::Night);
         assert_eq!(s.setting.weather, Weather::Clear);
         assert!(!s.timeline.iter().any(|b| matches!(b.event, BeatEvent::Weather | BeatEvent::Lightning)));
@@ -304,7 +304,7 @@ mod tests {
     fn a_named_thing_is_added_in_front_unless_it_cannot_live_there_or_then() {
         let farm = template("farm");
         let r = ranking(&[("kind", &[("camel", 7.0), ("whale", 6.5), ("airliner", 6.0)])]);
-        let s = adapt(farm, "a farm with a camel", &r, &Written::default());
+        let s = adapt(farm, "a farm with a camel", &r, &[], &Written::default());
         let camel = s.entities.iter().find(|e| e.kind == "camel").expect("the camel is added");
         assert_eq!(camel.placement.relation, Relation::InFrontOf);
         if farm.scene.setting.water.kind == WaterKind::None {
@@ -313,7 +313,7 @@ mod tests {
         valid(&s);
 
         let ww1 = template("ww1_fighter_plane");
-        let s = adapt(ww1, "a dogfight in 1917", &r, &Written::default());
+        let s = adapt(ww1, "a dogfight in 1917", &r, &[], &Written::default());
         assert!(!s.entities.iter().any(|e| e.kind == "airliner"), "no jet airliner in 1917");
         valid(&s);
     }
@@ -322,7 +322,7 @@ mod tests {
     fn an_earlier_era_drops_what_did_not_exist_yet_and_what_refers_to_it() {
         let concert = template("concert_stage");
         let r = ranking(&[("era", &[("medieval", 6.0)])]);
-        let s = adapt(concert, "a medieval concert", &r, &Written::default());
+        let s = adapt(concert, "a medieval concert", &r, &[], &Written::default());
         assert_eq!(s.setting.era, Era::Medieval);
         let catalog = Catalog::builtin();
         for e in &s.entities {

@@ -168,7 +168,8 @@ impl LocalGenerator {
         let t0 = Instant::now();
         on_step(Step::Ranking);
         let mut ranking = self.rank(request)?;
-        named::raise_named(&mut ranking, request);
+        let named = named::lexicon().named(request);
+        named::raise_named(&mut ranking, &named);
         let rank_s = t0.elapsed().as_secs_f64();
         on_step(Step::Writing);
         let t1 = Instant::now();
@@ -183,7 +184,7 @@ impl LocalGenerator {
             let best: Vec<String> = templates.iter().take(4).map(|(t, f)| format!("{} {f:.1}", t.name)).collect();
             tracing::debug!("templates: {}", best.join(", "));
         }
-        let scene = adapt(templates[0].0, request, &ranking, &written);
+        let scene = adapt(templates[0].0, request, &ranking, &named, &written);
         // The same gate as a scene file: a bug in composition is an error, never a bad world.
         let value =
             serde_json::to_value(&scene).map_err(|e| GenerateError::Engine(format!("the composed scene does not serialise: {e}")))?;

@@ -76,8 +76,7 @@ impl Lexicon {
 
 /// Raises the lift of every value the request names to at least [`NAMED_LIFT`], and clear of
 /// the values it does not name (by [`NAMED_LEAD`]), so that a named value always reads as explicit.
-pub fn raise_named(ranking: &mut Ranking, request: &str) {
-    let named = lexicon().named(request);
+pub fn raise_named(ranking: &mut Ranking, named: &[(&str, &str)]) {
     for (field, options) in ranking.fields.iter_mut() {
         let is_named = |v: &str| named.contains(&(field.as_str(), v));
         let unnamed_best = options.iter().filter(|(v, _)| !is_named(v)).map(|(_, s)| *s).fold(f32::NEG_INFINITY, f32::max);
@@ -184,7 +183,7 @@ mod tests {
     fn a_named_value_becomes_the_best_of_its_field() {
         let mut r = Ranking::default();
         r.fields.insert("time_of_day".into(), vec![("dawn".into(), 2.4), ("dusk".into(), 0.1)]);
-        raise_named(&mut r, "gondola in Venezia al tramonto");
+        raise_named(&mut r, &lexicon().named("gondola in Venezia al tramonto"));
         assert_eq!(r.best("time_of_day"), Some("dusk"));
         assert_eq!(r.lift("time_of_day", "dusk"), NAMED_LIFT);
     }

@@ -13,11 +13,8 @@ pub struct HudPlugin;
 
 impl Plugin for HudPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Status>()
-            .init_resource::<PromptLine>()
-            .add_message::<PromptSubmitted>()
-            .add_systems(Startup, spawn_hud)
-            .add_systems(Update, (type_prompt, show_text).chain());
+        crate::state::ensure_state(app);
+        app.init_resource::<PromptLine>().add_systems(Startup, spawn_hud).add_systems(Update, (type_prompt, show_text).chain());
     }
 }
 

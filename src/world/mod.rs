@@ -39,9 +39,8 @@ pub struct WorldPlugin;
 
 impl Plugin for WorldPlugin {
     fn build(&self, app: &mut App) {
-        app.add_message::<ShowLayout>()
-            .init_resource::<SceneClock>()
-            .configure_sets(Update, (WorldSpawn.run_if(world_replaced), WorldSystems).chain())
+        crate::state::ensure_state(app);
+        app.configure_sets(Update, (WorldSpawn.run_if(world_replaced), WorldSystems).chain())
             .add_systems(Update, tick_clock.before(WorldSpawn))
             .add_plugins((
                 fade::FadePlugin,
