@@ -21,7 +21,7 @@ prop_compose! {
         let motion = motion.map(|m| Motion { kind: [MotionKind::None, MotionKind::Bob, MotionKind::Sail, MotionKind::FlyCircuit,
             MotionKind::Orbit, MotionKind::Cheer, MotionKind::Walk, MotionKind::Drive, MotionKind::Swim, MotionKind::Spin,
             MotionKind::Sway, MotionKind::Flicker][m], speed: None, radius: None });
-        let entity = Entity { id: format!("e{i}"), kind: info.kind.clone(), count, motion, scale, color: None,
+        let entity = Entity { id: format!("e{i}"), kind: info.kind.clone(), count, motion, scale, color: None, form: None,
             placement: Placement { relation, target: None, distance: None, position: None } };
         (i, entity, target)
     }

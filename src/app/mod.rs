@@ -6,6 +6,7 @@
 
 mod bench;
 mod coverage;
+mod gallery;
 pub mod display;
 mod headset;
 mod snapshot;
@@ -22,6 +23,7 @@ use bevy::prelude::*;
 
 pub use bench::{BenchScene, SceneFigures, bench};
 pub use coverage::Coverage;
+pub use gallery::contact_sheet;
 pub use headset::run_headset;
 pub use snapshot::{RenderOptions, render};
 pub use window::view;

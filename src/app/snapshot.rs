@@ -113,7 +113,7 @@ fn take_snapshot(
 }
 
 /// Encodes the image and writes it atomically: never a half-written PNG.
-fn save_png(image: &Image, out: &Path) -> Result<(), String> {
+pub(super) fn save_png(image: &Image, out: &Path) -> Result<(), String> {
     let rgb = image.clone().try_into_dynamic().map_err(|e| format!("screenshot in an unexpected format: {e}"))?.to_rgb8();
     let mut png = std::io::Cursor::new(Vec::new());
     let format = bevy::image::ImageFormat::Png.as_image_crate_format().expect("PNG support is built in");

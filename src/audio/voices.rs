@@ -83,6 +83,9 @@ pub fn voice(kind: SoundKind, seed: u64) -> Box<dyn Voice> {
         SoundKind::Guitar => super::music::power_chords(seed),
         SoundKind::Choir => super::music::choir(seed),
         SoundKind::Stream => stream(seed),
+        SoundKind::Roar => roars(seed),
+        SoundKind::Hooves => hooves(seed),
+        SoundKind::Wings => wingbeats(seed),
     }
 }
 
@@ -426,5 +429,54 @@ fn stream(seed: u64) -> Box<dyn Voice> {
             band.set(900.0 + 1800.0 * wobble.sample());
         }
         band.next(rng.signed()) * 0.6 + low.next(brown.sample()) * 0.6
+    })
+}
+
+fn roars(seed: u64) -> Box<dyn Voice> {
+    // A growl: a low, rough sawtooth through a vocal-tract band, swelling and dying away.
+    let mut rng = Rng::new(seed);
+    let mut every = Every::new(seed, 5.0, 12.0);
+    let (mut osc, mut f1, mut f2, mut env, mut rough) =
+        (Phase(0.0), BandPass::new(400.0, 3.0), BandPass::new(900.0, 4.0), LowPass::new(2.0), Drift::new(seed + 1, 0.05));
+    let (mut on, mut hz) = (0u32, 70.0);
+    voice_from(move || {
+        if every.tick() {
+            on = samples(rng.range(1.2, 2.5));
+            hz = rng.range(55.0, 90.0);
+        }
+        let gate = if on > 0 {
+            on -= 1;
+            1.0
+        } else {
+            0.0
+        };
+        hz *= if on > 0 { 0.99999 } else { 1.0 };
+        let s = saw(osc.advance(hz * (1.0 + 0.15 * rough.sample()))) + rng.signed() * 0.4;
+        (f1.next(s) + f2.next(s) * 0.6) * env.next(gate) * 1.6
+    })
+}
+
+fn hooves(seed: u64) -> Box<dyn Voice> {
+    // Footfalls in a loose four-beat rhythm: short thuds with a click of hoof on ground.
+    let mut rng = Rng::new(seed);
+    let (mut thud, mut click, mut low, mut band) = (Decay::new(0.08), Decay::new(0.02), LowPass::new(300.0), BandPass::new(2000.0, 2.0));
+    let mut step = Every::new(seed, 0.18, 0.32);
+    voice_from(move || {
+        if step.tick() {
+            thud.hit(rng.range(0.5, 1.0));
+            click.hit(rng.range(0.3, 0.7));
+        }
+        low.next(rng.signed() * thud.sample()) * 2.5 + band.next(rng.signed() * click.sample()) * 0.8
+    })
+}
+
+fn wingbeats(seed: u64) -> Box<dyn Voice> {
+    // Slow beats of big wings: a whoosh of air rising and falling with each stroke.
+    let mut rng = Rng::new(seed);
+    let (mut stroke, mut low, mut rate) = (Phase(0.0), LowPass::new(700.0), Drift::new(seed + 1, 2.0));
+    voice_from(move || {
+        let p = stroke.advance(1.1 + 0.3 * rate.sample());
+        let push = (sine(p) * 0.5 + 0.5).powf(3.0);
+        low.next(rng.signed()) * push * 1.8
     })
 }

@@ -4,6 +4,7 @@ mod audio_cmds;
 mod bench_cmd;
 mod generate_cmd;
 mod scene_cmds;
+mod sheet_cmd;
 mod voice_cmd;
 mod world_cmds;
 mod xr_cmd;
@@ -50,6 +51,8 @@ pub enum Command {
     Soundscape(audio_cmds::SoundscapeArgs),
     /// Render a scene file to a PNG without a window (a private Xvfb when there is no display).
     Render(world_cmds::RenderArgs),
+    /// Render a contact sheet of kinds or families to a PNG, to look at what the world builds.
+    Sheet(sheet_cmd::SheetArgs),
     /// Benchmarks that print figures and ratios.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -74,7 +77,7 @@ pub enum BenchCommand {
 }
 
 const VERBS: &[&str] =
-    &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr", "transcribe"];
+    &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr", "transcribe", "sheet"];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
 pub fn with_default_verb(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
@@ -103,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => world_cmds::run(&args),
         Command::View(args) => world_cmds::view(&args),
         Command::Render(args) => world_cmds::render(&args),
+        Command::Sheet(args) => sheet_cmd::sheet(&args),
         Command::Bench(BenchCommand::World(args)) => world_cmds::bench(&args),
         Command::Bench(BenchCommand::Audio(args)) => audio_cmds::bench(&args),
         Command::Soundscape(args) => audio_cmds::soundscape(&args),

@@ -13,7 +13,7 @@ use sayscape::world::ViewPoint;
 
 use super::generate_cmd::{GenerateArgs, with_spinner};
 
-fn parse_size(text: &str) -> Result<Size, String> {
+pub fn parse_size(text: &str) -> Result<Size, String> {
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(|| format!("{text:?}: expected WIDTHxHEIGHT, e.g. 1280x720"))?;
     let parse = |v: &str| v.trim().parse::<u32>().ok().filter(|n| (16..=8192).contains(n));
     match (parse(w), parse(h)) {

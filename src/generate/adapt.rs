@@ -197,6 +197,7 @@ fn add_named_kinds(scene: &mut Scene, ranking: &Ranking) {
             motion: None,
             scale: 1.0,
             color: None,
+            form: None,
         });
         added += 1;
     }

@@ -16,6 +16,9 @@ pub struct Layout {
     pub setting: Setting,
     pub spawn: Spawn,
     pub instances: Vec<Instance>,
+    /// The forms scene entities carry (entity id → form), for things the catalog has no model of.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub forms: std::collections::BTreeMap<String, crate::scene::Form>,
     /// Sound sources at instances (from the soundscape's emitters and the catalog's sounds).
     pub emitters: Vec<PlacedEmitter>,
     pub ambience: Vec<crate::scene::Ambience>,

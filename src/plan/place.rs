@@ -35,11 +35,11 @@ pub fn plan(scene: &Scene, seed: u64) -> Layout {
 
     for &e in &order {
         let entity = &scene.entities[e];
-        let Some(info) = catalog.get(&entity.kind) else {
+        let Some(info) = catalog.info_for(entity) else {
             planner.warnings.push(format!("{}: unknown kind {:?}, skipped", entity.id, entity.kind));
             continue;
         };
-        planner.place_entity(e, entity, info);
+        planner.place_entity(e, entity, &info);
     }
     planner.finish()
 }
@@ -216,7 +216,7 @@ impl<'a> Planner<'a> {
         match p.relation {
             Relation::On => {
                 let &parent = targets.get(i as usize % targets.len())?;
-                let pinfo = Catalog::builtin().get(&self.instances[parent].kind)?;
+                let pinfo = self.info_of(parent)?;
                 let deck = pinfo.deck?;
                 let ps = self.instances[parent].scale;
                 let (hw, hl) = ((deck.width * ps / 2.0 - r).max(0.0), (deck.length * ps / 2.0 - r).max(0.0));
@@ -440,7 +440,7 @@ impl<'a> Planner<'a> {
                 motion.kind = MotionKind::None;
                 return motion;
             }
-            let deck = Catalog::builtin().get(&parent.kind).and_then(|k| k.deck);
+            let deck = self.info_of(p).and_then(|k| k.deck);
             let half = deck.map(|d| d.width.min(d.length) * parent.scale / 2.0).unwrap_or(parent.radius);
             motion.centre = [parent.position[0], parent.position[2]];
             motion.radius = (half * 0.8).max(2.0);
@@ -519,6 +519,7 @@ impl<'a> Planner<'a> {
             setting: scene.setting.clone(),
             spawn: self.spawn,
             instances: self.instances,
+            forms: scene.entities.iter().filter_map(|e| Some((e.id.clone(), e.form.clone()?))).collect(),
             emitters,
             ambience: scene.soundscape.ambience.clone(),
             music: scene.soundscape.music,
@@ -545,11 +546,17 @@ impl<'a> Planner<'a> {
         }
         for entity in &self.scene.entities {
             let silent = !self.scene.soundscape.emitters.iter().any(|em| em.entity == entity.id);
-            if let (true, Some(sound)) = (silent, catalog.get(&entity.kind).and_then(|k| k.sound)) {
+            if let (true, Some(sound)) = (silent, catalog.info_for(entity).and_then(|k| k.sound)) {
                 attach(&entity.id, sound, 0.5);
             }
         }
         out
+    }
+
+    /// What a placed instance is (its entity's form, or its catalog kind).
+    fn info_of(&self, instance: usize) -> Option<std::borrow::Cow<'static, KindInfo>> {
+        let entity = self.scene.entities.iter().find(|e| e.id == self.instances[instance].entity)?;
+        Catalog::builtin().info_for(entity)
     }
 
     fn spawn_distance(&self, instance: usize) -> f32 {

@@ -8,12 +8,13 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::types::{Era, MotionKind, SoundKind};
+use super::form::Form;
+use super::types::{Entity, Era, MotionKind, SoundKind};
 
 const CATALOG_JSON: &str = include_str!("../../assets/catalog.json");
 
 /// Where instances of a kind live, which decides their height and the ground they need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Habitat {
     /// On land (or on the sea floor when the terrain is underwater).
@@ -70,13 +71,122 @@ pub struct KindInfo {
     /// Sound an instance makes when the soundscape attaches none.
     #[serde(default)]
     pub sound: Option<SoundKind>,
+    /// The family and parameters the model is built from; none for kinds with a hand-made model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<Form>,
+}
+
+impl KindInfo {
+    /// What a form alone says about a thing named `kind`: everything the planner, the world
+    /// and the soundscape need, from the family and its parameters.
+    pub fn from_form(kind: &str, form: &Form) -> KindInfo {
+        let (footprint, height) = form.extent();
+        let habitat = form.habitat();
+        KindInfo {
+            kind: kind.to_string(),
+            habitat,
+            footprint,
+            height,
+            tags: vec![form.family.name().to_string()],
+            synonyms: Vec::new(),
+            deck: form.deck(),
+            altitude: match habitat {
+                Habitat::Sky => Some([(height * 3.0).clamp(15.0, 80.0), (height * 6.0).clamp(40.0, 200.0)]),
+                Habitat::Underwater => Some([1.0, 12.0]),
+                _ => None,
+            },
+            flat: false,
+            backdrop: false,
+            since: None,
+            motion: form.motion(),
+            sound: form.sound(),
+            form: Some(form.clone()),
+        }
+    }
+}
+
+/// A catalog entry as written: a kind with a form may leave out what its form implies.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindEntry {
+    kind: String,
+    #[serde(default)]
+    habitat: Option<Habitat>,
+    #[serde(default)]
+    footprint: Option<f32>,
+    #[serde(default)]
+    height: Option<f32>,
+    tags: Vec<String>,
+    synonyms: Vec<String>,
+    #[serde(default)]
+    deck: Option<Deck>,
+    #[serde(default)]
+    altitude: Option<[f32; 2]>,
+    #[serde(default)]
+    flat: bool,
+    #[serde(default)]
+    backdrop: bool,
+    #[serde(default)]
+    since: Option<Era>,
+    #[serde(default)]
+    motion: Option<MotionKind>,
+    #[serde(default)]
+    sound: Option<SoundKind>,
+    #[serde(default)]
+    form: Option<Form>,
+}
+
+impl KindEntry {
+    fn into_info(self) -> Result<KindInfo, CatalogError> {
+        let missing = |field: &str| CatalogError(format!("kind {:?} needs {field} (or a form)", self.kind));
+        let base = match &self.form {
+            Some(form) => {
+                if let Some((field, message)) = form.problems().into_iter().next() {
+                    return Err(CatalogError(format!("kind {:?}: form.{field}: {message}", self.kind)));
+                }
+                KindInfo::from_form(&self.kind, form)
+            }
+            None => KindInfo {
+                kind: self.kind.clone(),
+                habitat: self.habitat.ok_or_else(|| missing("a habitat"))?,
+                footprint: self.footprint.ok_or_else(|| missing("a footprint"))?,
+                height: self.height.ok_or_else(|| missing("a height"))?,
+                tags: Vec::new(),
+                synonyms: Vec::new(),
+                deck: None,
+                altitude: None,
+                flat: false,
+                backdrop: false,
+                since: None,
+                motion: self.motion.ok_or_else(|| missing("a motion"))?,
+                sound: None,
+                form: None,
+            },
+        };
+        Ok(KindInfo {
+            kind: self.kind,
+            habitat: self.habitat.unwrap_or(base.habitat),
+            footprint: self.footprint.unwrap_or(base.footprint),
+            height: self.height.unwrap_or(base.height),
+            tags: self.tags,
+            synonyms: self.synonyms,
+            deck: self.deck.or(base.deck),
+            altitude: self.altitude.or(base.altitude),
+            flat: self.flat,
+            backdrop: self.backdrop,
+            since: self.since,
+            motion: self.motion.unwrap_or(base.motion),
+            sound: self.sound.or(base.sound),
+            form: base.form,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
     format: String,
-    kinds: Vec<KindInfo>,
+    kinds: Vec<KindEntry>,
 }
 
 /// The loaded catalog, with an index by kind and by synonym.
@@ -105,9 +215,10 @@ impl Catalog {
         if file.format != "sayscape.catalog/1" {
             return Err(CatalogError(format!("unknown format {:?}", file.format)));
         }
+        let kinds: Vec<KindInfo> = file.kinds.into_iter().map(KindEntry::into_info).collect::<Result<_, _>>()?;
         let mut by_kind = HashMap::new();
         let mut by_word = HashMap::new();
-        for (i, info) in file.kinds.iter().enumerate() {
+        for (i, info) in kinds.iter().enumerate() {
             if by_kind.insert(info.kind.clone(), i).is_some() {
                 return Err(CatalogError(format!("kind {:?} listed twice", info.kind)));
             }
@@ -116,7 +227,7 @@ impl Catalog {
             }
         }
         // Synonyms never shadow a real kind; the first kind to claim a synonym keeps it.
-        for (i, info) in file.kinds.iter().enumerate() {
+        for (i, info) in kinds.iter().enumerate() {
             for word in &info.synonyms {
                 let key = normalise(word);
                 if !by_kind.contains_key(&key) {
@@ -124,7 +235,7 @@ impl Catalog {
                 }
             }
         }
-        Ok(Catalog { kinds: file.kinds, by_kind, by_word })
+        Ok(Catalog { kinds, by_kind, by_word })
     }
 
     pub fn kinds(&self) -> &[KindInfo] {
@@ -134,6 +245,27 @@ impl Catalog {
     /// The entry for an exact kind name.
     pub fn get(&self, kind: &str) -> Option<&KindInfo> {
         self.by_kind.get(kind).map(|&i| &self.kinds[i])
+    }
+
+    /// What an entity is: its own form when it carries one (any noun), else its catalog kind.
+    pub fn info_for(&self, entity: &Entity) -> Option<std::borrow::Cow<'_, KindInfo>> {
+        self.info_for_kind(&entity.kind, entity.form.as_ref())
+    }
+
+    pub fn info_for_kind(&self, kind: &str, form: Option<&Form>) -> Option<std::borrow::Cow<'_, KindInfo>> {
+        use std::borrow::Cow;
+        match (form, self.get(kind)) {
+            (Some(form), Some(info)) => {
+                // A catalog kind reshaped: the form's body, the catalog's era and synonyms.
+                let mut own = KindInfo::from_form(kind, form);
+                own.since = info.since;
+                own.tags = info.tags.clone();
+                Some(Cow::Owned(own))
+            }
+            (Some(form), None) => Some(Cow::Owned(KindInfo::from_form(kind, form))),
+            (None, Some(info)) => Some(Cow::Borrowed(info)),
+            (None, None) => None,
+        }
     }
 
     /// The kind a word names: a kind itself or one of its synonyms, in any case and spacing.

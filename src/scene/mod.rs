@@ -1,11 +1,13 @@
 //! The scene: the data model every stage reads — types, catalog, JSON Schema and validation.
 
 pub mod catalog;
+pub mod form;
 pub mod schema;
 pub mod types;
 pub mod validate;
 
 pub use catalog::{Catalog, Habitat, KindInfo};
+pub use form::{Family, Form, Part, Pattern};
 pub use schema::scene_schema;
 pub use types::*;
 pub use validate::{Problem, SceneError, load_scene, parse_scene, save_scene, scene_from_value};

@@ -250,7 +250,8 @@ pub enum Locomotion {
 pub struct Entity {
     /// Unique id within the scene: lower-case letters, digits and underscores.
     pub id: String,
-    /// A catalog kind (see `sayscape catalog`).
+    /// What it is, in the person's words: a catalog kind (see `sayscape catalog`), or any noun
+    /// when `form` says how to build it.
     pub kind: String,
     /// How many instances, 1 to 2000.
     #[serde(default = "one")]
@@ -266,6 +267,9 @@ pub struct Entity {
     pub scale: f32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// How to build it when the catalog has no model for `kind`, or to reshape a catalog kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<super::form::Form>,
 }
 
 fn one() -> u32 {
@@ -472,6 +476,12 @@ pub enum SoundKind {
     Guitar,
     Choir,
     Stream,
+    /// A big animal's or a dragon's call.
+    Roar,
+    /// Hooves and feet on the ground.
+    Hooves,
+    /// Big wings beating.
+    Wings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]

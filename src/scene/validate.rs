@@ -340,8 +340,21 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
 
     for (i, e) in scene.entities.iter().enumerate() {
         let at = |field: &str| format!("$.entities[{i}].{field}");
-        let Some(info) = catalog.get(&e.kind) else {
-            problem(at("kind"), format!("unknown kind {:?}; did you mean \"{}\"?", e.kind, catalog.suggest(&e.kind)));
+        if let Some(form) = &e.form {
+            for (field, message) in form.problems() {
+                problem(at(&format!("form.{field}")), message);
+            }
+        }
+        let Some(info) = catalog.info_for(e) else {
+            problem(
+                at("kind"),
+                format!(
+                    "unknown kind {:?}: the catalog has no such thing and the entity gives no form to build it from; \
+                     did you mean \"{}\", or add a \"form\" (see docs/forms.md)?",
+                    e.kind,
+                    catalog.suggest(&e.kind)
+                ),
+            );
             continue;
         };
         let p = &e.placement;
@@ -355,7 +368,7 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
         match p.relation {
             Relation::On => match p.target.as_deref().and_then(|t| ids.get(t)).map(|&j| &scene.entities[j]) {
                 None if p.target.is_none() => problem(at("placement.target"), "relation \"on\" needs a target".into()),
-                Some(t) if catalog.get(&t.kind).is_some_and(|k| k.deck.is_none()) => {
+                Some(t) if catalog.info_for(t).is_some_and(|k| k.deck.is_none()) => {
                     problem(at("placement.target"), format!("nothing can stand on a {} (it has no deck)", t.kind))
                 }
                 _ => {}

@@ -68,7 +68,7 @@ fn spawn_instances(
     let glow = materials.add(StandardMaterial { base_color: Color::WHITE.darker(1.0 - lighting.0.glow), unlit: true, ..default() });
     commands.insert_resource(ModelMaterials { glow: glow.clone() });
 
-    let mut cache: HashMap<(String, Option<SceneColor>, u32), Option<BuiltModel>> = HashMap::new();
+    let mut cache: HashMap<ModelKey, Option<BuiltModel>> = HashMap::new();
     let motions = Motions::new(layout);
     let lit = nearest_lights(layout, &mut cache, &mut meshes);
     entities.0.clear();
@@ -76,7 +76,7 @@ fn spawn_instances(
         let transform = placed_transform(layout, &motions, i, 0.0);
         let mut entity = commands.spawn((WorldPart, Placed(i), transform, Visibility::default()));
         let key = model_key(layout, i);
-        if let Some(model) = cache.entry(key.clone()).or_insert_with(|| build_model(&key, &mut meshes)) {
+        if let Some(model) = cache.entry(key.clone()).or_insert_with(|| build_model(&key, layout, &mut meshes)) {
             if let Some(mesh) = &model.solid {
                 entity.insert((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone())));
             }
@@ -110,13 +110,32 @@ fn spawn_instances(
     }
 }
 
-fn model_key(layout: &Layout, i: usize) -> (String, Option<SceneColor>, u32) {
-    let inst = &layout.instances[i];
-    (inst.kind.clone(), inst.color, inst.index % models::variants(&inst.kind))
+/// What makes two instances share a model: the same kind (or the same entity, when the entity
+/// carries its own form), colour and variant.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ModelKey {
+    kind: String,
+    own_form_of: Option<String>,
+    color: Option<SceneColor>,
+    variant: u32,
 }
 
-fn build_model((kind, color, variant): &(String, Option<SceneColor>, u32), meshes: &mut Assets<Mesh>) -> Option<BuiltModel> {
-    let model = models::build(kind, color.map(|c| c.rgb()), *variant)?;
+fn model_key(layout: &Layout, i: usize) -> ModelKey {
+    let inst = &layout.instances[i];
+    ModelKey {
+        kind: inst.kind.clone(),
+        own_form_of: layout.forms.contains_key(&inst.entity).then(|| inst.entity.clone()),
+        color: inst.color,
+        variant: inst.index % models::variants(&inst.kind),
+    }
+}
+
+fn build_model(key: &ModelKey, layout: &Layout, meshes: &mut Assets<Mesh>) -> Option<BuiltModel> {
+    let paint = key.color.map(|c| c.rgb());
+    let model = match key.own_form_of.as_ref().and_then(|id| layout.forms.get(id)) {
+        Some(form) => models::build_form(form, paint, key.variant),
+        None => models::build(&key.kind, paint, key.variant)?,
+    };
     let mut add = |g: models::Geometry| (!g.is_empty()).then(|| meshes.add(g.into_mesh()));
     let solid = add(model.solid);
     let glow = add(model.glow);
@@ -130,14 +149,14 @@ fn build_model((kind, color, variant): &(String, Option<SceneColor>, u32), meshe
 /// The instances whose lamps become real lights: those nearest the spawn, up to the budget.
 fn nearest_lights(
     layout: &Layout,
-    cache: &mut HashMap<(String, Option<SceneColor>, u32), Option<BuiltModel>>,
+    cache: &mut HashMap<ModelKey, Option<BuiltModel>>,
     meshes: &mut Assets<Mesh>,
 ) -> Vec<usize> {
     let spawn = Vec3::from(layout.spawn.position);
     let mut with_lights: Vec<(f32, usize, usize)> = Vec::new();
     for (i, inst) in layout.instances.iter().enumerate() {
         let key = model_key(layout, i);
-        let model = cache.entry(key.clone()).or_insert_with(|| build_model(&key, meshes));
+        let model = cache.entry(key.clone()).or_insert_with(|| build_model(&key, layout, meshes));
         if let Some(m) = model.as_ref().filter(|m| !m.lights.is_empty()) {
             with_lights.push((Vec3::from(inst.position).distance(spawn), i, m.lights.len()));
         }

@@ -5,6 +5,7 @@
 
 mod builder;
 mod creatures;
+mod families;
 mod nature;
 mod structures;
 mod vehicles;
@@ -64,12 +65,30 @@ pub fn variants(kind: &str) -> u32 {
 }
 
 /// Builds the model of `kind` (a catalog kind), painted `paint` where the scene asked for a
-/// colour. Every catalog kind has a model; the tests check that.
+/// colour: its hand-made model, or the one its catalog form describes. Every catalog kind has
+/// a model; the tests check that.
 pub fn build(kind: &str, paint: Option<Rgb>, variant: u32) -> Option<Model> {
     let mut b = Build { m: ModelBuilder::new(paint), spin: None, lights: Vec::new(), variant };
     let known =
         vehicles::build(kind, &mut b) || nature::build(kind, &mut b) || creatures::build(kind, &mut b) || structures::build(kind, &mut b);
-    known.then_some(Model { solid: b.m.solid, glow: b.m.glow, spinner: b.m.spinner, spin: b.spin, lights: b.lights })
+    if known {
+        return Some(b.into_model());
+    }
+    let form = crate::scene::Catalog::builtin().get(kind)?.form.as_ref()?;
+    Some(build_form(form, paint, variant))
+}
+
+/// Builds the model a form describes (any noun, through its family).
+pub fn build_form(form: &crate::scene::Form, paint: Option<Rgb>, variant: u32) -> Model {
+    let mut b = Build { m: ModelBuilder::new(paint), spin: None, lights: Vec::new(), variant };
+    families::build(form, &mut b);
+    b.into_model()
+}
+
+impl Build {
+    fn into_model(self) -> Model {
+        Model { solid: self.m.solid, glow: self.m.glow, spinner: self.m.spinner, spin: self.spin, lights: self.lights }
+    }
 }
 
 /// Named colours (sRGB) shared by the model files.

@@ -28,7 +28,7 @@ pub fn build(kind: &str, b: &mut Build) -> bool {
 }
 
 /// A hull from y = `keel` to the deck at `deck`, pointed at the bow (-Z).
-fn hull(b: &mut Build, width: f32, length: f32, keel: f32, deck: f32, color: Rgb, deck_color: Rgb) {
+pub(super) fn hull(b: &mut Build, width: f32, length: f32, keel: f32, deck: f32, color: Rgb, deck_color: Rgb) {
     let h = deck - keel;
     let body = length * 0.72;
     let z_mid = length * 0.08;
