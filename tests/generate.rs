@@ -92,6 +92,29 @@ fn the_three_scenarios_become_faithful_coherent_full_scenes_in_english_and_frenc
 }
 
 #[test]
+fn named_things_stand_in_the_world_in_the_numbers_asked_and_unknown_nouns_get_a_form() {
+    let safari = generate("a safari at sunset with elephants and giraffes", "1");
+    let k = kinds(&safari);
+    assert!(k.contains(&"elephant".to_string()) && k.contains(&"giraffe".to_string()), "{k:?}");
+    assert_eq!(safari["setting"]["time_of_day"], "dusk");
+
+    let knights = generate("deux chevaliers et un dragon devant un château", "1");
+    let count = |scene: &serde_json::Value, kind: &str| -> u64 {
+        scene["entities"].as_array().unwrap().iter().filter(|e| e["kind"] == kind).map(|e| e["count"].as_u64().unwrap_or(1)).sum()
+    };
+    assert_eq!(count(&knights, "knight"), 2, "{:?}", kinds(&knights));
+    assert!(count(&knights, "dragon") >= 1, "{:?}", kinds(&knights));
+
+    // A noun the catalog lacks is built from a form the model chose, never dropped silently.
+    let jazz = generate("a jazz band with a saxophone player", "1");
+    let catalog = sayscape::scene::Catalog::builtin();
+    let formed: Vec<&serde_json::Value> =
+        jazz["entities"].as_array().unwrap().iter().filter(|e| catalog.get(e["kind"].as_str().unwrap()).is_none()).collect();
+    assert!(!formed.is_empty(), "{:?}", kinds(&jazz));
+    assert!(formed.iter().all(|e| e["form"]["family"].is_string()), "{formed:?}");
+}
+
+#[test]
 fn the_same_seed_gives_the_same_scene() {
     let a = generate("a lighthouse on a cliff at dusk", "5");
     let b = generate("a lighthouse on a cliff at dusk", "5");

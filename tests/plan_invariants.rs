@@ -11,17 +11,32 @@ fn kinds() -> Vec<&'static KindInfo> {
     Catalog::builtin().kinds().iter().collect()
 }
 
+/// A form of any family with random proportions (within their ranges) and random parts.
+fn arb_form() -> impl Strategy<Value = Form> {
+    (0..Family::ALL.len(), 0.2f32..30.0, prop::collection::vec(0.0f32..=1.0, 8), prop::collection::vec(prop::bool::ANY, 24)).prop_map(
+        |(f, size, picks, parts)| {
+            let family = Family::ALL[f];
+            let shape = family.proportions().iter().zip(&picks).map(|(p, t)| (p.name.to_string(), p.min + (p.max - p.min) * t)).collect();
+            let parts = family.parts().iter().zip(&parts).filter(|(_, on)| **on).map(|(p, _)| *p).collect();
+            Form { family, size, shape, parts, pattern: Pattern::Plain, colors: vec![], solids: vec![], habitat: None }
+        },
+    )
+}
+
 prop_compose! {
     fn arb_entity(i: usize)(kind in 0..kinds().len(), count in 1u32..40, rel in 0usize..9, target in 0usize..8,
-                            motion in prop::option::of(0usize..12), scale in 0.5f32..2.0)
+                            motion in prop::option::of(0usize..12), scale in 0.5f32..2.0,
+                            form in prop::option::weighted(0.3, arb_form()))
         -> (usize, Entity, usize) {
         let info = kinds()[kind];
+        // Some entities are nouns the catalog lacks, built from a form.
+        let kind_name = if form.is_some() { format!("thing_{i}") } else { info.kind.clone() };
         let relation = [Relation::Scattered, Relation::Near, Relation::Around, Relation::InFrontOf, Relation::Behind,
                         Relation::Formation, Relation::On, Relation::OnWater, Relation::InSky][rel];
         let motion = motion.map(|m| Motion { kind: [MotionKind::None, MotionKind::Bob, MotionKind::Sail, MotionKind::FlyCircuit,
             MotionKind::Orbit, MotionKind::Cheer, MotionKind::Walk, MotionKind::Drive, MotionKind::Swim, MotionKind::Spin,
             MotionKind::Sway, MotionKind::Flicker][m], speed: None, radius: None });
-        let entity = Entity { id: format!("e{i}"), kind: info.kind.clone(), count, motion, scale, color: None, form: None,
+        let entity = Entity { id: format!("e{i}"), kind: kind_name, count, motion, scale, color: None, form,
             placement: Placement { relation, target: None, distance: None, position: None } };
         (i, entity, target)
     }
@@ -92,7 +107,7 @@ fn arb_scene() -> impl Strategy<Value = Scene> {
                 }
             }
             if ride {
-                scene.player.on = scene.entities.iter().find(|e| catalog.get(&e.kind).unwrap().deck.is_some()).map(|e| e.id.clone());
+                scene.player.on = scene.entities.iter().find(|e| catalog.info_for(e).unwrap().deck.is_some()).map(|e| e.id.clone());
             }
             scene
         })
@@ -117,7 +132,8 @@ fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
                 return Err(format!("{} {} moves outside the area", a.entity, a.index));
             }
         }
-        let info = catalog.get(&a.kind).unwrap();
+        let entity = scene.entities.iter().find(|e| e.id == a.entity).unwrap();
+        let info = catalog.info_for(entity).unwrap();
         match a.habitat {
             Habitat::Water if (y - WATER_LEVEL).abs() > EPS => return Err(format!("{} floats at {y}", a.entity)),
             Habitat::Water if !surface.is_water(x, z) => return Err(format!("{} floats on land", a.entity)),

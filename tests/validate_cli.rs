@@ -73,6 +73,34 @@ fn each_problem_is_one_line_with_file_path_and_reason() {
 }
 
 #[test]
+fn a_noun_with_a_form_validates_and_a_bad_form_is_named_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = variant(&dir, "okapi.json", |v| {
+        v["entities"][1]["kind"] = "okapi".into();
+        v["entities"][1]["form"] = serde_json::json!({"family": "quadruped", "size": 2.0, "shape": {"neck": 0.5}, "pattern": "stripes",
+            "colors": ["#5a3a2a", "#f0f0f0"]});
+    });
+    let out = sayscape(&["validate", good.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bad = variant(&dir, "bad_form.json", |v| {
+        v["entities"][1]["kind"] = "okapi".into();
+        v["entities"][1]["form"] = serde_json::json!({"family": "quadruped", "size": 2.0, "shape": {"nek": 0.5, "tail": 9.0},
+            "parts": ["rotor"], "colors": ["brown"]});
+    });
+    let err = stderr_of(&bad);
+    assert!(err.contains("bad_form.json: $.entities[1].form.shape.nek: a quadruped has no proportion \"nek\""), "{err}");
+    assert!(err.contains("bad_form.json: $.entities[1].form.shape.tail: 9 is outside 0 to 1.5"), "{err}");
+    assert!(err.contains("bad_form.json: $.entities[1].form.parts[0]: a quadruped cannot have rotor"), "{err}");
+    assert!(err.contains("bad_form.json: $.entities[1].form.colors[0]: \"brown\" is not a colour"), "{err}");
+    let unknown_family = variant(&dir, "no_family.json", |v| {
+        v["entities"][1]["kind"] = "okapi".into();
+        v["entities"][1]["form"] = serde_json::json!({"family": "mammal", "size": 2.0});
+    });
+    let err = stderr_of(&unknown_family);
+    assert!(err.contains("no_family.json: $.entities[1].form.family"), "{err}");
+}
+
+#[test]
 fn type_errors_unknown_fields_and_missing_fields_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let path = variant(&dir, "types.json", |v| {

@@ -6,8 +6,8 @@
 
 mod bench;
 mod coverage;
-mod gallery;
 pub mod display;
+mod gallery;
 mod headset;
 mod snapshot;
 mod soundscape;

@@ -76,8 +76,22 @@ pub enum BenchCommand {
     Audio(audio_cmds::BenchAudioArgs),
 }
 
-const VERBS: &[&str] =
-    &["schema", "catalog", "validate", "plan", "help", "run", "generate", "bench", "view", "render", "soundscape", "xr", "transcribe", "sheet"];
+const VERBS: &[&str] = &[
+    "schema",
+    "catalog",
+    "validate",
+    "plan",
+    "help",
+    "run",
+    "generate",
+    "bench",
+    "view",
+    "render",
+    "soundscape",
+    "xr",
+    "transcribe",
+    "sheet",
+];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
 pub fn with_default_verb(args: impl Iterator<Item = OsString>) -> Vec<OsString> {

@@ -42,7 +42,7 @@ pub fn sheet(args: &SheetArgs) -> anyhow::Result<ExitCode> {
     let exhibits: Vec<Exhibit> = match args.show.as_str() {
         "families" => Family::ALL
             .iter()
-            .map(|&family| {
+            .flat_map(|&family| {
                 let forms = family.extremes();
                 forms.into_iter().zip(["defaults", "minimum", "maximum, every part"]).map(move |(f, which)| Exhibit {
                     title: format!("{} ({which})", family.name()),
@@ -51,7 +51,6 @@ pub fn sheet(args: &SheetArgs) -> anyhow::Result<ExitCode> {
                     things: vec![(family.name().to_string(), f)],
                 })
             })
-            .flatten()
             .collect(),
         which => {
             let kinds: Vec<&str> = match which {
@@ -65,14 +64,20 @@ pub fn sheet(args: &SheetArgs) -> anyhow::Result<ExitCode> {
                 let Some(form) = &info.form else {
                     anyhow::bail!("--show: {kind:?} has a hand-made model, not a form; render a scene with it instead");
                 };
-                out.push(Exhibit { title: kind.to_string(), habitat: info.habitat, extent: reach(form), things: vec![(kind.to_string(), form.clone())] });
+                out.push(Exhibit {
+                    title: kind.to_string(),
+                    habitat: info.habitat,
+                    extent: reach(form),
+                    things: vec![(kind.to_string(), form.clone())],
+                });
             }
             out
         }
     };
     let layouts = exhibits
         .iter()
-        .map(|e| Ok((format!("{}, {:.0} m", e.title, viewing_distance(e.extent)), exhibit_layout(e)?))).collect::<anyhow::Result<Vec<(String, Layout)>>>()?;
+        .map(|e| Ok((format!("{}, {:.0} m", e.title, viewing_distance(e.extent)), exhibit_layout(e)?)))
+        .collect::<anyhow::Result<Vec<(String, Layout)>>>()?;
     eprintln!("[sheet] {} tiles → {}", layouts.len(), args.out.display());
     let t0 = std::time::Instant::now();
     app::contact_sheet(layouts, args.tile, args.columns, &args.out)?;
@@ -98,7 +103,7 @@ fn exhibit_layout(e: &Exhibit) -> anyhow::Result<Layout> {
     let distance = viewing_distance(e.extent);
     let spacing = e.extent * 2.3;
     let (terrain, water) = match e.habitat {
-        Habitat::Water => ("beach", json!({"kind": "sea", "waves": 0.2})),
+        Habitat::Water => ("beach", json!({"kind": "ocean", "waves": 0.2})),
         Habitat::Underwater => ("underwater", json!({"kind": "none"})),
         _ => ("grassland", json!({"kind": "none"})),
     };
@@ -121,7 +126,7 @@ fn exhibit_layout(e: &Exhibit) -> anyhow::Result<Layout> {
     let scene = json!({
         "format": "sayscape.scene/1", "title": e.title, "prompt": "",
         "setting": {"terrain": terrain, "time_of_day": "noon", "weather": "clear", "cloud_cover": 0.1, "water": water,
-                    "area_radius": (distance * 2.5).max(60.0)},
+                    "area_radius": (distance * 2.5).clamp(60.0, 2000.0)},
         "player": {"role": "visitor", "vantage": "ground", "facing": 0.0},
         "entities": entities
     });

@@ -209,7 +209,7 @@ pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
     }
     let figures = app::bench(scenes, args.frames, args.size)?;
     println!(
-        "scene                  plan ms  spawn ms  plan+spawn/50ms  entities  draws  draws/200  triangles  tris/500k  systems ms (mean/max)  frame ms"
+        "scene                  plan ms  spawn ms  plan+spawn/50ms  entities  draws  draws/150  triangles  tris/300k  systems ms (mean/max)  frame ms"
     );
     for f in &figures {
         let total = f.plan_ms + f.spawn_ms;
@@ -221,9 +221,9 @@ pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
             total / 50.0,
             f.entities,
             f.draw_calls,
-            f.draw_calls as f64 / 200.0,
+            f.draw_calls as f64 / 150.0,
             f.triangles,
-            f.triangles as f64 / 500_000.0,
+            f.triangles as f64 / 300_000.0,
             f.systems_ms_mean,
             f.systems_ms_max,
             f.frame_ms

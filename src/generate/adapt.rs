@@ -24,11 +24,36 @@ const MAX_ADDED_KINDS: usize = 3;
 pub struct Written {
     pub title: String,
     pub role: String,
+    /// The things the request names or implies, as short English nouns (whatever its language).
+    pub things: Vec<String>,
+}
+
+/// Everything generation read in a request.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    pub text: &'a str,
+    pub ranking: &'a Ranking,
+    /// The (field, value) pairs the request names outright ([`super::named`]).
+    pub named: &'a [(&'a str, &'a str)],
+    pub written: &'a Written,
+    /// How many of a kind the request asks for ("two knights", "a herd of elephants").
+    pub counts: &'a [(String, u32)],
+    /// Catalog kinds the model wrote as what the request shows ([`super::things`]).
+    pub written_kinds: &'a [String],
+    /// Things the catalog lacks, each with the form chosen for it.
+    pub new_things: &'a [(String, Form)],
+}
+
+impl<'a> Asked<'a> {
+    /// A request read only through its ranking and named words (tests, simple callers).
+    pub fn plain(text: &'a str, ranking: &'a Ranking, named: &'a [(&'a str, &'a str)], written: &'a Written) -> Asked<'a> {
+        Asked { text, ranking, named, written, counts: &[], written_kinds: &[], new_things: &[] }
+    }
 }
 
 /// The template's scene, changed where the request is explicit.
-/// `named`: the (field, value) pairs the request names outright ([`super::named`]).
-pub fn adapt(template: &Template, request: &str, ranking: &Ranking, named: &[(&str, &str)], written: &Written) -> Scene {
+pub fn adapt(template: &Template, asked: &Asked) -> Scene {
+    let Asked { text: request, ranking, named, written, .. } = *asked;
     let mut scene = template.scene.clone();
     scene.prompt = request.trim().to_string();
     scene.title = if written.title.trim().is_empty() { title_from(request) } else { written.title.trim().to_string() };
@@ -55,8 +80,67 @@ pub fn adapt(template: &Template, request: &str, ranking: &Ranking, named: &[(&s
     if let Some(water) = named.iter().find(|(f, _)| *f == "water").and_then(|(_, v)| serde_json::from_value(serde_json::json!(v)).ok()) {
         set_inland_water(&mut scene, water);
     }
-    add_named_kinds(&mut scene, ranking);
+    add_named_kinds(&mut scene, asked);
+    add_new_things(&mut scene, asked.new_things);
+    apply_counts(&mut scene, asked.counts);
     scene
+}
+
+/// Things the catalog lacks, built from their forms, in front of the player where they can live.
+fn add_new_things(scene: &mut Scene, things: &[(String, Form)]) {
+    let catalog = Catalog::builtin();
+    for (kind, form) in things.iter().take(MAX_ADDED_KINDS) {
+        if scene.entities.iter().any(|e| &e.kind == kind) {
+            continue;
+        }
+        let info = KindInfo::from_form(kind, form);
+        if !lives_in(&info, scene) {
+            continue;
+        }
+        let entity = entity_for(scene, &info, Some(form.clone()));
+        scene.entities.push(entity);
+        debug_assert!(catalog.info_for(scene.entities.last().expect("just pushed")).is_some());
+    }
+}
+
+/// The counts the request gives, on the entities of those kinds (all of them together).
+fn apply_counts(scene: &mut Scene, counts: &[(String, u32)]) {
+    for (kind, n) in counts {
+        let of_kind: Vec<usize> = (0..scene.entities.len()).filter(|&i| &scene.entities[i].kind == kind).collect();
+        if let Some((&first, rest)) = of_kind.split_first() {
+            // The player's own mount or ship stays one.
+            if scene.player.on.as_deref() == Some(scene.entities[first].id.as_str()) {
+                continue;
+            }
+            scene.entities[first].count = (*n).clamp(1, 2000);
+            let keep = scene.entities[first].id.clone();
+            let gone: HashSet<String> = rest.iter().map(|&i| scene.entities[i].id.clone()).collect();
+            // What referred to the merged entities refers to the one that stays.
+            for e in &mut scene.entities {
+                if e.placement.target.as_ref().is_some_and(|t| gone.contains(t)) {
+                    if e.id == keep {
+                        e.placement = Placement::default();
+                    } else {
+                        e.placement.target = Some(keep.clone());
+                    }
+                }
+            }
+            for em in &mut scene.soundscape.emitters {
+                if gone.contains(&em.entity) {
+                    em.entity = keep.clone();
+                }
+            }
+            for beat in &mut scene.timeline {
+                if beat.entity.as_ref().is_some_and(|id| gone.contains(id)) {
+                    beat.entity = Some(keep.clone());
+                }
+            }
+            if scene.player.on.as_ref().is_some_and(|id| gone.contains(id)) {
+                scene.player.on = Some(keep.clone());
+            }
+            remove_entities(scene, gone);
+        }
+    }
 }
 
 /// The request's value of a setting field when it names one that differs from `current`.
@@ -164,47 +248,73 @@ fn remove_entities(scene: &mut Scene, mut gone: HashSet<String>) {
     scene.timeline.retain(|b| b.entity.as_ref().is_none_or(|id| !gone.contains(id)));
 }
 
-/// Adds the things the request names that the template lacks, where they can live and in
-/// front of the player, so nothing asked for is out of sight.
-fn add_named_kinds(scene: &mut Scene, ranking: &Ranking) {
+/// Adds the things the request names (or the model wrote for it) that the template lacks,
+/// where they can live and in front of the player, so nothing asked for is out of sight. A kind
+/// the likelihoods merely favour is not added: "a fight" raises gladiators in any era.
+fn add_named_kinds(scene: &mut Scene, asked: &Asked) {
     let catalog = Catalog::builtin();
     let present: HashSet<String> = scene.entities.iter().map(|e| e.kind.clone()).collect();
+    let said = |kind: &str| asked.named.contains(&("kind", kind)) || asked.written_kinds.iter().any(|k| k == kind);
     let mut added = 0;
-    for (kind, lift) in ranking.ranked("kind") {
+    for (kind, lift) in asked.ranking.ranked("kind") {
         if *lift < EXPLICIT_KIND || added == MAX_ADDED_KINDS {
             break;
         }
-        let Some(info) = catalog.get(kind) else { continue };
-        if present.contains(kind) || !lives_in(info, scene) || info.since.is_some_and(|since| since > scene.setting.era) {
+        if !said(kind) {
             continue;
         }
-        let id = unique_id(scene, kind);
-        let relation = match info.habitat {
-            Habitat::Sky => Relation::InSky,
-            Habitat::Water => Relation::OnWater,
-            Habitat::Underwater => Relation::Scattered,
-            // Scenery at the world's edge (mountains) is placed by the planner around it.
-            Habitat::Ground if info.backdrop => Relation::Scattered,
-            Habitat::Ground => Relation::InFrontOf,
-        };
-        let distance = (relation == Relation::InFrontOf).then_some(18.0 + 3.0 * info.footprint);
-        let count = typical_count(info).min(if info.footprint >= 5.0 { 1 } else { 12 });
-        scene.entities.push(Entity {
-            id,
-            kind: kind.clone(),
-            count,
-            placement: Placement { relation, target: None, distance, position: None },
-            motion: None,
-            scale: 1.0,
-            color: None,
-            form: None,
-        });
+        let Some(info) = catalog.get(kind) else { continue };
+        if present.contains(kind) || !can_take(info, scene) || info.since.is_some_and(|since| since > scene.setting.era) {
+            continue;
+        }
+        if wants_a_river(info, scene) {
+            set_inland_water(scene, WaterKind::River);
+        }
+        let entity = entity_for(scene, info, None);
+        scene.entities.push(entity);
         added += 1;
     }
 }
 
+/// A new entity of a kind, placed where it can be seen from the spawn: on the ground in front
+/// of the player, in the sky, on the water.
+fn entity_for(scene: &Scene, info: &KindInfo, form: Option<Form>) -> Entity {
+    let relation = match info.habitat {
+        Habitat::Sky => Relation::InSky,
+        Habitat::Water => Relation::OnWater,
+        Habitat::Underwater => Relation::Scattered,
+        // Scenery at the world's edge (mountains) is placed by the planner around it.
+        Habitat::Ground if info.backdrop => Relation::Scattered,
+        Habitat::Ground => Relation::InFrontOf,
+    };
+    let distance = (relation == Relation::InFrontOf).then_some(18.0 + 3.0 * info.footprint);
+    let count = typical_count(info).min(if info.footprint >= 5.0 { 1 } else { 12 });
+    Entity {
+        id: unique_id(scene, &info.kind),
+        kind: info.kind.clone(),
+        count,
+        placement: Placement { relation, target: None, distance, position: None },
+        motion: None,
+        scale: 1.0,
+        color: None,
+        form,
+    }
+}
+
+/// Whether a kind can be added to the scene: it lives there, or it is a small boat the land can
+/// give a river to (a canoe in a jungle).
+pub fn can_take(info: &KindInfo, scene: &Scene) -> bool {
+    lives_in(info, scene) || wants_a_river(info, scene)
+}
+
+/// A small floating kind on land with no water: a river makes room for it.
+fn wants_a_river(info: &KindInfo, scene: &Scene) -> bool {
+    let land = !matches!(scene.setting.terrain, Terrain::Ocean | Terrain::Island | Terrain::Beach | Terrain::Underwater | Terrain::Desert);
+    info.habitat == Habitat::Water && info.footprint <= 6.0 && land && scene.setting.water.kind == WaterKind::None
+}
+
 /// Whether the scene has the surface a kind lives on.
-fn lives_in(info: &KindInfo, scene: &Scene) -> bool {
+pub fn lives_in(info: &KindInfo, scene: &Scene) -> bool {
     let underwater = scene.setting.terrain == Terrain::Underwater;
     match info.habitat {
         Habitat::Sky => !underwater,
@@ -283,7 +393,7 @@ mod tests {
         let pirate = template("pirate_seven_seas");
         // Weak lifts: allowed, not asked for.
         let r = ranking(&[("time_of_day", &[("dawn", 1.2)]), ("weather", &[("foggy", 2.0)]), ("kind", &[("shark", 2.0)])]);
-        let s = adapt(pirate, "the life of a pirate", &r, &[], &Written::default());
+        let s = adapt(pirate, &Asked::plain("the life of a pirate", &r, &[], &Written::default()));
         assert_eq!(s.setting, pirate.scene.setting);
         assert_eq!(s.entities.len(), pirate.scene.entities.len());
         assert_eq!(s.timeline, pirate.scene.timeline);
@@ -294,7 +404,7 @@ mod tests {
     fn an_explicit_night_and_calm_weather_replace_the_template_s_and_its_storm_beats_go() {
         let pirate = template("pirate_seven_seas");
         let r = ranking(&[("time_of_day", &[("night", 6.0)]), ("weather", &[("clear", 4.0)])]);
-        let s = adapt(pirate, "pirates on a calm clear night", &r, &[], &Written::default());
+        let s = adapt(pirate, &Asked::plain("pirates on a calm clear night", &r, &[], &Written::default()));
         assert_eq!(s.setting.time_of_day, TimeOfDay::Night);
         assert_eq!(s.setting.weather, Weather::Clear);
         assert!(!s.timeline.iter().any(|b| matches!(b.event, BeatEvent::Weather | BeatEvent::Lightning)));
@@ -305,7 +415,8 @@ mod tests {
     fn a_named_thing_is_added_in_front_unless_it_cannot_live_there_or_then() {
         let farm = template("farm");
         let r = ranking(&[("kind", &[("camel", 7.0), ("whale", 6.5), ("airliner", 6.0)])]);
-        let s = adapt(farm, "a farm with a camel", &r, &[], &Written::default());
+        let named = [("kind", "camel"), ("kind", "whale"), ("kind", "airliner")];
+        let s = adapt(farm, &Asked::plain("a farm with a camel", &r, &named, &Written::default()));
         let camel = s.entities.iter().find(|e| e.kind == "camel").expect("the camel is added");
         assert_eq!(camel.placement.relation, Relation::InFrontOf);
         if farm.scene.setting.water.kind == WaterKind::None {
@@ -314,16 +425,20 @@ mod tests {
         valid(&s);
 
         let ww1 = template("ww1_fighter_plane");
-        let s = adapt(ww1, "a dogfight in 1917", &r, &[], &Written::default());
+        let s = adapt(ww1, &Asked::plain("a dogfight in 1917", &r, &named, &Written::default()));
         assert!(!s.entities.iter().any(|e| e.kind == "airliner"), "no jet airliner in 1917");
         valid(&s);
+
+        // A kind the likelihoods favour but nobody named or wrote is not added.
+        let s = adapt(farm, &Asked::plain("a farm", &r, &[], &Written::default()));
+        assert!(!s.entities.iter().any(|e| e.kind == "camel"), "an unnamed camel");
     }
 
     #[test]
     fn an_earlier_era_drops_what_did_not_exist_yet_and_what_refers_to_it() {
         let concert = template("concert_stage");
         let r = ranking(&[("era", &[("medieval", 6.0)])]);
-        let s = adapt(concert, "a medieval concert", &r, &[], &Written::default());
+        let s = adapt(concert, &Asked::plain("a medieval concert", &r, &[], &Written::default()));
         assert_eq!(s.setting.era, Era::Medieval);
         let catalog = Catalog::builtin();
         for e in &s.entities {

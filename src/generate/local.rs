@@ -5,16 +5,22 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::adapt::{Written, adapt};
+use super::adapt::{Asked, Written, adapt};
 use super::grammar::schema_to_gbnf;
 use super::llama::{From, LocalModel};
-use super::rank::{OptionList, RankPrompts, Ranking};
+use super::rank::{OptionList, RankPrompts, Ranking, kinds_of_raised_groups};
+use super::things::{self, Thing};
 use super::{GenerateError, check_request};
 use super::{named, template};
 use crate::scene::{Scene, scene_from_value};
 
-/// Tokens the model may write for the title and role.
-const WRITE_TOKENS: usize = 40;
+/// Tokens the model may write for the title, role and things.
+const WRITE_TOKENS: usize = 64;
+
+/// The groups of things (savanna animals, dinosaurs…) whose catalog kinds the second stage of
+/// the ranking scores: the best two, when the request raises them at least this much (nats).
+const RAISED_GROUPS: usize = 2;
+const GROUP_LIFT: f32 = 1.0;
 
 /// The steps of one generation, reported as they start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +42,10 @@ pub struct LocalGenerator {
     pub model: LocalModel,
     prompts: RankPrompts,
     lists: Vec<OptionList>,
-    /// Scores under the neutral request: the same for every request, computed once.
+    /// Every catalog kind, scored for a request only when its group is raised.
+    pool: OptionList,
+    /// Scores under the neutral request of `lists` and then `pool`: the same for every
+    /// request, computed once.
     neutral: Option<Vec<Vec<f32>>>,
     model_path: std::path::PathBuf,
     write_grammar: String,
@@ -55,15 +64,26 @@ impl LocalGenerator {
         let model = LocalModel::load(path, threads)?;
         let prompts = RankPrompts::builtin();
         let lists = prompts.option_lists();
+        let pool = prompts.kind_pool();
         let write_grammar = schema_to_gbnf(&json!({
             "type": "object",
             "properties": {
                 "title": {"type": "string", "maxLength": 32},
-                "role": {"type": "string", "maxLength": 20}
+                "role": {"type": "string", "maxLength": 20},
+                "things": {"type": "array", "maxItems": 3, "items": {"type": "string", "maxLength": 18}}
             },
-            "required": ["title", "role"]
+            "required": ["title", "role", "things"]
         }))?;
-        Ok(LocalGenerator { model, prompts, lists, neutral: None, model_path: path.to_path_buf(), write_grammar, neutral_on_disk: true })
+        Ok(LocalGenerator {
+            model,
+            prompts,
+            lists,
+            pool,
+            neutral: None,
+            model_path: path.to_path_buf(),
+            write_grammar,
+            neutral_on_disk: true,
+        })
     }
 
     /// The fixed prompt prefix, evaluated once per process, and the neutral scores, computed
@@ -74,13 +94,13 @@ impl LocalGenerator {
             let cache = self.neutral_cache_path().filter(|_| self.neutral_on_disk);
             let cached: Option<Vec<Vec<f32>>> =
                 cache.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok());
-            let fits =
-                |n: &Vec<Vec<f32>>| n.len() == self.lists.len() && n.iter().zip(&self.lists).all(|(s, (_, _, o))| s.len() == o.len());
+            let all = self.neutral_lists();
+            let fits = |n: &Vec<Vec<f32>>| n.len() == all.len() && n.iter().zip(&all).all(|(s, (_, _, o))| s.len() == o.len());
             let neutral = match cached.filter(fits) {
                 Some(n) => n,
                 None => {
                     let context = self.prompts.context_for(&self.prompts.neutral_request);
-                    let n = self.score(&context)?;
+                    let n = self.score(&context, &all)?;
                     if let Some(p) = &cache {
                         store(p, &n); // a cache: failing to write it only costs time next run
                     }
@@ -117,7 +137,7 @@ impl LocalGenerator {
         for text in [&self.prompts.prefix, &self.prompts.context, &self.prompts.neutral_request] {
             key.add(text.as_bytes());
         }
-        for (field, question, options) in &self.lists {
+        for (field, question, options) in &self.neutral_lists() {
             key.add(field.as_bytes()).add(question.as_bytes());
             for (value, phrase) in options {
                 key.add(value.as_bytes()).add(phrase.as_bytes());
@@ -126,18 +146,43 @@ impl LocalGenerator {
         Some(super::sayscape_home().join("cache").join(format!("neutral-{:016x}.json", key.0)))
     }
 
-    fn score(&mut self, context: &str) -> Result<Vec<Vec<f32>>, GenerateError> {
+    /// The lists scored under the neutral request: the first stage's, then the kind pool.
+    fn neutral_lists(&self) -> Vec<OptionList> {
+        self.lists.iter().cloned().chain(std::iter::once(self.pool.clone())).collect()
+    }
+
+    fn score(&mut self, context: &str, lists: &[OptionList]) -> Result<Vec<Vec<f32>>, GenerateError> {
         let questions: Vec<(&str, Vec<String>)> =
-            self.lists.iter().map(|(_, q, opts)| (q.as_str(), opts.iter().map(|(_, p)| p.clone()).collect())).collect();
+            lists.iter().map(|(_, q, opts)| (q.as_str(), opts.iter().map(|(_, p)| p.clone()).collect())).collect();
         self.model.score(context, &questions)
     }
 
-    /// Ranks every enumerated choice for a request.
+    /// Ranks every enumerated choice for a request, in two stages so that the cost does not
+    /// grow with the catalog: the library's kinds and the groups of things first, then the
+    /// catalog kinds of the groups the request raises.
     pub fn rank(&mut self, request: &str) -> Result<Ranking, GenerateError> {
         self.warm_up()?;
-        let request_scores = self.score(&self.prompts.context_for(request))?;
+        let context = self.prompts.context_for(request);
+        let lists = self.lists.clone();
+        let request_scores = self.score(&context, &lists)?;
         let neutral = self.neutral.as_ref().expect("set by warm_up");
-        Ok(Ranking::from_scores(&self.lists, &request_scores, neutral))
+        let mut ranking = Ranking::from_scores(&self.lists, &request_scores, &neutral[..self.lists.len()]);
+        let scored: std::collections::HashSet<&str> = ranking.ranked("kind").iter().map(|(k, _)| k.as_str()).collect();
+        let wanted: Vec<&str> =
+            kinds_of_raised_groups(&ranking, RAISED_GROUPS, GROUP_LIFT).into_iter().filter(|k| !scored.contains(k)).collect();
+        if !wanted.is_empty() {
+            let (field, question, all) = self.pool.clone();
+            let picked: Vec<usize> = (0..all.len()).filter(|&i| wanted.contains(&all[i].0.as_str())).collect();
+            let options: Vec<(String, String)> = picked.iter().map(|&i| all[i].clone()).collect();
+            let stage_two = vec![(field, question, options)];
+            let scores = self.score(&context, &stage_two)?;
+            let pool_neutral = self.neutral.as_ref().expect("set by warm_up").last().expect("the pool is scored");
+            let lifts = picked.iter().zip(&scores[0]).map(|(&i, r)| (all[i].0.clone(), r - pool_neutral[i]));
+            let kinds = ranking.fields.entry("kind".into()).or_default();
+            kinds.extend(lifts);
+            kinds.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
+        Ok(ranking)
     }
 
     /// The title and role, written by the model under a grammar.
@@ -149,7 +194,8 @@ impl LocalGenerator {
         // The grammar guarantees the shape; a run cut short by the token limit writes nothing.
         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").trim().to_string();
-        Ok((Written { title: field("title"), role: snake_case(&field("role")) }, n))
+        let things = v.get("things").and_then(|t| t.as_array()).map(|t| t.iter().filter_map(|x| x.as_str()).map(str::to_string).collect());
+        Ok((Written { title: field("title"), role: snake_case(&field("role")), things: things.unwrap_or_default() }, n))
     }
 
     /// Request → valid scene.
@@ -168,12 +214,28 @@ impl LocalGenerator {
         let t0 = Instant::now();
         on_step(Step::Ranking);
         let mut ranking = self.rank(request)?;
-        let named = named::lexicon().named(request);
+        let lexicon = named::lexicon();
+        let named = lexicon.named(request);
         named::raise_named(&mut ranking, &named);
         let rank_s = t0.elapsed().as_secs_f64();
         on_step(Step::Writing);
         let t1 = Instant::now();
         let (written, written_tokens) = self.write(request, seed)?;
+        // The things the model wrote: catalog kinds count as implied (explicit enough to add),
+        // nouns the catalog lacks get a form of their own.
+        let (context, neutral) = (self.prompts.context_for(request), self.prompts.context_for(&self.prompts.neutral_request));
+        let resolved = things::resolve(&mut self.model, request, &context, &neutral, &written.things)?;
+        let (mut written_kinds, mut new_things) = (Vec::new(), Vec::new());
+        for thing in resolved {
+            match thing {
+                Thing::Kind(kind) => {
+                    raise_implied(&mut ranking, &kind);
+                    written_kinds.push(kind);
+                }
+                Thing::New(kind, form) => new_things.push((kind, form)),
+            }
+        }
+        let counts = lexicon.counts(request);
         let write_s = t1.elapsed().as_secs_f64();
         let templates = template::ranked(&ranking);
         if tracing::enabled!(tracing::Level::DEBUG) {
@@ -183,14 +245,39 @@ impl LocalGenerator {
             }
             let best: Vec<String> = templates.iter().take(4).map(|(t, f)| format!("{} {f:.1}", t.name)).collect();
             tracing::debug!("templates: {}", best.join(", "));
+            tracing::debug!(
+                "written: {:?}; counts: {counts:?}; new things: {:?}",
+                written.things,
+                new_things.iter().map(|(k, _)| k).collect::<Vec<_>>()
+            );
         }
-        let scene = adapt(templates[0].0, request, &ranking, &named, &written);
+        let asked = Asked {
+            text: request,
+            ranking: &ranking,
+            named: &named,
+            written: &written,
+            counts: &counts,
+            written_kinds: &written_kinds,
+            new_things: &new_things,
+        };
+        let scene = adapt(templates[0].0, &asked);
         // The same gate as a scene file: a bug in composition is an error, never a bad world.
         let value =
             serde_json::to_value(&scene).map_err(|e| GenerateError::Engine(format!("the composed scene does not serialise: {e}")))?;
         let scene = scene_from_value(&value, "generated scene").map_err(GenerateError::Invalid)?;
         Ok((scene, GenerationStats { rank_s, write_s, total_s: t0.elapsed().as_secs_f64(), written_tokens }))
     }
+}
+
+/// A kind the model wrote for the request, raised to at least the lift that makes a kind
+/// explicit enough to add ([`super::adapt::EXPLICIT_KIND`]), below what named words get.
+fn raise_implied(ranking: &mut Ranking, kind: &str) {
+    let kinds = ranking.fields.entry("kind".into()).or_default();
+    match kinds.iter_mut().find(|(k, _)| k == kind) {
+        Some((_, lift)) => *lift = lift.max(super::adapt::EXPLICIT_KIND),
+        None => kinds.push((kind.to_string(), super::adapt::EXPLICIT_KIND)),
+    }
+    kinds.sort_by(|a, b| b.1.total_cmp(&a.1));
 }
 
 /// The fixed start of the writing prompt (its instructions and examples), cached once.

@@ -16,6 +16,7 @@ pub mod named;
 pub mod openai;
 pub mod rank;
 pub mod template;
+pub mod things;
 
 use std::path::PathBuf;
 

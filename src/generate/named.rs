@@ -74,9 +74,105 @@ impl Lexicon {
     }
 }
 
+impl Lexicon {
+    /// How many of each named kind the request asks for, where it says so: "two knights",
+    /// "a herd of elephants", "des milliers de fans", "una manada de cebras".
+    pub fn counts(&self, text: &str) -> Vec<(String, u32)> {
+        let said = words(text);
+        let mut out: Vec<(String, u32)> = Vec::new();
+        for (field, value, phrases) in &self.entries {
+            if field != "kind" || out.iter().any(|(k, _)| k == value) {
+                continue;
+            }
+            let at = phrases.iter().filter_map(|p| position(&said, p)).min();
+            if let Some(n) = at.and_then(|at| count_before(&said, at)) {
+                out.push((value.clone(), n));
+            }
+        }
+        out
+    }
+}
+
+/// The count a request gives just before the words at `at` (up to three words back, over
+/// "of", "de", "di"…), in English, French, Spanish, German or Italian.
+pub fn count_before(said: &[String], at: usize) -> Option<u32> {
+    const LINKS: &[&str] = &[
+        "of", "de", "des", "du", "d", "di", "dei", "degli", "delle", "von", "an", "la", "les", "los", "las", "big", "small", "grandes",
+        "giant", "huge", "wild", "little",
+    ];
+    for back in 1..=4 {
+        let w = said.get(at.checked_sub(back)?)?.as_str();
+        if let Some(n) = count_word(w) {
+            return Some(n);
+        }
+        if !LINKS.contains(&w) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The number a word says: digits, number words, and words for a group of things.
+fn count_word(word: &str) -> Option<u32> {
+    if let Ok(n) = word.parse::<u32>() {
+        return (1..=2000).contains(&n).then_some(n);
+    }
+    Some(match word {
+        "a" | "one" | "un" | "une" | "uno" | "una" | "ein" | "eine" | "einen" | "einem" | "einer" | "single" | "lone" => 1,
+        "two" | "deux" | "dos" | "zwei" | "due" | "pair" | "couple" => 2,
+        "three" | "trois" | "tres" | "drei" | "tre" => 3,
+        "four" | "quatre" | "cuatro" | "vier" | "quattro" => 4,
+        "five" | "cinq" | "cinco" | "funf" | "fuenf" | "cinque" => 5,
+        "six" | "seis" | "sechs" => 6,
+        "seven" | "sept" | "siete" | "sieben" | "sette" => 7,
+        "eight" | "huit" | "ocho" | "acht" | "otto" => 8,
+        "nine" | "neuf" | "nueve" | "neun" | "nove" => 9,
+        "ten" | "dix" | "diez" | "zehn" | "dieci" => 10,
+        "twelve" | "douze" | "doce" | "zwolf" | "dodici" | "dozen" | "douzaine" | "docena" | "dutzend" | "dozzina" => 12,
+        "twenty" | "vingt" | "veinte" | "zwanzig" | "venti" => 20,
+        "few" | "quelques" | "algunos" | "algunas" | "einige" | "alcuni" | "alcune" => 3,
+        "several" | "plusieurs" | "varios" | "varias" | "mehrere" | "diversi" | "diverse" => 5,
+        "many" | "lots" | "lot" | "beaucoup" | "muchos" | "muchas" | "viele" | "molti" | "molte" | "dozens" | "douzaines" => 14,
+        "pack" | "meute" | "rudel" | "jauria" => 7,
+        "herd" | "troupeau" | "manada" | "rebano" | "herde" | "mandria" | "branco" => 12,
+        "flock" | "swarm" | "nuee" | "vol" | "bandada" | "schwarm" | "stormo" | "sciame" | "enjambre" | "essaim" => 20,
+        "school" | "banc" | "banco" | "shoal" => 30,
+        "hundred" | "hundreds" | "cent" | "cents" | "centaines" | "cien" | "cientos" | "hundert" | "hunderte" | "cento" | "centinaia" => {
+            200
+        }
+        "army" | "armee" | "ejercito" | "esercito" => 300,
+        "crowd" | "foule" | "multitud" | "menge" | "folla" => 500,
+        "thousand" | "thousands" | "mille" | "milliers" | "mil" | "miles" | "tausend" | "tausende" | "migliaia" => 1000,
+        _ => return None,
+    })
+}
+
+/// Where `phrase` first stands in `said` (its last word may take a plural -s).
+fn position(said: &[String], phrase: &[String]) -> Option<usize> {
+    let n = phrase.len();
+    if n == 0 {
+        return None;
+    }
+    said.windows(n).position(|w| {
+        w[..n - 1] == phrase[..n - 1] && {
+            let (got, want) = (&w[n - 1], &phrase[n - 1]);
+            got == want || got.strip_suffix('s').is_some_and(|g| g == want)
+        }
+    })
+}
+
 /// Raises the lift of every value the request names to at least [`NAMED_LIFT`], and clear of
 /// the values it does not name (by [`NAMED_LEAD`]), so that a named value always reads as explicit.
+/// A named kind the ranking did not score (the catalog is larger than the first stage) joins it.
 pub fn raise_named(ranking: &mut Ranking, named: &[(&str, &str)]) {
+    for (field, value) in named {
+        if *field == "kind" {
+            let kinds = ranking.fields.entry("kind".into()).or_default();
+            if !kinds.iter().any(|(v, _)| v == value) {
+                kinds.push((value.to_string(), 0.0));
+            }
+        }
+    }
     for (field, options) in ranking.fields.iter_mut() {
         let is_named = |v: &str| named.contains(&(field.as_str(), v));
         let unnamed_best = options.iter().filter(|(v, _)| !is_named(v)).map(|(_, s)| *s).fold(f32::NEG_INFINITY, f32::max);
@@ -107,14 +203,7 @@ fn era_of_year(word: &str) -> Option<&'static str> {
 
 /// Whether `phrase` stands in `said` as consecutive words; its last word may take a plural -s.
 fn contains(said: &[String], phrase: &[String]) -> bool {
-    let n = phrase.len();
-    n > 0
-        && said.windows(n).any(|w| {
-            w[..n - 1] == phrase[..n - 1] && {
-                let (got, want) = (&w[n - 1], &phrase[n - 1]);
-                got == want || got.strip_suffix('s').is_some_and(|g| g == want)
-            }
-        })
+    position(said, phrase).is_some()
 }
 
 /// Lower-case words without accents: "Lever du Soleil, à l'océan" → [lever, du, soleil, a, l, ocean].
@@ -156,7 +245,12 @@ mod tests {
                 assert!(serde_json::from_value::<crate::scene::WaterKind>(serde_json::json!(value)).is_ok(), "words.json: water {value}");
                 continue;
             }
-            let list = lists.iter().find(|(f, _, _)| f == field).unwrap_or_else(|| panic!("words.json: no ranked field {field}"));
+            let pool = RankPrompts::builtin().kind_pool();
+            let list = if field == "kind" {
+                &pool
+            } else {
+                lists.iter().find(|(f, _, _)| f == field).unwrap_or_else(|| panic!("words.json: no ranked field {field}"))
+            };
             assert!(list.2.iter().any(|(v, _)| v == value), "words.json: {field} has no value {value}");
             if field != "kind" {
                 assert!(!phrases.is_empty(), "words.json: {field}.{value} has no words");
@@ -177,6 +271,19 @@ mod tests {
         // Words inside other words, and ambiguous synonyms, name nothing.
         assert!(named("a nightingale sings").is_empty(), "{:?}", named("a nightingale sings"));
         assert!(!named("a rock concert").iter().any(|n| n == "kind=rock"));
+    }
+
+    #[test]
+    fn counts_follow_the_words_in_several_languages() {
+        let l = lexicon();
+        let count = |t: &str, kind: &str| l.counts(t).into_iter().find(|(k, _)| k == kind).map(|(_, n)| n);
+        assert_eq!(count("two knights guard a castle", "knight"), Some(2));
+        assert_eq!(count("a herd of elephants at sunset", "elephant"), Some(12));
+        assert_eq!(count("playing for thousands of fans", "crowd"), Some(1000));
+        assert_eq!(count("trois chevaliers devant le château", "knight"), Some(3));
+        assert_eq!(count("una manada de cebras", "zebra"), Some(12));
+        assert_eq!(count("a dragon above the clouds", "dragon"), Some(1));
+        assert_eq!(count("elephants and giraffes", "giraffe"), None);
     }
 
     #[test]

@@ -29,15 +29,20 @@ pub struct RankPrompts {
 #[derive(Debug, Deserialize)]
 pub struct Question {
     pub question: String,
-    /// Scene value → phrase, or the string "catalog" for every catalog kind.
+    /// Scene value → phrase, or "templates" for the kinds of the scenario library.
     pub options: Options,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum Options {
-    Catalog(String),
+    Kinds(String),
     Phrases(BTreeMap<String, String>),
+}
+
+/// The phrase a kind is scored as.
+fn kind_phrase(kind: &str) -> String {
+    format!(" {}", kind.replace('_', " "))
 }
 
 impl RankPrompts {
@@ -71,14 +76,30 @@ impl RankPrompts {
             .map(|(field, q)| {
                 let options = match &q.options {
                     Options::Phrases(map) => map.iter().map(|(v, p)| (v.clone(), p.clone())).collect(),
-                    Options::Catalog(_) => {
-                        Catalog::builtin().kinds().iter().map(|k| (k.kind.clone(), format!(" {}", k.kind.replace('_', " ")))).collect()
-                    }
+                    // The scenario library's kinds: the ranking does not grow with the catalog; other
+                    // kinds are scored only when their group is raised ([`RankPrompts::kind_pool`]).
+                    Options::Kinds(_) => super::template::library_kinds().iter().map(|k| (k.clone(), kind_phrase(k))).collect(),
                 };
                 (field.clone(), q.question.clone(), options)
             })
             .collect()
     }
+}
+
+impl RankPrompts {
+    /// Every catalog kind as an option of the kind question: the pool the second stage of the
+    /// ranking draws from, by group.
+    pub fn kind_pool(&self) -> OptionList {
+        let question = self.questions.get("kind").map(|q| q.question.clone()).unwrap_or_default();
+        ("kind".into(), question, Catalog::builtin().kinds().iter().map(|k| (k.kind.clone(), kind_phrase(&k.kind))).collect())
+    }
+}
+
+/// The catalog kinds of the groups a ranking raises most (at most `groups` groups whose lift
+/// is at least `min_lift`), for the second stage of the ranking.
+pub fn kinds_of_raised_groups(ranking: &Ranking, groups: usize, min_lift: f32) -> Vec<&'static str> {
+    let raised: Vec<&str> = ranking.ranked("group").iter().take(groups).filter(|(_, l)| *l >= min_lift).map(|(g, _)| g.as_str()).collect();
+    Catalog::builtin().kinds().iter().filter(|k| k.tags.iter().any(|t| raised.contains(&t.as_str()))).map(|k| k.kind.as_str()).collect()
 }
 
 /// Options of every field, best first, with their scores.
@@ -133,13 +154,17 @@ mod tests {
     fn prompts_parse_and_name_only_real_scene_values() {
         let p = RankPrompts::builtin();
         let lists = p.option_lists();
-        assert!(lists.iter().any(|(f, _, o)| f == "kind" && o.len() == Catalog::builtin().kinds().len()));
+        // The first stage scores the library's kinds, not the whole catalog.
+        let kinds = lists.iter().find(|(f, _, _)| f == "kind").map(|(_, _, o)| o.len()).unwrap();
+        assert!(kinds > 20 && kinds < Catalog::builtin().kinds().len() / 2, "{kinds}");
+        assert_eq!(p.kind_pool().2.len(), Catalog::builtin().kinds().len());
         // Every phrase maps to a value the scene types accept.
         for (field, _, options) in &lists {
             for (value, _) in options {
                 let v = serde_json::Value::String(value.clone());
                 let ok = match field.as_str() {
                     "kind" => true,
+                    "group" => Catalog::builtin().kinds().iter().any(|k| k.tags.contains(value)),
                     "terrain" => serde_json::from_value::<crate::scene::Terrain>(v).is_ok(),
                     "time_of_day" => serde_json::from_value::<crate::scene::TimeOfDay>(v).is_ok(),
                     "weather" => serde_json::from_value::<crate::scene::Weather>(v).is_ok(),

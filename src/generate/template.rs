@@ -39,6 +39,17 @@ pub fn library() -> &'static [Template] {
     })
 }
 
+/// Every kind the library's scenarios use, sorted.
+pub fn library_kinds() -> &'static [String] {
+    static KINDS: OnceLock<Vec<String>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let mut all: Vec<String> = library().iter().flat_map(|t| t.kinds.iter().cloned()).collect();
+        all.sort();
+        all.dedup();
+        all
+    })
+}
+
 /// How much evidence each kind carries: a kind found in few templates (camel) says more about
 /// which scenario was asked for than one found in many (cloud). Inverse document frequency.
 fn kind_weights() -> &'static HashMap<String, f32> {
@@ -74,6 +85,9 @@ const SETTING_COSTS: [(&str, f32, f32); 5] =
 /// reachable (any era from the latest `since` of its kinds on), at most [`ERA_RANGE`].
 const ERA_COST: f32 = 3.0;
 const ERA_RANGE: f32 = 10.0;
+/// What it costs a template that a thing the request asks for outright could not live in it
+/// (polar bears in an underwater reef, a whale on a farm), per such thing.
+const HOMELESS_COST: f32 = 6.0;
 
 /// How well a template explains a ranking (higher: better). Three parts: the things the
 /// request raises most that the template has (recall, rare kinds counting more), how much
@@ -112,7 +126,21 @@ pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
             if own.is_finite() { cost * (own - best).max(-range) } else { 0.0 }
         })
         .sum();
-    recall + precision + setting - ERA_COST * era_distance(template, ranking)
+    recall + precision + setting - ERA_COST * era_distance(template, ranking) - HOMELESS_COST * homeless(template, ranking) as f32
+}
+
+/// How many of the things the request names the template lacks and could not take in (their
+/// habitat is not in its world). Named things are raised to at least [`super::named::NAMED_LIFT`].
+fn homeless(template: &Template, ranking: &Ranking) -> usize {
+    let catalog = crate::scene::Catalog::builtin();
+    ranking
+        .ranked("kind")
+        .iter()
+        .take(EVIDENCE_KINDS)
+        .filter(|(k, lift)| *lift >= super::named::NAMED_LIFT && !template.kinds.contains(k))
+        .filter_map(|(k, _)| catalog.get(k))
+        .filter(|info| !super::adapt::can_take(info, &template.scene))
+        .count()
 }
 
 /// How far (nats) the best era the template can be moved to is below the request's favourite.

@@ -265,10 +265,14 @@ impl<'a> Planner<'a> {
                 let (fx, fz) = forward(byaw);
                 let (fx, fz) = (fx * sign, fz * sign);
                 let step = 2.0 * r + gap;
-                let cols = ((entity.count as f32 * 2.5).sqrt().ceil()).max(1.0);
+                let n = entity.count as f32;
+                let cols = (n * 2.5).sqrt().ceil().clamp(1.0, n.max(1.0));
                 let (row, col) = ((i as f32 / cols).floor(), i as f32 % cols);
+                // Each row is centred on the line of sight, the last (shorter) one too: a single
+                // thing in front of the player stands straight ahead.
+                let in_row = (n - row * cols).clamp(1.0, cols);
                 let jitter = step * (0.15 + attempt as f32 * 0.2);
-                let lateral = (col - (cols - 1.0) / 2.0) * step + rng.random_range(-jitter..=jitter);
+                let lateral = (col - (in_row - 1.0) / 2.0) * step + rng.random_range(-jitter..=jitter);
                 let depth = p.distance.unwrap_or(br + r + 2.0) + row * step + attempt as f32 * step * 0.5 + rng.random_range(0.0..=jitter);
                 let (x, z) = (bx + fx * depth - fz * lateral, bz + fz * depth + fx * lateral);
                 c(x, z, face(x, z, bx, bz))

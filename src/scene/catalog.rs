@@ -260,6 +260,10 @@ impl Catalog {
                 let mut own = KindInfo::from_form(kind, form);
                 own.since = info.since;
                 own.tags = info.tags.clone();
+                if own.habitat == info.habitat {
+                    // Where it flies or swims is the kind's, whatever its new shape.
+                    own.altitude = info.altitude.or(own.altitude);
+                }
                 Some(Cow::Owned(own))
             }
             (Some(form), None) => Some(Cow::Owned(KindInfo::from_form(kind, form))),
@@ -293,6 +297,10 @@ impl Catalog {
                 // A word that contains the name (or the reverse) is a strong hint: "pirate_ship".
                 if key.contains(&n) || n.contains(&key) {
                     score += 0.2 * (n.len().min(key.len()) as f64 / key.len().max(1) as f64);
+                }
+                // The last words of a compound name what it is: a pirate galleon is a galleon.
+                if key.ends_with(&format!("_{n}")) {
+                    score += 1.0 + n.len() as f64 / key.len().max(1) as f64;
                 }
                 if score > best.0 {
                     best = (score, info.kind.as_str());

@@ -291,7 +291,11 @@ impl Family {
             solids: Vec::new(),
             habitat: None,
         };
-        [form(None, Vec::new(), Pattern::Plain), form(Some(false), Vec::new(), Pattern::Spots), form(Some(true), self.parts().to_vec(), Pattern::Stripes)]
+        [
+            form(None, Vec::new(), Pattern::Plain),
+            form(Some(false), Vec::new(), Pattern::Spots),
+            form(Some(true), self.parts().to_vec(), Pattern::Stripes),
+        ]
     }
 
     /// What `size` measures.
@@ -306,77 +310,115 @@ impl Family {
     /// The proportions a form of this family may set.
     pub fn proportions(self) -> &'static [Proportion] {
         match self {
-            Family::Quadruped => const { &[
-                p("height", 0.15, 2.0, 0.6, "shoulder height over length"),
-                p("neck", 0.0, 1.0, 0.3, "neck length: 0 none, 1 a giraffe's"),
-                p("legs", 0.1, 1.0, 0.5, "share of the shoulder height that is leg"),
-                p("tail", 0.0, 1.5, 0.4, "tail length over body length"),
-                p("head", 0.1, 0.6, 0.25, "head length over body length"),
-                p("bulk", 0.15, 1.0, 0.4, "body girth over length"),
-                p("ears", 0.0, 1.0, 0.2, "ear size: 1 an elephant's"),
-            ] },
-            Family::Humanoid => const { &[
-                p("build", 0.5, 2.0, 1.0, "girth: 0.5 slender, 2 massive"),
-                p("head", 0.5, 2.5, 1.0, "head size"),
-            ] },
-            Family::Bird => const { &[
-                p("body", 0.1, 0.8, 0.35, "body length over wingspan"),
-                p("neck", 0.0, 1.0, 0.2, "neck length: 1 a swan's or a flamingo's"),
-                p("legs", 0.0, 1.0, 0.2, "leg length: 1 a flamingo's"),
-                p("tail", 0.0, 1.5, 0.3, "tail length over body length"),
-                p("spread", 0.0, 1.0, 1.0, "wings: 1 spread in flight, 0 folded"),
-            ] },
-            Family::Dragon => const { &[
-                p("neck", 0.0, 1.0, 0.5, "neck length"),
-                p("tail", 0.0, 1.0, 0.6, "tail share of the length"),
-                p("legs", 0.0, 4.0, 4.0, "number of legs: 0 a serpent"),
-                p("wings", 0.0, 1.5, 0.8, "wing size: 0 none"),
-                p("bulk", 0.05, 0.5, 0.18, "body girth over length"),
-            ] },
-            Family::Fish => const { &[
-                p("depth", 0.05, 1.0, 0.3, "body height over length"),
-                p("width", 0.05, 1.0, 0.2, "body width over length"),
-                p("tail", 0.0, 1.0, 0.5, "tail fin size"),
-                p("fins", 0.0, 1.0, 0.4, "side and back fin size"),
-                p("snout", 0.0, 1.0, 0.1, "snout or bill length"),
-            ] },
-            Family::Insect => const { &[
-                p("legs", 0.0, 8.0, 6.0, "number of legs"),
-                p("bulk", 0.1, 0.8, 0.3, "body girth over length"),
-                p("wingspan", 0.0, 3.0, 0.0, "wingspan over length: 0 none"),
-            ] },
-            Family::Boat => const { &[
-                p("beam", 0.08, 0.6, 0.25, "width over length"),
-                p("freeboard", 0.03, 0.4, 0.1, "hull height above water over length"),
-                p("masts", 0.0, 5.0, 0.0, "number of masts"),
-                p("funnels", 0.0, 4.0, 0.0, "number of funnels"),
-            ] },
-            Family::Aircraft => const { &[
-                p("wingspan", 0.0, 3.0, 1.2, "wingspan over length: 0 none"),
-                p("wings", 1.0, 3.0, 1.0, "stacked wings: 2 a biplane"),
-                p("engines", 0.0, 8.0, 1.0, "number of engines"),
-                p("body", 0.05, 1.0, 0.12, "fuselage width over length"),
-            ] },
-            Family::Vehicle => const { &[
-                p("height", 0.1, 1.5, 0.4, "height over length"),
-                p("width", 0.15, 0.8, 0.4, "width over length"),
-                p("wheels", 0.0, 16.0, 4.0, "number of wheels"),
-                p("cars", 1.0, 8.0, 1.0, "number of cars in a row (a train)"),
-            ] },
-            Family::Spacecraft => const { &[
-                p("width", 0.05, 3.0, 0.2, "width over length"),
-                p("upright", 0.0, 1.0, 1.0, "1 stands on its tail like a rocket, 0 lies flat"),
-            ] },
-            Family::Building => const { &[
-                p("width", 0.05, 20.0, 1.0, "width over height"),
-                p("depth", 0.05, 20.0, 1.0, "depth over height"),
-                p("floors", 0.0, 150.0, 0.0, "floors; 0 from the height"),
-                p("roof", 0.0, 1.5, 0.4, "roof height over width"),
-            ] },
-            Family::Plant => const { &[
-                p("crown", 0.05, 3.0, 0.6, "crown width over height"),
-                p("trunk", 0.0, 0.95, 0.4, "bare trunk share of the height"),
-            ] },
+            Family::Quadruped => {
+                const {
+                    &[
+                        p("height", 0.15, 2.0, 0.6, "shoulder height over length"),
+                        p("neck", 0.0, 1.0, 0.3, "neck length: 0 none, 1 a giraffe's"),
+                        p("legs", 0.1, 1.0, 0.5, "share of the shoulder height that is leg"),
+                        p("tail", 0.0, 1.5, 0.4, "tail length over body length"),
+                        p("head", 0.1, 0.6, 0.25, "head length over body length"),
+                        p("bulk", 0.15, 1.0, 0.4, "body girth over length"),
+                        p("ears", 0.0, 1.0, 0.2, "ear size: 1 an elephant's"),
+                    ]
+                }
+            }
+            Family::Humanoid => {
+                const { &[p("build", 0.5, 2.0, 1.0, "girth: 0.5 slender, 2 massive"), p("head", 0.5, 2.5, 1.0, "head size")] }
+            }
+            Family::Bird => {
+                const {
+                    &[
+                        p("body", 0.1, 0.8, 0.35, "body length over wingspan"),
+                        p("neck", 0.0, 1.0, 0.2, "neck length: 1 a swan's or a flamingo's"),
+                        p("legs", 0.0, 1.0, 0.2, "leg length: 1 a flamingo's"),
+                        p("tail", 0.0, 1.5, 0.3, "tail length over body length"),
+                        p("spread", 0.0, 1.0, 1.0, "wings: 1 spread in flight, 0 folded"),
+                    ]
+                }
+            }
+            Family::Dragon => {
+                const {
+                    &[
+                        p("neck", 0.0, 1.0, 0.5, "neck length"),
+                        p("tail", 0.0, 1.0, 0.6, "tail share of the length"),
+                        p("legs", 0.0, 4.0, 4.0, "number of legs: 0 a serpent"),
+                        p("wings", 0.0, 1.5, 0.8, "wing size: 0 none"),
+                        p("bulk", 0.05, 0.5, 0.18, "body girth over length"),
+                    ]
+                }
+            }
+            Family::Fish => {
+                const {
+                    &[
+                        p("depth", 0.05, 1.0, 0.3, "body height over length"),
+                        p("width", 0.05, 1.0, 0.2, "body width over length"),
+                        p("tail", 0.0, 1.0, 0.5, "tail fin size"),
+                        p("fins", 0.0, 1.0, 0.4, "side and back fin size"),
+                        p("snout", 0.0, 1.0, 0.1, "snout or bill length"),
+                    ]
+                }
+            }
+            Family::Insect => {
+                const {
+                    &[
+                        p("legs", 0.0, 8.0, 6.0, "number of legs"),
+                        p("bulk", 0.1, 0.8, 0.3, "body girth over length"),
+                        p("wingspan", 0.0, 3.0, 0.0, "wingspan over length: 0 none"),
+                    ]
+                }
+            }
+            Family::Boat => {
+                const {
+                    &[
+                        p("beam", 0.08, 0.6, 0.25, "width over length"),
+                        p("freeboard", 0.03, 0.4, 0.1, "hull height above water over length"),
+                        p("masts", 0.0, 5.0, 0.0, "number of masts"),
+                        p("funnels", 0.0, 4.0, 0.0, "number of funnels"),
+                    ]
+                }
+            }
+            Family::Aircraft => {
+                const {
+                    &[
+                        p("wingspan", 0.0, 3.0, 1.2, "wingspan over length: 0 none"),
+                        p("wings", 1.0, 3.0, 1.0, "stacked wings: 2 a biplane"),
+                        p("engines", 0.0, 8.0, 1.0, "number of engines"),
+                        p("body", 0.05, 1.0, 0.12, "fuselage width over length"),
+                    ]
+                }
+            }
+            Family::Vehicle => {
+                const {
+                    &[
+                        p("height", 0.1, 1.5, 0.4, "height over length"),
+                        p("width", 0.15, 0.8, 0.4, "width over length"),
+                        p("wheels", 0.0, 16.0, 4.0, "number of wheels"),
+                        p("cars", 1.0, 8.0, 1.0, "number of cars in a row (a train)"),
+                    ]
+                }
+            }
+            Family::Spacecraft => {
+                const {
+                    &[
+                        p("width", 0.05, 3.0, 0.2, "width over length"),
+                        p("upright", 0.0, 1.0, 1.0, "1 stands on its tail like a rocket, 0 lies flat"),
+                    ]
+                }
+            }
+            Family::Building => {
+                const {
+                    &[
+                        p("width", 0.05, 20.0, 1.0, "width over height"),
+                        p("depth", 0.05, 20.0, 1.0, "depth over height"),
+                        p("floors", 0.0, 150.0, 0.0, "floors; 0 from the height"),
+                        p("roof", 0.0, 1.5, 0.4, "roof height over width"),
+                    ]
+                }
+            }
+            Family::Plant => {
+                const { &[p("crown", 0.05, 3.0, 0.6, "crown width over height"), p("trunk", 0.0, 0.95, 0.4, "bare trunk share of the height")] }
+            }
             Family::Prop => const { &[p("width", 0.05, 20.0, 1.0, "width over height"), p("depth", 0.05, 20.0, 1.0, "depth over height")] },
         }
     }
@@ -386,8 +428,8 @@ impl Family {
         match self {
             Family::Quadruped => &[Trunk, Tusks, Horns, Antlers, Mane, Hump, Shell, Plates, Frill, Spikes, Beak],
             Family::Humanoid => &[
-                Helmet, Crown, Hat, Hood, Cape, Robe, Beard, Shield, Sword, Spear, Staff, Bow, Torch, Instrument, Wings, Tail, Horns,
-                Beak, Crest, Spikes,
+                Helmet, Crown, Hat, Hood, Cape, Robe, Beard, Shield, Sword, Spear, Staff, Bow, Torch, Instrument, Wings, Tail, Horns, Beak,
+                Crest, Spikes,
             ],
             Family::Bird => &[Crest, Beak, Tail, Horns],
             Family::Dragon => &[Horns, Spikes, Crest, Frill, Fins],
@@ -455,13 +497,22 @@ impl Form {
                 let leg = if self.get("legs").round() >= 1.0 { girth * 1.7 } else { 0.0 };
                 (s * 0.4 + s * self.get("wings") * 0.2, leg + girth * 2.0 + self.get("neck") * s * 0.3 * 0.9)
             }
+            // An octopus or a jellyfish hangs its arms below a mantle.
+            Family::Fish if self.has(Tentacles) => (s * 0.5, s * 0.9),
             Family::Fish => (s * 0.5, s * self.get("depth")),
             Family::Insect => (s * 0.5 * (1.0 + self.get("wingspan") * 0.5), s * self.get("bulk") * 1.2),
             Family::Boat => {
                 let hull = s * self.get("freeboard") * 1.5;
                 let rig = if self.get("masts") >= 1.0 { s * 0.9 } else { 0.0 };
                 let funnel = if self.get("funnels") >= 1.0 { s * 0.3 } else { 0.0 };
-                (s * 0.5, hull.max(rig).max(funnel).max(hull + s * 0.08 * self.has(Cabin) as u8 as f32))
+                let above_hull = if self.has(Figurehead) {
+                    s * 0.16
+                } else if self.has(Cabin) {
+                    s * 0.08
+                } else {
+                    0.0
+                };
+                (s * 0.5, hull.max(rig).max(funnel).max(hull + above_hull))
             }
             Family::Aircraft => {
                 let h = if self.has(Balloon) { s * 1.3 } else { s * (0.25 + 0.1 * self.get("wings")) };
@@ -469,7 +520,11 @@ impl Form {
             }
             Family::Vehicle => (s * 0.5 * self.get("cars"), s * self.get("height") + s * 0.15 * self.has(Turret) as u8 as f32),
             Family::Spacecraft => {
-                if self.get("upright") >= 0.5 {
+                if self.has(Ring) {
+                    (s * 0.65, s * 0.95)
+                } else if self.has(Saucer) {
+                    (s * 0.5, s * 0.4)
+                } else if self.get("upright") >= 0.5 {
                     ((s * self.get("width") * 0.5).max(s * 0.1), s)
                 } else {
                     (s * 0.5 * self.get("width").max(1.0), s * self.get("width").min(0.5))
@@ -487,6 +542,10 @@ impl Form {
     /// Extra height of a pointed roof over the walls, as a share of the wall height.
     fn roof_share(&self) -> f32 {
         let w = self.get("width").min(self.get("depth"));
+        if self.has(Tower) && !self.has(Pyramid) {
+            // Corner towers rise half again above the walls, with their own roofs.
+            return if self.has(Spire) || self.has(OnionDome) { 0.9 + w * 0.4 } else { 0.6 };
+        }
         if self.has(Pyramid) {
             // A pyramid is the whole building: its height is the size.
             0.0

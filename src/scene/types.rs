@@ -476,11 +476,10 @@ pub enum SoundKind {
     Guitar,
     Choir,
     Stream,
-    /// A big animal's or a dragon's call.
+    // A big animal's or a dragon's call; hooves and feet on the ground; big wings beating.
+    // (No doc comments on variants: they would turn the schema's enum into a oneOf.)
     Roar,
-    /// Hooves and feet on the ground.
     Hooves,
-    /// Big wings beating.
     Wings,
 }
 

@@ -349,8 +349,7 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
             problem(
                 at("kind"),
                 format!(
-                    "unknown kind {:?}: the catalog has no such thing and the entity gives no form to build it from; \
-                     did you mean \"{}\", or add a \"form\" (see docs/forms.md)?",
+                    "unknown kind {:?}; did you mean \"{}\"? (a thing the catalog lacks needs a \"form\" to be built from: see docs/forms.md)",
                     e.kind,
                     catalog.suggest(&e.kind)
                 ),

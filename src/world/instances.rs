@@ -147,11 +147,7 @@ fn build_model(key: &ModelKey, layout: &Layout, meshes: &mut Assets<Mesh>) -> Op
 }
 
 /// The instances whose lamps become real lights: those nearest the spawn, up to the budget.
-fn nearest_lights(
-    layout: &Layout,
-    cache: &mut HashMap<ModelKey, Option<BuiltModel>>,
-    meshes: &mut Assets<Mesh>,
-) -> Vec<usize> {
+fn nearest_lights(layout: &Layout, cache: &mut HashMap<ModelKey, Option<BuiltModel>>, meshes: &mut Assets<Mesh>) -> Vec<usize> {
     let spawn = Vec3::from(layout.spawn.position);
     let mut with_lights: Vec<(f32, usize, usize)> = Vec::new();
     for (i, inst) in layout.instances.iter().enumerate() {

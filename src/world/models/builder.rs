@@ -169,6 +169,8 @@ struct Shapes {
     cylinder: Geometry,
     cone: Geometry,
     sphere: Geometry,
+    /// A coarse sphere for small parts seen by the hundred (heads in a crowd).
+    small_sphere: Geometry,
 }
 
 impl ModelBuilder {
@@ -184,6 +186,7 @@ impl ModelBuilder {
                 cylinder: unit::frustum(1.0, 1.0, 10),
                 cone: unit::frustum(1.0, 0.0, 10),
                 sphere: unit::sphere(10, 7),
+                small_sphere: unit::sphere(6, 4),
             },
         }
     }
@@ -247,6 +250,13 @@ impl ModelBuilder {
         self.rod(radius, a.distance(b), ((a + b) / 2.0).into(), rotation, color)
     }
 
+    /// A square bar of `width` between two points: a limb at a tenth of a cylinder's triangles.
+    pub fn strut(&mut self, width: f32, from: [f32; 3], to: [f32; 3], color: Rgb) -> &mut Self {
+        let (a, b) = (Vec3::from(from), Vec3::from(to));
+        let rotation = Quat::from_rotation_arc(Vec3::Y, (b - a).normalize_or(Vec3::Y));
+        self.block_turned([width, a.distance(b), width], ((a + b) / 2.0).into(), rotation, color)
+    }
+
     /// An upright cone standing on `base`.
     pub fn cone(&mut self, radius: f32, height: f32, base: [f32; 3], color: Rgb) -> &mut Self {
         let at = Vec3::from(base) + Vec3::Y * height / 2.0;
@@ -267,6 +277,14 @@ impl ModelBuilder {
     /// An ellipsoid with half-axes `radii` centred at `at`.
     pub fn ball(&mut self, radii: [f32; 3], at: [f32; 3], color: Rgb) -> &mut Self {
         self.ball_turned(radii, at, Quat::IDENTITY, color)
+    }
+
+    /// A coarse ellipsoid (a quarter of the triangles) for small parts of things seen in crowds.
+    pub fn small_ball(&mut self, radii: [f32; 3], at: [f32; 3], color: Rgb) -> &mut Self {
+        let t = Transform { translation: at.into(), rotation: Quat::IDENTITY, scale: (Vec3::from(radii) * 2.0) };
+        let (g, s) = self.target();
+        g.push(&s.small_sphere, &t, color);
+        self
     }
 
     pub fn ball_turned(&mut self, radii: [f32; 3], at: [f32; 3], rotation: Quat, color: Rgb) -> &mut Self {

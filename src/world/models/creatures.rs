@@ -146,8 +146,8 @@ fn person(b: &mut Build, shirt: Rgb, trousers: Rgb, arms: Arms) {
         b.m.block([0.13, 0.85, 0.15], [x, 0.43, 0.0], trousers);
     }
     b.m.block([0.4, 0.6, 0.22], [0.0, 1.15, 0.0], shirt);
-    b.m.ball([0.12, 0.14, 0.13], [0.0, 1.6, 0.0], SKIN);
-    b.m.ball([0.125, 0.08, 0.13], [0.0, 1.68, 0.02], [0.25, 0.16, 0.1]);
+    b.m.small_ball([0.12, 0.14, 0.13], [0.0, 1.6, 0.0], SKIN);
+    b.m.small_ball([0.125, 0.08, 0.13], [0.0, 1.68, 0.02], [0.25, 0.16, 0.1]);
     for side in [-1.0, 1.0] {
         let shoulder = [side * 0.25, 1.38, 0.0];
         let hand = match arms {
@@ -155,7 +155,7 @@ fn person(b: &mut Build, shirt: Rgb, trousers: Rgb, arms: Arms) {
             Arms::Forward => [side * 0.18, 1.05, -0.35],
             Arms::Down => [side * 0.3, 0.8, 0.0],
         };
-        b.m.beam(0.055, shoulder, hand, shirt);
+        b.m.strut(0.1, shoulder, hand, shirt);
     }
 }
 

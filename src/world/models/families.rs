@@ -199,15 +199,15 @@ fn humanoid(f: &Form, b: &mut Build) {
     }
     b.m.block([0.4 * w * k, 0.6 * k, 0.24 * w * k], at(0.0, 1.15, 0.0), clothes);
     let head = Vec3::from(at(0.0, 1.45 + head_r * 1.1, 0.0));
-    b.m.ball([head_r * k, head_r * 1.15 * k, head_r * 1.05 * k], head.into(), skin);
+    b.m.small_ball([head_r * k, head_r * 1.15 * k, head_r * 1.05 * k], head.into(), skin);
     let top = head + Vec3::Y * head_r * k;
     // Arms: the right hand holds what the form carries, forward; the left hangs or holds a shield.
     let holds = [Part::Sword, Part::Spear, Part::Staff, Part::Torch, Part::Bow, Part::Instrument].into_iter().find(|p| f.has(*p));
     let right_hand = Vec3::from(if holds.is_some() { at(0.3 * w, 1.0, -0.3) } else { at(0.3 * w, 0.8, 0.0) });
     let left_hand = Vec3::from(if f.has(Part::Shield) { at(-0.3 * w, 1.05, -0.25) } else { at(-0.3 * w, 0.8, 0.0) });
     for (side, hand) in [(1.0, right_hand), (-1.0, left_hand)] {
-        b.m.beam(0.055 * w * k, at(side * 0.25 * w, 1.38, 0.0), hand.into(), clothes);
-        b.m.ball([0.05 * k; 3], hand.into(), skin);
+        b.m.strut(0.1 * w * k, at(side * 0.25 * w, 1.38, 0.0), hand.into(), clothes);
+        b.m.small_ball([0.05 * k; 3], hand.into(), skin);
     }
     match holds {
         Some(Part::Sword) => {
@@ -234,7 +234,12 @@ fn humanoid(f: &Form, b: &mut Build) {
         }
         Some(_) => {
             b.m.ball([0.2 * k, 0.26 * k, 0.07 * k], (right_hand + Vec3::new(-0.2, -0.05, 0.0) * k).into(), accent);
-            b.m.beam(0.03 * k, (right_hand + Vec3::new(-0.1, 0.0, 0.0) * k).into(), (right_hand + Vec3::new(-0.6, 0.3, 0.0) * k).into(), DARK_WOOD);
+            b.m.beam(
+                0.03 * k,
+                (right_hand + Vec3::new(-0.1, 0.0, 0.0) * k).into(),
+                (right_hand + Vec3::new(-0.6, 0.3, 0.0) * k).into(),
+                DARK_WOOD,
+            );
         }
         None => {}
     }
@@ -259,7 +264,13 @@ fn humanoid(f: &Form, b: &mut Build) {
         b.m.ball([head_r * 1.25 * k, head_r * 1.25 * k, head_r * 1.2 * k], (head + Vec3::new(0.0, 0.02, 0.03) * k).into(), clothes);
     }
     if f.has(Part::Beard) {
-        b.m.cone_turned(head_r * 0.8 * k, 0.3 * k, (head + Vec3::new(0.0, -0.15, -0.06) * k).into(), Quat::from_rotation_x(PI), [0.8, 0.8, 0.78]);
+        b.m.cone_turned(
+            head_r * 0.8 * k,
+            0.3 * k,
+            (head + Vec3::new(0.0, -0.15, -0.06) * k).into(),
+            Quat::from_rotation_x(PI),
+            [0.8, 0.8, 0.78],
+        );
     }
     if f.has(Part::Cape) {
         b.m.panel(0.5 * w * k, 1.1 * k, at(0.0, 0.85, 0.16 * w), Quat::from_rotation_x(-0.08), accent);
@@ -274,14 +285,31 @@ fn humanoid(f: &Form, b: &mut Build) {
     }
     if f.has(Part::Horns) {
         for side in [-1.0, 1.0] {
-            b.m.cone_turned(head_r * 0.3 * k, head_r * 1.6 * k, (top + Vec3::new(side * head_r * 0.8, 0.0, 0.0) * k).into(), Quat::from_rotation_z(-side * 0.5), accent);
+            b.m.cone_turned(
+                head_r * 0.3 * k,
+                head_r * 1.6 * k,
+                (top + Vec3::new(side * head_r * 0.8, 0.0, 0.0) * k).into(),
+                Quat::from_rotation_z(-side * 0.5),
+                accent,
+            );
         }
     }
     if f.has(Part::Beak) {
-        b.m.cone_turned(head_r * 0.4 * k, head_r * 1.2 * k, (head + Vec3::new(0.0, 0.0, -head_r * 1.3) * k).into(), Quat::from_rotation_x(-FRAC_PI_2), accent);
+        b.m.cone_turned(
+            head_r * 0.4 * k,
+            head_r * 1.2 * k,
+            (head + Vec3::new(0.0, 0.0, -head_r * 1.3) * k).into(),
+            Quat::from_rotation_x(-FRAC_PI_2),
+            accent,
+        );
     }
     if f.has(Part::Crest) || f.has(Part::Spikes) {
-        b.m.tri((top + Vec3::new(0.0, 0.0, -0.1) * k).into(), (top + Vec3::new(0.0, 0.25, 0.1) * k).into(), (top + Vec3::new(0.0, -0.05, 0.2) * k).into(), accent);
+        b.m.tri(
+            (top + Vec3::new(0.0, 0.0, -0.1) * k).into(),
+            (top + Vec3::new(0.0, 0.25, 0.1) * k).into(),
+            (top + Vec3::new(0.0, -0.05, 0.2) * k).into(),
+            accent,
+        );
     }
 }
 
@@ -306,11 +334,22 @@ fn bird(f: &Form, b: &mut Build) {
     let bill = hr * 1.2 * long;
     b.m.cone_turned(hr * 0.4, bill, (neck_top + Vec3::new(0.0, 0.0, -hr - bill * 0.45)).into(), Quat::from_rotation_x(-FRAC_PI_2), beak);
     if f.has(Part::Crest) {
-        b.m.tri((neck_top + Vec3::Y * hr * 0.5).into(), (neck_top + Vec3::new(0.0, hr * 2.0, hr * 1.5)).into(), (neck_top + Vec3::new(0.0, hr * 0.2, hr * 1.2)).into(), beak);
+        b.m.tri(
+            (neck_top + Vec3::Y * hr * 0.5).into(),
+            (neck_top + Vec3::new(0.0, hr * 2.0, hr * 1.5)).into(),
+            (neck_top + Vec3::new(0.0, hr * 0.2, hr * 1.2)).into(),
+            beak,
+        );
     }
     if f.has(Part::Horns) {
         for side in [-1.0, 1.0] {
-            b.m.cone_turned(hr * 0.15, hr * 0.8, (neck_top + Vec3::new(side * hr * 0.5, hr * 0.8, 0.0)).into(), Quat::from_rotation_z(-side * 0.4), beak);
+            b.m.cone_turned(
+                hr * 0.15,
+                hr * 0.8,
+                (neck_top + Vec3::new(side * hr * 0.5, hr * 0.8, 0.0)).into(),
+                Quat::from_rotation_z(-side * 0.4),
+                beak,
+            );
         }
     }
     if leg > 0.0 {
@@ -374,7 +413,7 @@ fn dragon(f: &Form, b: &mut Build) {
     let len = (neck * l * 0.3).max(girth * 0.8);
     let mid = base + Vec3::new(0.0, len * 0.55, -len * 0.5);
     let top = mid + Vec3::new(0.0, len * 0.35, -len * 0.55);
-    b.m.beam(girth * 0.6, base.into(), mid.into(), body).beam(girth * 0.45, mid.into(), top.into(), body);
+    b.m.beam(girth * 0.42, base.into(), mid.into(), body).beam(girth * 0.3, mid.into(), top.into(), body);
     let hl = (l * 0.07).max(girth * 0.9) * if legs == 2 { 1.5 } else { 1.0 };
     let head = top + Vec3::new(0.0, 0.0, -hl * 0.5);
     b.m.ball([hl * 0.45, hl * 0.4, hl * 0.9], head.into(), body);
@@ -389,7 +428,8 @@ fn dragon(f: &Form, b: &mut Build) {
     let tail = (l * tail_share).max(girth);
     for i in 0..4 {
         let t = (i + 1) as f32 / 4.0;
-        let next = c + Vec3::new((t * PI).sin() * tail * 0.15, -girth * 0.5 * t + if legs == 2 { girth * 0.3 } else { 0.0 }, r.z * 0.9 + t * tail);
+        let next =
+            c + Vec3::new((t * PI).sin() * tail * 0.15, -girth * 0.5 * t + if legs == 2 { girth * 0.3 } else { 0.0 }, r.z * 0.9 + t * tail);
         b.m.beam(girth * (0.7 - 0.6 * t).max(0.08), p.into(), next.into(), body);
         p = next;
     }
@@ -407,9 +447,17 @@ fn dragon(f: &Form, b: &mut Build) {
         1 | 2 => &[(-1.0, 0.4, 1.0), (1.0, 0.4, 1.0), (-1.0, -0.8, 0.35), (1.0, -0.8, 0.35)],
         _ => &[(-1.0, 0.6, 1.0), (1.0, 0.6, 1.0), (-1.0, -0.6, 1.0), (1.0, -0.6, 1.0)],
     };
+    // In flight the legs fold back under the body instead of standing.
+    let flying = f.habitat() == crate::scene::Habitat::Sky;
     for &(side, zf, full) in positions {
         let hip = c + Vec3::new(side * r.x * 0.7, -girth * 0.3, zf * r.z);
-        let foot = if full >= 1.0 { Vec3::new(hip.x * 1.1, 0.0, hip.z - girth * 0.2) } else { hip + Vec3::new(0.0, -girth * 0.8, -girth * 0.6) };
+        let foot = if flying {
+            hip + Vec3::new(0.0, -girth * 0.5, girth * 1.2)
+        } else if full >= 1.0 {
+            Vec3::new(hip.x * 1.1, 0.0, hip.z - girth * 0.2)
+        } else {
+            hip + Vec3::new(0.0, -girth * 0.8, -girth * 0.6)
+        };
         b.m.beam(girth * 0.3 * full, hip.into(), foot.into(), body);
     }
     let wings = f.get("wings");
@@ -439,7 +487,12 @@ fn crown_of_horns(f: &Form, b: &mut Build, head: Vec3, r: f32, color: Rgb) {
     }
     if f.has(Part::Frill) || f.has(Part::Fins) {
         for side in [-1.0, 1.0] {
-            b.m.tri((head + Vec3::new(side * r * 0.7, 0.0, r * 0.4)).into(), (head + Vec3::new(side * r * 1.8, r * 0.8, r * 1.2)).into(), (head + Vec3::new(side * r * 0.6, r * 0.3, r * 1.5)).into(), color);
+            b.m.tri(
+                (head + Vec3::new(side * r * 0.7, 0.0, r * 0.4)).into(),
+                (head + Vec3::new(side * r * 1.8, r * 0.8, r * 1.2)).into(),
+                (head + Vec3::new(side * r * 0.6, r * 0.3, r * 1.5)).into(),
+                color,
+            );
         }
     }
 }
@@ -455,7 +508,12 @@ fn fish(f: &Form, b: &mut Build) {
         for (x, z) in ring(8, r * 0.6, 0.2) {
             let root = c + Vec3::new(x, -r * 0.4, z);
             let mid = root + Vec3::new(x * 0.6, -l * 0.25, z * 0.6);
-            b.m.beam(r * 0.1, root.into(), mid.into(), body).beam(r * 0.06, mid.into(), (mid + Vec3::new(x * 0.4, -l * 0.2, z * 0.4)).into(), second);
+            b.m.beam(r * 0.1, root.into(), mid.into(), body).beam(
+                r * 0.06,
+                mid.into(),
+                (mid + Vec3::new(x * 0.4, -l * 0.2, z * 0.4)).into(),
+                second,
+            );
         }
         return;
     }
@@ -470,7 +528,12 @@ fn fish(f: &Form, b: &mut Build) {
         // Whales and dolphins have flat flukes; fish an upright fork.
         if f.has(Part::Flippers) {
             for side in [-1.0, 1.0] {
-                b.m.tri(root.into(), (root + Vec3::new(side * tail, 0.0, tail * 0.6)).into(), (root + Vec3::new(0.0, 0.0, tail * 0.4)).into(), fins);
+                b.m.tri(
+                    root.into(),
+                    (root + Vec3::new(side * tail, 0.0, tail * 0.6)).into(),
+                    (root + Vec3::new(0.0, 0.0, tail * 0.4)).into(),
+                    fins,
+                );
             }
         } else {
             b.m.tri(root.into(), (root + Vec3::new(0.0, tail * 0.7, tail)).into(), (root + Vec3::new(0.0, 0.0, tail * 0.5)).into(), fins);
@@ -479,15 +542,31 @@ fn fish(f: &Form, b: &mut Build) {
     }
     let fin = f.get("fins") * l * 0.25;
     if fin > 0.0 {
-        b.m.tri((c + Vec3::new(0.0, r.y * 0.9, -r.z * 0.2)).into(), (c + Vec3::new(0.0, r.y + fin, r.z * 0.15)).into(), (c + Vec3::new(0.0, r.y * 0.9, r.z * 0.35)).into(), fins);
+        b.m.tri(
+            (c + Vec3::new(0.0, r.y * 0.9, -r.z * 0.2)).into(),
+            (c + Vec3::new(0.0, r.y + fin, r.z * 0.15)).into(),
+            (c + Vec3::new(0.0, r.y * 0.9, r.z * 0.35)).into(),
+            fins,
+        );
         for side in [-1.0, 1.0] {
             let root = c + Vec3::new(side * r.x * 0.8, -r.y * 0.3, -r.z * 0.35);
-            b.m.tri(root.into(), (root + Vec3::new(side * fin, -fin * 0.3, fin * 0.6)).into(), (root + Vec3::new(0.0, 0.0, fin * 0.7)).into(), fins);
+            b.m.tri(
+                root.into(),
+                (root + Vec3::new(side * fin, -fin * 0.3, fin * 0.6)).into(),
+                (root + Vec3::new(0.0, 0.0, fin * 0.7)).into(),
+                fins,
+            );
         }
     }
     let snout = f.get("snout") * l * 0.5;
     if snout > 0.02 * l {
-        b.m.cone_turned(r.x.min(r.y) * 0.35, snout, (c + Vec3::new(0.0, 0.0, -r.z - snout * 0.4)).into(), Quat::from_rotation_x(-FRAC_PI_2), body);
+        b.m.cone_turned(
+            r.x.min(r.y) * 0.35,
+            snout,
+            (c + Vec3::new(0.0, 0.0, -r.z - snout * 0.4)).into(),
+            Quat::from_rotation_x(-FRAC_PI_2),
+            body,
+        );
     }
     if f.has(Part::Shell) {
         b.m.ball([r.x * 1.25, r.y * 1.3, r.z * 0.75], (c + Vec3::Y * r.y * 0.25).into(), second);
@@ -506,7 +585,13 @@ fn fish(f: &Form, b: &mut Build) {
         }
     }
     if f.has(Part::Horns) {
-        b.m.cone_turned(r.y * 0.08, l * 0.4, (c + Vec3::new(0.0, 0.0, -r.z - l * 0.2)).into(), Quat::from_rotation_x(-FRAC_PI_2), [0.9, 0.88, 0.8]);
+        b.m.cone_turned(
+            r.y * 0.08,
+            l * 0.4,
+            (c + Vec3::new(0.0, 0.0, -r.z - l * 0.2)).into(),
+            Quat::from_rotation_x(-FRAC_PI_2),
+            [0.9, 0.88, 0.8],
+        );
     }
 }
 
@@ -537,13 +622,28 @@ fn insect(f: &Form, b: &mut Build) {
         let span = span.max(l * 0.5);
         for side in [-1.0, 1.0] {
             let root = thorax + Vec3::new(0.0, g * 0.7, 0.0);
-            b.m.tri(root.into(), (root + Vec3::new(side * span, span * 0.15, -span * 0.35)).into(), (root + Vec3::new(side * span * 0.8, span * 0.1, span * 0.4)).into(), wing);
-            b.m.tri(root.into(), (root + Vec3::new(side * span * 0.8, span * 0.1, span * 0.4)).into(), (root + Vec3::new(side * span * 0.3, 0.0, span * 0.7)).into(), wing);
+            b.m.tri(
+                root.into(),
+                (root + Vec3::new(side * span, span * 0.15, -span * 0.35)).into(),
+                (root + Vec3::new(side * span * 0.8, span * 0.1, span * 0.4)).into(),
+                wing,
+            );
+            b.m.tri(
+                root.into(),
+                (root + Vec3::new(side * span * 0.8, span * 0.1, span * 0.4)).into(),
+                (root + Vec3::new(side * span * 0.3, 0.0, span * 0.7)).into(),
+                wing,
+            );
         }
     }
     if f.has(Part::Antennae) {
         for side in [-1.0, 1.0] {
-            b.m.beam(l * 0.008, (head + Vec3::new(side * g * 0.2, g * 0.4, -g * 0.3)).into(), (head + Vec3::new(side * l * 0.15, l * 0.25, -l * 0.25)).into(), body);
+            b.m.beam(
+                l * 0.008,
+                (head + Vec3::new(side * g * 0.2, g * 0.4, -g * 0.3)).into(),
+                (head + Vec3::new(side * l * 0.15, l * 0.25, -l * 0.25)).into(),
+                body,
+            );
         }
     }
     if f.has(Part::Stinger) {
@@ -617,11 +717,21 @@ fn aircraft(f: &Form, b: &mut Build) {
         let basket = Vec3::new(0.0, l * 0.06, if round { 0.0 } else { -l * 0.05 });
         b.m.block([l * 0.1, l * 0.1, if round { l * 0.1 } else { l * 0.25 }], basket.into(), WOOD);
         for (x, z) in [(-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0), (1.0, 1.0)] {
-            b.m.beam(l * 0.005, (basket + Vec3::new(x * l * 0.05, l * 0.05, z * l * 0.05)).into(), (c + Vec3::new(x * r.x * 0.5, -r.y * 0.8, z * r.z * 0.3)).into(), DARK_WOOD);
+            b.m.beam(
+                l * 0.005,
+                (basket + Vec3::new(x * l * 0.05, l * 0.05, z * l * 0.05)).into(),
+                (c + Vec3::new(x * r.x * 0.5, -r.y * 0.8, z * r.z * 0.3)).into(),
+                DARK_WOOD,
+            );
         }
         if !round {
             for side in [-1.0, 1.0] {
-                b.m.tri((c + Vec3::new(0.0, 0.0, r.z * 0.7)).into(), (c + Vec3::new(side * r.x * 1.3, 0.0, r.z * 1.05)).into(), (c + Vec3::new(0.0, 0.0, r.z * 1.05)).into(), accent);
+                b.m.tri(
+                    (c + Vec3::new(0.0, 0.0, r.z * 0.7)).into(),
+                    (c + Vec3::new(side * r.x * 1.3, 0.0, r.z * 1.05)).into(),
+                    (c + Vec3::new(0.0, 0.0, r.z * 1.05)).into(),
+                    accent,
+                );
             }
         }
         return;
@@ -668,14 +778,17 @@ fn aircraft(f: &Form, b: &mut Build) {
                 b.m.rod(rb * 0.35, l * 0.15, (*hub + Vec3::Z * l * 0.07).into(), Quat::from_rotation_x(FRAC_PI_2), body);
             }
         }
-        b.m.layer(Layer::Spinner);
+        // One propeller spins about its hub; several (one pivot per model) show as blurred discs.
         let blade = l * 0.1 * if engines <= 1 { 1.3 } else { 0.8 };
-        for hub in &hubs {
-            b.m.block([blade * 2.0, l * 0.01, l * 0.01], (*hub - Vec3::Z * l * 0.01).into(), BLACK);
-        }
-        b.m.layer(Layer::Solid);
-        if hubs.len() == 1 {
-            b.spin = Some((hubs[0], Vec3::Z, 20.0));
+        if let [hub] = hubs[..] {
+            b.m.layer(Layer::Spinner);
+            b.m.block([blade * 2.0, l * 0.01, l * 0.01], (hub - Vec3::Z * l * 0.01).into(), BLACK);
+            b.m.layer(Layer::Solid);
+            b.spin = Some((hub, Vec3::Z, 20.0));
+        } else {
+            for hub in &hubs {
+                b.m.rod(blade, l * 0.004, (*hub - Vec3::Z * l * 0.01).into(), Quat::from_rotation_x(FRAC_PI_2), [0.25, 0.25, 0.27]);
+            }
         }
     }
     if f.has(Part::Rotor) {
@@ -700,7 +813,7 @@ fn vehicle(f: &Form, b: &mut Build) {
     let l = f.size;
     let (h, w) = (l * f.get("height"), l * f.get("width"));
     let wheels = f.get("wheels").round() as usize;
-    let wr = (h * 0.22).min(l * 0.15).max(0.15);
+    let wr = (h * 0.22).min(l * 0.15).max(l * 0.03);
     for c in 0..cars {
         let z0 = (c as f32 - (cars as f32 - 1.0) / 2.0) * l;
         let floor = wr * 0.9;
@@ -719,7 +832,11 @@ fn vehicle(f: &Form, b: &mut Build) {
             }
             if f.has(Part::Cabin) && front {
                 b.m.block([w * 0.95, box_h * 0.5, l * 0.3], [0.0, floor + top + box_h * 0.2, z0 - l * 0.3], body);
-                b.m.layer(Layer::Glow).block([w * 0.9, box_h * 0.25, l * 0.31], [0.0, floor + top + box_h * 0.25, z0 - l * 0.3], [0.6, 0.75, 0.85]);
+                b.m.layer(Layer::Glow).block(
+                    [w * 0.9, box_h * 0.25, l * 0.31],
+                    [0.0, floor + top + box_h * 0.25, z0 - l * 0.3],
+                    [0.6, 0.75, 0.85],
+                );
                 b.m.layer(Layer::Solid);
             }
         }
@@ -768,7 +885,7 @@ fn spacecraft(f: &Form, b: &mut Build) {
         // A station: a hub, a wheel of modules on spokes, solar wings.
         let r = l * 0.5;
         let c = Vec3::new(0.0, r, 0.0);
-        b.m.rod(w.max(l * 0.06), l * 0.5, c.into(), Quat::from_rotation_x(FRAC_PI_2), body);
+        b.m.rod((w * 0.1).clamp(l * 0.04, l * 0.12), l * 0.5, c.into(), Quat::from_rotation_x(FRAC_PI_2), body);
         let points: Vec<(f32, f32)> = ring(12, r * 0.8, 0.0).collect();
         for i in 0..12 {
             let (a, bb) = (points[i], points[(i + 1) % 12]);
@@ -837,7 +954,11 @@ fn building(f: &Form, b: &mut Build) {
     let (w, d) = (h * f.get("width"), h * f.get("depth"));
     if f.has(Part::Pyramid) {
         let pyramid = unit::frustum(1.0, 0.0, 4);
-        let t = Transform { translation: Vec3::Y * h / 2.0, rotation: Quat::from_rotation_y(PI / 4.0), scale: Vec3::new(w * 1.414, h, d * 1.414) };
+        let t = Transform {
+            translation: Vec3::Y * h / 2.0,
+            rotation: Quat::from_rotation_y(PI / 4.0),
+            scale: Vec3::new(w * 1.414, h, d * 1.414),
+        };
         b.m.shape(&pyramid, t, walls);
         return;
     }
@@ -989,7 +1110,12 @@ fn plant(f: &Form, b: &mut Build) {
             p = next;
         }
         for (x, z) in ring(8, cw.max(h * 0.25), 0.0) {
-            b.m.tri(p.into(), [p.x + x, p.y - h * 0.12, p.z + z], [p.x + x * 0.5 - z * 0.15, p.y + h * 0.04, p.z + z * 0.5 + x * 0.15], leaf);
+            b.m.tri(
+                p.into(),
+                [p.x + x, p.y - h * 0.12, p.z + z],
+                [p.x + x * 0.5 - z * 0.15, p.y + h * 0.04, p.z + z * 0.5 + x * 0.15],
+                leaf,
+            );
         }
         return;
     }
