@@ -396,26 +396,61 @@ fn bubbles(seed: u64, lo: f32, hi: f32) -> Box<dyn Voice> {
     })
 }
 
-fn moos(seed: u64) -> Box<dyn Voice> {
+/// An animal call: a sawtooth voice through two formant bands, gated on for a while now and
+/// then, its pitch gliding down as it sounds.
+struct Call {
+    /// Seconds between calls, and how long each lasts.
+    gap: (f32, f32),
+    length: (f32, f32),
+    pitch: (f32, f32),
+    /// Pitch multiplier per sample while sounding.
+    glide: f32,
+    formants: [(f32, f32); 2],
+    /// How much the pitch wavers, and how much breath noise there is.
+    rough: f32,
+    breath: f32,
+    gain: f32,
+}
+
+fn call(seed: u64, c: Call) -> Box<dyn Voice> {
     let mut rng = Rng::new(seed);
-    let mut every = Every::new(seed, 4.0, 10.0);
-    let (mut osc, mut f1, mut f2, mut env) = (Phase(0.0), BandPass::new(600.0, 5.0), BandPass::new(1100.0, 6.0), LowPass::new(3.0));
-    let (mut on, mut hz) = (0u32, 110.0);
+    let mut every = Every::new(seed, c.gap.0, c.gap.1);
+    let [(hz1, q1), (hz2, q2)] = c.formants;
+    let (mut osc, mut f1, mut f2, mut env) = (Phase(0.0), BandPass::new(hz1, q1), BandPass::new(hz2, q2), LowPass::new(3.0));
+    let mut waver = Drift::new(seed + 1, 0.05);
+    let (mut on, mut hz) = (0u32, c.pitch.0);
     voice_from(move || {
         if every.tick() {
-            on = samples(rng.range(1.0, 1.8));
-            hz = rng.range(95.0, 130.0);
+            on = samples(rng.range(c.length.0, c.length.1));
+            hz = rng.range(c.pitch.0, c.pitch.1);
         }
         let gate = if on > 0 {
             on -= 1;
+            hz *= c.glide;
             1.0
         } else {
             0.0
         };
-        hz *= if on > 0 { 0.999995 } else { 1.0 };
-        let s = saw(osc.advance(hz));
-        (f1.next(s) + f2.next(s) * 0.5) * env.next(gate) * 1.2
+        let s = saw(osc.advance(hz * (1.0 + c.rough * waver.sample()))) + rng.signed() * c.breath;
+        (f1.next(s) + f2.next(s) * 0.5) * env.next(gate) * c.gain
     })
+}
+
+fn moos(seed: u64) -> Box<dyn Voice> {
+    let formants = [(600.0, 5.0), (1100.0, 6.0)];
+    call(
+        seed,
+        Call { gap: (4.0, 10.0), length: (1.0, 1.8), pitch: (95.0, 130.0), glide: 0.999995, formants, rough: 0.0, breath: 0.0, gain: 1.2 },
+    )
+}
+
+fn roars(seed: u64) -> Box<dyn Voice> {
+    // A growl: lower, rougher and breathier than a moo.
+    let formants = [(400.0, 3.0), (900.0, 4.0)];
+    call(
+        seed,
+        Call { gap: (5.0, 12.0), length: (1.2, 2.5), pitch: (55.0, 90.0), glide: 0.99999, formants, rough: 0.15, breath: 0.4, gain: 1.8 },
+    )
 }
 
 fn stream(seed: u64) -> Box<dyn Voice> {
@@ -429,30 +464,6 @@ fn stream(seed: u64) -> Box<dyn Voice> {
             band.set(900.0 + 1800.0 * wobble.sample());
         }
         band.next(rng.signed()) * 0.6 + low.next(brown.sample()) * 0.6
-    })
-}
-
-fn roars(seed: u64) -> Box<dyn Voice> {
-    // A growl: a low, rough sawtooth through a vocal-tract band, swelling and dying away.
-    let mut rng = Rng::new(seed);
-    let mut every = Every::new(seed, 5.0, 12.0);
-    let (mut osc, mut f1, mut f2, mut env, mut rough) =
-        (Phase(0.0), BandPass::new(400.0, 3.0), BandPass::new(900.0, 4.0), LowPass::new(2.0), Drift::new(seed + 1, 0.05));
-    let (mut on, mut hz) = (0u32, 70.0);
-    voice_from(move || {
-        if every.tick() {
-            on = samples(rng.range(1.2, 2.5));
-            hz = rng.range(55.0, 90.0);
-        }
-        let gate = if on > 0 {
-            on -= 1;
-            1.0
-        } else {
-            0.0
-        };
-        hz *= if on > 0 { 0.99999 } else { 1.0 };
-        let s = saw(osc.advance(hz * (1.0 + 0.15 * rough.sample()))) + rng.signed() * 0.4;
-        (f1.next(s) + f2.next(s) * 0.6) * env.next(gate) * 1.6
     })
 }
 

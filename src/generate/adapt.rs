@@ -289,22 +289,30 @@ fn entity_for(scene: &Scene, info: &KindInfo, form: Option<Form>) -> Entity {
     };
     let distance = (relation == Relation::InFrontOf).then_some(18.0 + 3.0 * info.footprint);
     let count = typical_count(info).min(if info.footprint >= 5.0 { 1 } else { 12 });
-    Entity {
-        id: unique_id(scene, &info.kind),
-        kind: info.kind.clone(),
-        count,
-        placement: Placement { relation, target: None, distance, position: None },
-        motion: None,
-        scale: 1.0,
-        color: None,
-        form,
-    }
+    let placement = match boards(info, scene) {
+        Some(carrier) => Placement { relation: Relation::On, target: Some(carrier.id.clone()), distance: None, position: None },
+        None => Placement { relation, target: None, distance, position: None },
+    };
+    let count = if placement.relation == Relation::On { count.min(4) } else { count };
+    Entity { id: unique_id(scene, &info.kind), kind: info.kind.clone(), count, placement, motion: None, scale: 1.0, color: None, form }
 }
 
 /// Whether a kind can be added to the scene: it lives there, or it is a small boat the land can
 /// give a river to (a canoe in a jungle).
 pub fn can_take(info: &KindInfo, scene: &Scene) -> bool {
-    lives_in(info, scene) || wants_a_river(info, scene)
+    lives_in(info, scene) || wants_a_river(info, scene) || boards(info, scene).is_some()
+}
+
+/// The floating carrier a small land kind can stand on when the scene has no land for it (a
+/// pirate on the ship's deck): the player's own, else the first with a deck.
+fn boards<'a>(info: &KindInfo, scene: &'a Scene) -> Option<&'a Entity> {
+    if info.habitat != Habitat::Ground || info.footprint > 2.0 || lives_in(info, scene) {
+        return None;
+    }
+    let catalog = Catalog::builtin();
+    let carries = |e: &&Entity| catalog.info_for(e).is_some_and(|k| k.deck.is_some() && k.habitat == Habitat::Water);
+    let own = scene.player.on.as_deref().and_then(|id| scene.entities.iter().find(|e| e.id == id)).filter(carries);
+    own.or_else(|| scene.entities.iter().find(carries))
 }
 
 /// A small floating kind on land with no water: a river makes room for it.

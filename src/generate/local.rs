@@ -237,7 +237,9 @@ impl LocalGenerator {
         }
         let counts = lexicon.counts(request);
         let write_s = t1.elapsed().as_secs_f64();
-        let templates = template::ranked(&ranking);
+        let said: Vec<&str> =
+            named.iter().filter(|(f, _)| *f == "kind").map(|(_, k)| *k).chain(written_kinds.iter().map(String::as_str)).collect();
+        let templates = template::ranked(&ranking, &said);
         if tracing::enabled!(tracing::Level::DEBUG) {
             for (field, options) in &ranking.fields {
                 let best: Vec<String> = options.iter().take(6).map(|(v, s)| format!("{v} {s:.1}")).collect();

@@ -87,13 +87,14 @@ const ERA_COST: f32 = 3.0;
 const ERA_RANGE: f32 = 10.0;
 /// What it costs a template that a thing the request asks for outright could not live in it
 /// (polar bears in an underwater reef, a whale on a farm), per such thing.
-const HOMELESS_COST: f32 = 6.0;
+const HOMELESS_COST: f32 = 12.0;
 
 /// How well a template explains a ranking (higher: better). Three parts: the things the
 /// request raises most that the template has (recall, rare kinds counting more), how much
 /// the request raises the template's own things on average (precision: a concert's stage
 /// for a safari is not raised), and how far its setting is from what the request favours.
-pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
+/// `said`: the kinds the request names or the model wrote for it (they must have a home).
+pub fn fit(template: &Template, ranking: &Ranking, said: &[&str]) -> f32 {
     let weights = kind_weights();
     let own: HashSet<&str> = template.kinds.iter().map(String::as_str).collect();
     let mut found: Vec<f32> = ranking
@@ -126,20 +127,21 @@ pub fn fit(template: &Template, ranking: &Ranking) -> f32 {
             if own.is_finite() { cost * (own - best).max(-range) } else { 0.0 }
         })
         .sum();
-    recall + precision + setting - ERA_COST * era_distance(template, ranking) - HOMELESS_COST * homeless(template, ranking) as f32
+    recall + precision + setting - ERA_COST * era_distance(template, ranking) - HOMELESS_COST * homeless(template, said) as f32
 }
 
-/// How many of the things the request names the template lacks and could not take in (their
-/// habitat is not in its world). Named things are raised to at least [`super::named::NAMED_LIFT`].
-fn homeless(template: &Template, ranking: &Ranking) -> usize {
+/// How many of the things the request names the template lacks and could not take in: their
+/// habitat is not in its world, or they did not exist yet in its era (a steam train among
+/// dragons).
+fn homeless(template: &Template, said: &[&str]) -> usize {
     let catalog = crate::scene::Catalog::builtin();
-    ranking
-        .ranked("kind")
-        .iter()
-        .take(EVIDENCE_KINDS)
-        .filter(|(k, lift)| *lift >= super::named::NAMED_LIFT && !template.kinds.contains(k))
-        .filter_map(|(k, _)| catalog.get(k))
-        .filter(|info| !super::adapt::can_take(info, &template.scene))
+    said.iter()
+        .filter(|k| !template.kinds.iter().any(|own| own == *k))
+        .filter_map(|k| catalog.get(k))
+        .filter(|info| {
+            let too_early = info.since.is_some_and(|since| since > template.scene.setting.era);
+            too_early || !super::adapt::can_take(info, &template.scene)
+        })
         .count()
 }
 
@@ -161,8 +163,8 @@ fn era_distance(template: &Template, ranking: &Ranking) -> f32 {
 }
 
 /// The library's templates, best fit first, with their fits.
-pub fn ranked(ranking: &Ranking) -> Vec<(&'static Template, f32)> {
-    let mut all: Vec<(&Template, f32)> = library().iter().map(|t| (t, fit(t, ranking))).collect();
+pub fn ranked(ranking: &Ranking, said: &[&str]) -> Vec<(&'static Template, f32)> {
+    let mut all: Vec<(&Template, f32)> = library().iter().map(|t| (t, fit(t, ranking, said))).collect();
     all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.name.cmp(b.0.name)));
     all
 }
@@ -192,11 +194,15 @@ mod tests {
             ("kind", &[("treasure_chest", 6.0), ("cannon", 5.0), ("parrot", 4.0), ("sailing_ship", 3.5)]),
             ("terrain", &[("ocean", 3.0)]),
         ]);
-        assert_eq!(ranked(&pirate)[0].0.name, "pirate_seven_seas");
+        assert_eq!(ranked(&pirate, &[])[0].0.name, "pirate_seven_seas");
         let concert =
             ranking(&[("kind", &[("drum_kit", 7.0), ("stage", 6.0), ("crowd", 5.0), ("spotlight", 4.0)]), ("vantage", &[("stage", 3.0)])]);
-        assert_eq!(ranked(&concert)[0].0.name, "concert_stage");
+        assert_eq!(ranked(&concert, &[])[0].0.name, "concert_stage");
         let ww1 = ranking(&[("kind", &[("biplane", 7.0), ("trench", 6.0), ("flak_burst", 3.0)]), ("era", &[("ww1", 5.0)])]);
-        assert_eq!(ranked(&ww1)[0].0.name, "ww1_fighter_plane");
+        assert_eq!(ranked(&ww1, &[])[0].0.name, "ww1_fighter_plane");
+        // A named thing the best template could not hold (a jet airliner in 1917) costs it.
+        let with = fit(library().iter().find(|t| t.name == "ww1_fighter_plane").unwrap(), &ww1, &["airliner"]);
+        let without = fit(library().iter().find(|t| t.name == "ww1_fighter_plane").unwrap(), &ww1, &[]);
+        assert!(with < without, "{with} {without}");
     }
 }
