@@ -125,6 +125,15 @@ fn response_schema() -> Value {
         }
     }
     let mut schema = scene_schema().clone();
+    // The reply names catalog kinds only, listed in the system prompt: a form (nested maps and
+    // solids) and an enum of every catalog kind (465) make the decoding grammar so large that
+    // a small server model took three times as long. Validation refuses a kind it does not know.
+    if let Some(entity) = schema.pointer_mut("/$defs/Entity/properties").and_then(Value::as_object_mut) {
+        entity.remove("form");
+        if let Some(kind) = entity.get_mut("kind").and_then(Value::as_object_mut) {
+            kind.remove("enum");
+        }
+    }
     bound(&mut schema);
     schema
 }
