@@ -1150,7 +1150,7 @@ fn prop(f: &Form, b: &mut Build) {
         return;
     }
     let shapes = [unit::cube(), unit::frustum(1.0, 1.0, 10), unit::frustum(1.0, 0.0, 10), unit::sphere(10, 7)];
-    for (i, s) in f.solids.iter().enumerate() {
+    for s in &f.solids {
         let shape = match s.shape {
             SolidShape::Box => &shapes[0],
             SolidShape::Cylinder => &shapes[1],
@@ -1161,6 +1161,5 @@ fn prop(f: &Form, b: &mut Build) {
         let rotation = Quat::from_rotation_y(-s.yaw.to_radians()) * Quat::from_rotation_x(s.pitch.to_radians());
         let t = Transform { translation: Vec3::from(s.at) * h, rotation, scale: Vec3::from(s.size) * h };
         b.m.shape(shape, t, color);
-        let _ = i;
     }
 }
