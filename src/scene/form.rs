@@ -480,21 +480,36 @@ impl Form {
         self.habitat.unwrap_or(self.family.habitat())
     }
 
+    /// A four-legged body in metres: leg length, torso half-height and half-width.
+    pub fn quadruped_torso(&self) -> (f32, f32, f32) {
+        let (s, h) = (self.size, self.size * self.get("height"));
+        let leg = h * self.get("legs");
+        let half_width = s * self.get("bulk") * 0.35;
+        let half_height = ((h - leg) / 2.0).max(half_width * 0.8).max(s * 0.06);
+        (leg, half_height, half_width.max(half_height * 0.5))
+    }
+
+    /// A dragon's body in metres: its girth (body radius) and the length of its legs (none for
+    /// a serpent).
+    pub fn dragon_body(&self) -> (f32, f32) {
+        let girth = self.size * self.get("bulk") * 0.5;
+        (girth, if self.get("legs").round() >= 1.0 { girth * 1.7 } else { 0.0 })
+    }
+
     /// Footprint radius and height in metres.
     pub fn extent(&self) -> (f32, f32) {
         let s = self.size;
         let (radius, height) = match self.family {
             Family::Quadruped => {
-                let (h, leg) = (s * self.get("height"), s * self.get("height") * self.get("legs"));
-                let body = leg + 2.0 * ((h - leg) / 2.0).max(s * self.get("bulk") * 0.28).max(s * 0.06);
+                let (leg, half_height, _) = self.quadruped_torso();
+                let body = leg + 2.0 * half_height;
                 let neck = self.get("neck");
-                (s * 0.5, body.max(h) + neck * s * 0.75 * (25.0 + 50.0 * neck).to_radians().sin())
+                (s * 0.5, body.max(s * self.get("height")) + neck * s * 0.75 * (25.0 + 50.0 * neck).to_radians().sin())
             }
             Family::Humanoid => ((s * 0.18 * self.get("build")).max(0.3), s),
             Family::Bird => (s * 0.5, s * (0.25 + self.get("legs") * 0.4 + self.get("neck") * 0.3)),
             Family::Dragon => {
-                let girth = s * self.get("bulk") * 0.5;
-                let leg = if self.get("legs").round() >= 1.0 { girth * 1.7 } else { 0.0 };
+                let (girth, leg) = self.dragon_body();
                 (s * 0.4 + s * self.get("wings") * 0.2, leg + girth * 2.0 + self.get("neck") * s * 0.3 * 0.9)
             }
             // An octopus or a jellyfish hangs its arms below a mantle.
@@ -603,13 +618,12 @@ impl Form {
         match self.family {
             Family::Boat => Some(Deck { height: s * self.get("freeboard"), width: s * self.get("beam") * 0.8, length: s * 0.7 }),
             Family::Quadruped if s >= 1.5 => {
-                let (h, leg) = (s * self.get("height"), s * self.get("height") * self.get("legs"));
-                let back = leg + 2.0 * ((h - leg) / 2.0).max(s * self.get("bulk") * 0.28).max(s * 0.06);
+                let (leg, half_height, _) = self.quadruped_torso();
+                let back = leg + 2.0 * half_height;
                 Some(Deck { height: back * 0.97, width: (s * self.get("bulk") * 0.5).max(0.6), length: s * 0.3 })
             }
             Family::Dragon => {
-                let girth = s * self.get("bulk") * 0.5;
-                let leg = if self.get("legs").round() >= 1.0 { girth * 1.7 } else { 0.0 };
+                let (girth, leg) = self.dragon_body();
                 Some(Deck { height: leg + girth * 1.9, width: (girth * 1.6).max(0.8), length: s * 0.15 })
             }
             Family::Bird if s >= 4.0 => Some(Deck { height: s * 0.12, width: s * 0.1, length: s * 0.12 }),

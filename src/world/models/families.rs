@@ -67,11 +67,7 @@ fn pattern(form: &Form, b: &mut Build, c: Vec3, r: Vec3, color: Rgb) {
 fn quadruped(f: &Form, b: &mut Build) {
     let [body, second, accent] = colors(f, b, [[0.55, 0.42, 0.3], [0.3, 0.22, 0.15], [0.9, 0.87, 0.78]]);
     let l = f.size;
-    let h = l * f.get("height");
-    let leg = h * f.get("legs");
-    let tw = l * f.get("bulk") * 0.35;
-    let th = ((h - leg) / 2.0).max(tw * 0.8).max(l * 0.06);
-    let tw = tw.max(th * 0.5);
+    let (leg, th, tw) = f.quadruped_torso();
     let body_y = leg + th;
     let centre = Vec3::new(0.0, body_y, 0.0);
     let radii = Vec3::new(tw, th, l * 0.4);
@@ -381,9 +377,8 @@ fn bird(f: &Form, b: &mut Build) {
 fn dragon(f: &Form, b: &mut Build) {
     let [body, membrane, horn] = colors(f, b, [[0.2, 0.45, 0.2], [0.6, 0.2, 0.15], [0.9, 0.85, 0.7]]);
     let l = f.size;
-    let girth = l * f.get("bulk") * 0.5;
+    let (girth, leg) = f.dragon_body();
     let legs = f.get("legs").round() as u32;
-    let leg = if legs > 0 { girth * 1.7 } else { 0.0 };
     let tail_share = f.get("tail");
     let neck = f.get("neck");
     let torso = (l * (1.0 - tail_share) * 0.55).max(girth * 2.0);
