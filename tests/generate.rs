@@ -106,7 +106,7 @@ fn named_things_stand_in_the_world_in_the_numbers_asked_and_unknown_nouns_get_a_
     assert!(count(&knights, "dragon") >= 1, "{:?}", kinds(&knights));
 
     // A noun the catalog lacks is built from a form the model chose, never dropped silently.
-    let jazz = generate("a jazz band with a saxophone player", "1");
+    let jazz = generate("a folk band with a banjo player", "1");
     let catalog = sayscape::scene::Catalog::builtin();
     let formed: Vec<&serde_json::Value> =
         jazz["entities"].as_array().unwrap().iter().filter(|e| catalog.get(e["kind"].as_str().unwrap()).is_none()).collect();
@@ -158,4 +158,31 @@ fn bad_prompts_and_models_fail_with_clear_messages_and_write_nothing() {
         assert!(!err.contains("panicked"), "{err}");
         assert!(!out_file.exists(), "nothing is written on failure");
     }
+}
+
+/// The request picks the place: another world (no weather, no wind without air), the inside of
+/// a room (furnished inside its walls), a sky feature with the dark it needs; in any language.
+#[test]
+fn the_request_picks_the_place_indoors_or_out_on_earth_or_beyond() {
+    let moon = generate("marcher sur la Lune à côté d'un module lunaire", "1");
+    assert_eq!(moon["setting"]["terrain"], "moon", "{}", moon["setting"]);
+    assert!(moon["setting"]["weather"] == "clear" && moon["setting"].get("room").is_none());
+    assert!(!sounds(&moon).iter().any(|s| s == "wind" || s == "birds" || s == "rain"), "{:?}", sounds(&moon));
+
+    let club = generate("a smoky jazz club in the twenties", "1");
+    let room = &club["setting"]["room"];
+    assert!(room.is_object(), "indoors: {}", club["setting"]);
+    // What stands in the room fits between its walls, and the plan places it all.
+    let scene = sayscape::scene::scene_from_value(&club, "generated").unwrap();
+    let layout = sayscape::plan::plan(&scene, 0);
+    let r = scene.setting.room.as_ref().unwrap();
+    for inst in layout.instances.iter().filter(|i| i.habitat == sayscape::scene::Habitat::Ground && i.parent.is_none()) {
+        let outside = scene.entities.iter().find(|e| e.id == inst.entity).unwrap().placement.relation == sayscape::scene::Relation::Outside;
+        assert!(outside || r.contains(inst.position[0], inst.position[2], inst.radius - 0.01), "{} outside the walls", inst.entity);
+    }
+
+    let aurora = generate("eine Forschungsstation in der Antarktis unter dem Polarlicht", "1");
+    assert!(aurora["setting"]["sky"].as_array().is_some_and(|s| s.iter().any(|f| f == "aurora")), "{}", aurora["setting"]);
+    assert!(matches!(aurora["setting"]["time_of_day"].as_str(), Some("night" | "evening")), "{}", aurora["setting"]);
+    assert!(matches!(aurora["setting"]["terrain"].as_str(), Some("arctic" | "snow")), "{}", aurora["setting"]);
 }

@@ -1,7 +1,8 @@
 //! Property tests: the planner's rules hold for random valid scenes.
 
 use proptest::prelude::*;
-use sayscape::plan::{Layout, SPAWN_CLEARANCE, Surface, WATER_LEVEL, plan};
+use sayscape::plan::walk::Floor;
+use sayscape::plan::{Layout, ROOM_CLEARANCE, SPAWN_CLEARANCE, Surface, WATER_LEVEL, plan};
 use sayscape::scene::validate::check_semantics;
 use sayscape::scene::*;
 
@@ -24,7 +25,7 @@ fn arb_form() -> impl Strategy<Value = Form> {
 }
 
 prop_compose! {
-    fn arb_entity(i: usize)(kind in 0..kinds().len(), count in 1u32..40, rel in 0usize..9, target in 0usize..8,
+    fn arb_entity(i: usize)(kind in 0..kinds().len(), count in 1u32..40, rel in 0usize..11, target in 0usize..8,
                             motion in prop::option::of(0usize..12), scale in 0.5f32..2.0,
                             form in prop::option::weighted(0.3, arb_form()))
         -> (usize, Entity, usize) {
@@ -32,7 +33,8 @@ prop_compose! {
         // Some entities are nouns the catalog lacks, built from a form.
         let kind_name = if form.is_some() { format!("thing_{i}") } else { info.kind.clone() };
         let relation = [Relation::Scattered, Relation::Near, Relation::Around, Relation::InFrontOf, Relation::Behind,
-                        Relation::Formation, Relation::On, Relation::OnWater, Relation::InSky][rel];
+                        Relation::Formation, Relation::On, Relation::OnWater, Relation::InSky, Relation::AlongWall,
+                        Relation::Outside][rel];
         let motion = motion.map(|m| Motion { kind: [MotionKind::None, MotionKind::Bob, MotionKind::Sail, MotionKind::FlyCircuit,
             MotionKind::Orbit, MotionKind::Cheer, MotionKind::Walk, MotionKind::Drive, MotionKind::Swim, MotionKind::Spin,
             MotionKind::Sway, MotionKind::Flicker][m], speed: None, radius: None });
@@ -52,6 +54,13 @@ fn arb_scene() -> impl Strategy<Value = Scene> {
         Terrain::Mountains,
         Terrain::Underwater,
         Terrain::Forest,
+        Terrain::Moon,
+        Terrain::Space,
+        Terrain::Volcanic,
+        Terrain::Canyon,
+        Terrain::Fjord,
+        Terrain::Swamp,
+        Terrain::Savanna,
     ];
     let waters = [WaterKind::None, WaterKind::Lake, WaterKind::River, WaterKind::Pond, WaterKind::Ocean];
     (
@@ -61,8 +70,11 @@ fn arb_scene() -> impl Strategy<Value = Scene> {
         -180f32..180.0,
         prop::bool::ANY,
         (0..6usize).prop_flat_map(|n| (0..n).map(arb_entity).collect::<Vec<_>>()),
+        prop::option::weighted(0.4, arb_room()),
     )
-        .prop_map(move |(t, w, radius, facing, ride, entities)| {
+        .prop_map(move |(t, w, radius, facing, ride, entities, room)| {
+            // A room needs the play area around it.
+            let radius = room.as_ref().map_or(radius, |r: &Room| radius.max(r.reach() + 10.0));
             let mut scene = Scene {
                 schema: None,
                 format: SCENE_FORMAT.into(),
@@ -78,12 +90,15 @@ fn arb_scene() -> impl Strategy<Value = Scene> {
                     wind: 0.3,
                     water: Water { kind: waters[w], waves: 0.3 },
                     area_radius: radius,
+                    sky: vec![],
+                    room: room.clone(),
                 },
                 player: Player {
                     role: String::new(),
                     vantage: Vantage::Ground,
                     on: None,
-                    position: None,
+                    // Indoors, near the back wall.
+                    position: room.as_ref().map(|r| [0.0, 0.0, r.length() / 2.0 - 1.5]),
                     facing,
                     locomotion: Locomotion::Walk,
                 },
@@ -113,7 +128,54 @@ fn arb_scene() -> impl Strategy<Value = Scene> {
         })
 }
 
+/// A room of any shape, from a cupboard-sized cell to a hall.
+fn arb_room() -> impl Strategy<Value = Room> {
+    (0usize..4, 3.5f32..40.0, 3.5f32..60.0, 2.4f32..12.0, 0u32..12, 0u32..4).prop_map(|(shape, w, l, h, windows, doors)| Room {
+        purpose: "hall".into(),
+        shape: [RoomShape::Rectangle, RoomShape::Round, RoomShape::Corridor, RoomShape::Cave][shape],
+        size: [w, l, h],
+        walls: Material::Stone,
+        floor: Material::Wood,
+        ceiling: Material::Plaster,
+        windows,
+        doors,
+        lights: Light::CeilingLamps,
+    })
+}
+
+/// Indoors: what stands on the floor is inside the walls, what is outside stays out, and a
+/// person at the spawn can walk up to every piece of furniture.
+fn check_room(scene: &Scene, layout: &Layout, room: &Room) -> Result<(), String> {
+    let catalog = Catalog::builtin();
+    let mut floor = Floor::new(room);
+    let mut furniture = Vec::new();
+    for a in layout.instances.iter().filter(|a| a.parent.is_none()) {
+        let entity = scene.entities.iter().find(|e| e.id == a.entity).unwrap();
+        let [x, _, z] = a.position;
+        let indoors = entity.placement.relation != Relation::Outside && a.habitat == Habitat::Ground;
+        if indoors && !room.contains(x, z, a.radius - EPS) {
+            return Err(format!("{} {} stands outside the walls at ({x}, {z})", a.entity, a.index));
+        }
+        if !indoors && room.contains(x, z, -a.radius + EPS) {
+            return Err(format!("{} {} is inside the room but belongs outside", a.entity, a.index));
+        }
+        if indoors && !catalog.info_for(entity).unwrap().flat {
+            floor.block(x, z, a.radius);
+            furniture.push([x, z, a.radius]);
+        }
+    }
+    let [sx, _, sz] = layout.spawn.position;
+    let reached = floor.reachable([sx, sz], &furniture);
+    if let Some(k) = reached.iter().position(|ok| !ok) {
+        return Err(format!("no path from the spawn to the furniture at {:?}", furniture[k]));
+    }
+    Ok(())
+}
+
 fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
+    if let Some(room) = &scene.setting.room {
+        check_room(scene, layout, room)?;
+    }
     let surface = Surface::new(&scene.setting, layout.seed);
     let radius = scene.setting.area_radius;
     let catalog = Catalog::builtin();
@@ -154,7 +216,7 @@ fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
                 }
             }
             Habitat::Ground if (y - surface.ground_height(x, z)).abs() > EPS => return Err(format!("{} not on the ground", a.entity)),
-            Habitat::Ground if scene.setting.terrain != Terrain::Underwater && surface.is_water(x, z) => {
+            Habitat::Ground if !matches!(scene.setting.terrain, Terrain::Underwater | Terrain::Space) && surface.is_water(x, z) => {
                 return Err(format!("{} stands in water", a.entity));
             }
             _ => {}
@@ -162,7 +224,8 @@ fn check_invariants(scene: &Scene, layout: &Layout) -> Result<(), String> {
         let on_surface = matches!(a.habitat, Habitat::Ground | Habitat::Water) && !a.flat;
         if on_surface && layout.spawn.parent != Some(i) {
             let ds = ((x - sx).powi(2) + (z - sz).powi(2)).sqrt();
-            if ds + EPS < a.radius + SPAWN_CLEARANCE {
+            let clearance = if scene.setting.room.is_some() { ROOM_CLEARANCE } else { SPAWN_CLEARANCE };
+            if ds + EPS < a.radius + clearance {
                 return Err(format!("{} {} blocks the spawn ({ds} m away)", a.entity, a.index));
             }
         }

@@ -116,3 +116,39 @@ fn the_command_writes_a_wav_and_refuses_bad_input() {
     assert!(!missing.status.success() && String::from_utf8_lossy(&missing.stderr).contains("nope.json"));
     assert!(!dir.path().join("x.wav").exists() && !dir.path().join("y.wav").exists(), "nothing written on failure");
 }
+
+/// Rain on a village heard in the open, then from inside a stone tavern: the walls take the
+/// highs off the rain, and the room rings (a longer tail after a sound stops).
+#[test]
+fn indoors_the_weather_is_muffled_and_the_room_rings() {
+    let scene = |room: bool| {
+        let mut v = serde_json::json!({
+            "format": "sayscape.scene/1", "title": "rain",
+            "setting": {"terrain": "grassland", "time_of_day": "evening", "weather": "rain", "wind": 0.1, "area_radius": 60},
+            "player": {"vantage": "ground"}, "entities": [],
+            "timeline": [{"at": 1.0, "event": "sound", "sound": "bells"}]
+        });
+        if room {
+            v["setting"]["room"] = serde_json::json!({"purpose": "tavern", "size": [14, 20, 6], "walls": "stone", "floor": "stone", "ceiling": "stone", "windows": 2});
+        }
+        scene_from_value(&v, "test").unwrap()
+    };
+    let (outside, inside) = (render(&plan(&scene(false), 0), 8.0).unwrap(), render(&plan(&scene(true), 0), 8.0).unwrap());
+    let rate = OUTPUT_RATE as usize * 2;
+    // Before the bells: only the rain.
+    let (rain_out, rain_in) = (analyse(&outside.samples[..rate], OUTPUT_RATE), analyse(&inside.samples[..rate], OUTPUT_RATE));
+    assert!(
+        rain_in.centroid_hz < rain_out.centroid_hz * 0.7,
+        "rain centroid inside {:.0} Hz vs outside {:.0} Hz",
+        rain_in.centroid_hz,
+        rain_out.centroid_hz
+    );
+    assert!(
+        rain_in.rms_dbfs < rain_out.rms_dbfs - 4.0,
+        "rain inside {:.1} dBFS vs outside {:.1} dBFS",
+        rain_in.rms_dbfs,
+        rain_out.rms_dbfs
+    );
+    let acoustics = sayscape::audio::mix::Acoustics::of(scene(true).setting.room.as_ref().unwrap());
+    assert!(acoustics.reverb_s > 1.0, "a stone hall rings for more than a second: {:.2} s", acoustics.reverb_s);
+}

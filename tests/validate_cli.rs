@@ -192,3 +192,42 @@ fn schema_and_plan_commands_print_json() {
     let out = sayscape(&["plan", "/nonexistent.json"]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn rooms_and_airless_worlds_are_checked_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = variant(&dir, "room.json", |v| {
+        v["setting"]["terrain"] = "city".into();
+        v["setting"]["area_radius"] = 20.into();
+        v["setting"]["room"] = serde_json::json!({"purpose": "", "size": [40, 1, 3], "windows": 3});
+        v["player"]["on"] = serde_json::Value::Null;
+        v["player"]["position"] = serde_json::json!([30, 0, 0]);
+        v["entities"] = serde_json::json!([{"id": "bar", "kind": "bar_counter", "placement": {"relation": "along_wall"}}]);
+        v["soundscape"]["emitters"] = serde_json::json!([]);
+        v["timeline"] = serde_json::json!([]);
+    });
+    let err = stderr_of(&room);
+    assert!(err.contains("$.setting.room.size[1]: a room's length is 2 to 400 m, not 1"), "{err}");
+    assert!(err.contains("$.setting.room.purpose"), "{err}");
+    assert!(err.contains("$.setting.room.size: the room reaches"), "{err}");
+    assert!(err.contains("$.player.position: the player at (30, 0) stands outside the room's walls"), "{err}");
+
+    let outdoors = variant(&dir, "wall.json", |v| {
+        v["entities"][1]["placement"] = serde_json::json!({"relation": "along_wall"});
+    });
+    assert!(stderr_of(&outdoors).contains("$.entities[1].placement.relation: relation \"along_wall\" is for indoor scenes"));
+
+    let moon = variant(&dir, "moon.json", |v| {
+        v["setting"]["terrain"] = "moon".into();
+        v["setting"]["weather"] = "rain".into();
+        v["setting"]["water"] = serde_json::json!({"kind": "none"});
+        v["entities"] = serde_json::json!([{"id": "lander", "kind": "lunar_lander"}]);
+        v["player"]["on"] = serde_json::Value::Null;
+        v["soundscape"] = serde_json::json!({"ambience": [{"sound": "wind"}]});
+        v["timeline"] = serde_json::json!([{"at": 3, "event": "weather", "weather": "storm"}]);
+    });
+    let err = stderr_of(&moon);
+    assert!(err.contains("$.setting.weather: there is no weather on terrain \"moon\" (no air)"), "{err}");
+    assert!(err.contains("$.soundscape.ambience[0].sound: \"wind\" cannot be heard on terrain \"moon\""), "{err}");
+    assert!(err.contains("$.timeline[0].weather"), "{err}");
+}

@@ -168,3 +168,125 @@ fn the_report_says_what_the_picture_shows() {
     // The picture itself is the normal one, not the identity frame.
     assert!(Picture::load(&out).rgb.iter().any(|&c| c > 120), "the saved PNG is the lit world");
 }
+
+/// A scene file written from JSON into `dir`.
+fn scene_file(dir: &Path, name: &str, scene: serde_json::Value) -> PathBuf {
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_string(&scene).unwrap()).unwrap();
+    path
+}
+
+fn outdoor(terrain: &str, time: &str, sky: &[&str]) -> serde_json::Value {
+    serde_json::json!({
+        "format": "sayscape.scene/1", "title": terrain,
+        "setting": {"terrain": terrain, "time_of_day": time, "weather": "clear", "cloud_cover": 0.0, "sky": sky},
+        "player": {"vantage": "ground"},
+        "entities": [{"id": "rocks", "kind": "rock", "count": 12, "placement": {"relation": "scattered"}}]
+    })
+}
+
+#[test]
+fn the_lunar_sky_is_black_above_the_horizon_in_daylight() {
+    let dir = tempfile::tempdir().unwrap();
+    let moon = render(&scene_file(dir.path(), "moon", outdoor("moon", "noon", &[])), &dir.path().join("moon.png"), &[]);
+    let desert = render(&scene_file(dir.path(), "desert", outdoor("desert", "noon", &[])), &dir.path().join("desert.png"), &[]);
+    let (moon_sky, desert_sky) = (mean_luminance(&moon.region(0.0, 0.0, 1.0, 0.25)), mean_luminance(&desert.region(0.0, 0.0, 1.0, 0.25)));
+    assert!(moon_sky < 12.0, "the sky over the moon at noon is not black: {moon_sky:.0}");
+    assert!(desert_sky > 100.0, "the sky over the desert at noon is not bright: {desert_sky:.0}");
+    // The ground is in full sunlight all the same.
+    let ground = mean_luminance(&moon.region(0.0, 0.75, 1.0, 1.0));
+    assert!(ground > 60.0, "the lunar ground is dark ({ground:.0})");
+}
+
+#[test]
+fn the_aurora_adds_green_light_to_the_night_sky() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = render(&scene_file(dir.path(), "night", outdoor("arctic", "night", &[])), &dir.path().join("night.png"), &[]);
+    let aurora = render(&scene_file(dir.path(), "aurora", outdoor("arctic", "night", &["aurora"])), &dir.path().join("aurora.png"), &[]);
+    // How much greener than red and blue the upper part of the view is, on average.
+    let greenness = |p: &Picture| {
+        let sky = p.region(0.0, 0.0, 1.0, 0.5);
+        sky.iter().map(|c| c[1] - (c[0] + c[2]) / 2.0).sum::<f32>() / sky.len() as f32
+    };
+    let (before, after) = (greenness(&plain), greenness(&aurora));
+    assert!(after > before + 4.0, "the aurora adds too little green: {before:.1} → {after:.1}");
+    let green_pixels = aurora.region(0.0, 0.0, 1.0, 0.5).iter().filter(|c| c[1] > c[0] + 30.0 && c[1] > c[2] + 20.0).count();
+    assert!(green_pixels > 500, "only {green_pixels} clearly green pixels in the sky");
+}
+
+/// The share of the view that the walls of an empty `width` × `length` × `height` room take,
+/// seen from its middle 1.7 m up facing `facing` degrees (70° vertical field of view, 16:9,
+/// pitched 4° down, as the renderer's camera): each ray leaves the box through a wall, the
+/// floor or the ceiling.
+fn expected_wall_share(width: f32, length: f32, height: f32, facing: f32) -> f32 {
+    let (t, aspect, eye) = (35f32.to_radians().tan(), 16.0 / 9.0, 1.7);
+    let (pitch, yaw) = (-4f32.to_radians(), facing.to_radians());
+    let (cols, rows) = (160, 90);
+    let mut walls = 0;
+    for r in 0..rows {
+        for c in 0..cols {
+            let x = ((c as f32 + 0.5) / cols as f32 * 2.0 - 1.0) * t * aspect;
+            let y = (1.0 - (r as f32 + 0.5) / rows as f32 * 2.0) * t;
+            // Camera space (-Z ahead), pitched about X, then turned clockwise by the heading.
+            let (y, z) = (y * pitch.cos() - (-1.0) * pitch.sin(), y * pitch.sin() + (-1.0) * pitch.cos());
+            let (dx, dz) = (x * yaw.cos() - z * yaw.sin(), x * yaw.sin() + z * yaw.cos());
+            let exit = |d: f32, lo: f32, hi: f32, at: f32| {
+                if d > 0.0 {
+                    (hi - at) / d
+                } else if d < 0.0 {
+                    (lo - at) / d
+                } else {
+                    f32::INFINITY
+                }
+            };
+            let through_walls = exit(dx, -width / 2.0, width / 2.0, 0.0).min(exit(dz, -length / 2.0, length / 2.0, 0.0));
+            let through_floor_or_ceiling = exit(y, 0.0, height, eye);
+            if through_walls < through_floor_or_ceiling {
+                walls += 1;
+            }
+        }
+    }
+    walls as f32 / (cols * rows) as f32
+}
+
+/// From the middle of an empty room, in each of the four directions, the walls fill the share
+/// of the view that walls at the room's own size fill (a camera 1.7 m up, 70° vertical field
+/// of view, pitched 4° down): nothing from outside shows, and the walls are neither farther
+/// nor nearer than the size says.
+#[test]
+fn an_interior_is_walled_at_its_size_in_every_direction() {
+    let dir = tempfile::tempdir().unwrap();
+    let (width, length, height) = (8.0f32, 12.0f32, 3.5f32);
+    for facing in [0.0f32, 90.0, 180.0, 270.0] {
+        let scene = serde_json::json!({
+            "format": "sayscape.scene/1", "title": "an empty hall",
+            "setting": {"terrain": "grassland", "time_of_day": "noon", "area_radius": 60,
+                        "room": {"purpose": "hall", "size": [width, length, height], "walls": "brick", "floor": "tiles",
+                                 "ceiling": "plaster", "windows": 0, "doors": 0, "lights": "panels"}},
+            "player": {"vantage": "ground", "facing": facing}
+        });
+        let file = scene_file(dir.path(), &format!("room_{facing}"), scene);
+        let out = dir.path().join(format!("room_{facing}.png"));
+        let run = sayscape()
+            .args(["render", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--size", "480x270", "--report"])
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let share = |kind: &str| {
+            report["visible"].as_array().unwrap().iter().find(|v| v["kind"] == kind).and_then(|v| v["coverage"].as_f64()).unwrap_or(0.0)
+                as f32
+        };
+        let room = share("room_walls") + share("room_floor") + share("room_ceiling");
+        assert!(room > 0.95, "facing {facing}: the room fills only {room:.3} of the view: {report}");
+        let expected = expected_wall_share(width, length, height, facing);
+        let walls = share("room_walls");
+        assert!(
+            (walls - expected).abs() < 0.05,
+            "facing {facing}: walls fill {walls:.3} of the view, {expected:.3} expected at the room's size"
+        );
+        // A room half as large again would look different: the test can tell.
+        let bigger = expected_wall_share(width * 1.5, length * 1.5, height, facing);
+        assert!((bigger - expected).abs() > 0.06, "facing {facing}: {bigger:.3} vs {expected:.3}");
+    }
+}

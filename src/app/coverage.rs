@@ -10,7 +10,7 @@ use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
 
 use crate::state::CurrentLayout;
-use crate::world::{Placed, WorldPart};
+use crate::world::{Placed, RoomPart, WorldPart};
 
 /// One kind in a picture.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -49,6 +49,10 @@ fn decode(px: [u8; 3]) -> Option<usize> {
 /// The kinds of the current world, in a fixed order (their identity colours).
 pub(super) fn kinds_of(layout: &CurrentLayout) -> Vec<String> {
     let mut kinds: Vec<String> = layout.0.instances.iter().map(|i| i.kind.clone()).collect();
+    // Indoors the room's floor, walls and ceiling count as what the picture shows too.
+    if layout.0.setting.room.is_some() {
+        kinds.extend([RoomPart::Floor, RoomPart::Walls, RoomPart::Ceiling].map(|p| p.kind().to_string()));
+    }
     kinds.sort();
     kinds.dedup();
     kinds
@@ -62,6 +66,7 @@ pub(super) fn paint_identities(
     layout: Res<CurrentLayout>,
     parts: Query<(Entity, &Mesh3d), Or<(With<WorldPart>, With<ChildOf>)>>,
     placed: Query<&Placed>,
+    room_parts: Query<&RoomPart>,
     world_parts: Query<(), With<WorldPart>>,
     parents: Query<&ChildOf>,
     cameras: Query<Entity, With<Camera3d>>,
@@ -89,7 +94,10 @@ pub(super) fn paint_identities(
                 _ => break,
             }
         }
-        let kind = owner.and_then(|i| layout.0.instances.get(i)).and_then(|inst| index.get(inst.kind.as_str()).copied());
+        let kind = match room_parts.get(entity) {
+            Ok(part) => index.get(part.kind()).copied(),
+            Err(_) => owner.and_then(|i| layout.0.instances.get(i)).and_then(|inst| index.get(inst.kind.as_str()).copied()),
+        };
         match kind {
             Some(k) => {
                 let Some(source) = meshes.get(&mesh.0).cloned() else { continue };

@@ -6,15 +6,17 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
 use kira::backend::Backend;
+use kira::effect::filter::{FilterBuilder, FilterMode};
+use kira::effect::reverb::ReverbBuilder;
 use kira::effect::{Effect, EffectBuilder};
 use kira::info::Info;
 use kira::listener::ListenerHandle;
 use kira::sound::{Sound, SoundData};
 use kira::track::{MainTrackBuilder, SpatialTrackBuilder, SpatialTrackDistances, SpatialTrackHandle, TrackBuilder, TrackHandle};
-use kira::{AudioManager, AudioManagerSettings, Capacities, Decibels, Frame, Tween};
+use kira::{AudioManager, AudioManagerSettings, Capacities, Decibels, Frame, Mix, Tween};
 
 use super::dsp::SAMPLE_RATE;
-use super::mix::{Cue, Layer, LayerSound, MixPlan, layer_db_at};
+use super::mix::{Cue, Layer, LayerSound, MixPlan, OUTSIDE_CUTOFF_HZ, layer_db_at};
 use super::music::music_bed;
 use super::voices::{Voice, voice};
 use crate::plan::timeline::hidden_at;
@@ -215,16 +217,18 @@ impl<B: Backend> Soundscape<B> {
         B::Error: std::fmt::Display,
     {
         let capacities = Capacities { sub_track_capacity: 256, ..Default::default() };
-        let settings = AudioManagerSettings::<B> {
-            capacities,
-            main_track_builder: MainTrackBuilder::new().with_effect(LimiterBuilder),
-            internal_buffer_size: 128,
-            backend_settings,
-        };
+        let plan = MixPlan::of(&layout);
+        let mut main = MainTrackBuilder::new();
+        if let Some(room) = plan.room {
+            // The room rings: a longer reverberation time is a larger, more reflective room.
+            let feedback = (1.0 - 0.35 / room.reverb_s.max(0.2)).clamp(0.5, 0.95) as f64;
+            main.add_effect(ReverbBuilder::new().feedback(feedback).damping(0.4).mix(Mix(room.wet)));
+        }
+        main.add_effect(LimiterBuilder);
+        let settings = AudioManagerSettings::<B> { capacities, main_track_builder: main, internal_buffer_size: 128, backend_settings };
         let mut manager = AudioManager::<B>::new(settings).map_err(|e| AudioError::Output(e.to_string()))?;
         let ear = Ear::at_spawn(&layout, 0.0);
         let listener = manager.add_listener(vec3(ear.position), quat(ear.rotation)).map_err(engine)?;
-        let plan = MixPlan::of(&layout);
         let mut scape = Soundscape { manager, listener, playing: Vec::new(), cues: plan.cues, next_cue: 0, seed: layout.seed, layout };
         for (i, layer) in plan.layers.into_iter().enumerate() {
             scape.start_layer(layer, i as u64)?;
@@ -234,7 +238,7 @@ impl<B: Backend> Soundscape<B> {
 
     fn start_layer(&mut self, layer: Layer, n: u64) -> Result<(), AudioError> {
         let db = self.target_db(&layer, 0.0, &hidden_at(&self.layout, 0.0));
-        let mut track = self.track_for(layer.instance, db)?;
+        let mut track = self.track_for(layer.instance, db, layer.outside)?;
         let data = play_voice(layer.sound, self.seed.wrapping_add(n * 7919), None);
         match &mut track {
             Track::Everywhere(t) => t.play(data).map_err(engine)?,
@@ -244,15 +248,27 @@ impl<B: Backend> Soundscape<B> {
         Ok(())
     }
 
-    fn track_for(&mut self, instance: Option<usize>, db: f32) -> Result<Track, AudioError> {
+    /// A track for a layer or a cue; `muffled` ones (heard from outside the room) through a
+    /// low-pass filter.
+    fn track_for(&mut self, instance: Option<usize>, db: f32, muffled: bool) -> Result<Track, AudioError> {
+        let muffle = || FilterBuilder::new().mode(FilterMode::LowPass).cutoff(OUTSIDE_CUTOFF_HZ as f64);
         match instance {
-            None => Ok(Track::Everywhere(self.manager.add_sub_track(TrackBuilder::new().volume(Decibels(db))).map_err(engine)?)),
+            None => {
+                let mut builder = TrackBuilder::new().volume(Decibels(db));
+                if muffled {
+                    builder.add_effect(muffle());
+                }
+                Ok(Track::Everywhere(self.manager.add_sub_track(builder).map_err(engine)?))
+            }
             Some(i) => {
                 let inst = &self.layout.instances[i];
                 let near = inst.radius.max(2.0);
-                let builder = SpatialTrackBuilder::new()
+                let mut builder = SpatialTrackBuilder::new()
                     .volume(Decibels(db))
                     .distances(SpatialTrackDistances { min_distance: near, max_distance: near * 4.0 + 250.0 });
+                if muffled {
+                    builder.add_effect(muffle());
+                }
                 let at = vec3(Motions::new(&self.layout).pose(i, 0.0).position);
                 Ok(Track::At(self.manager.add_spatial_sub_track(&self.listener, at, builder).map_err(engine)?, i))
             }
@@ -294,7 +310,7 @@ impl<B: Backend> Soundscape<B> {
     }
 
     fn play_cue(&mut self, cue: &Cue) -> Result<(), AudioError> {
-        let mut track = self.track_for(cue.instance, cue.level_db)?;
+        let mut track = self.track_for(cue.instance, cue.level_db, false)?;
         let data = play_voice(LayerSound::Sound(cue.sound), self.seed ^ (cue.at.to_bits() as u64), Some(cue.seconds));
         match &mut track {
             Track::Everywhere(t) => t.play(data).map_err(engine)?,
@@ -308,6 +324,7 @@ impl<B: Backend> Soundscape<B> {
                 instance: cue.instance,
                 entity: None,
                 weather: false,
+                outside: false,
             },
             track,
             db: cue.level_db,

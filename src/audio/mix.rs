@@ -3,7 +3,7 @@
 
 use crate::plan::Layout;
 use crate::plan::timeline::weather_at;
-use crate::scene::{BeatEvent, MusicMood, SoundKind, Terrain, WaterKind, Weather};
+use crate::scene::{BeatEvent, Material, MusicMood, Room, RoomShape, SoundKind, Terrain, WaterKind, Weather};
 
 /// What a layer plays.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,6 +24,8 @@ pub struct Layer {
     pub entity: Option<String>,
     /// Follows the weather: its level is scaled by [`weather_gain`].
     pub weather: bool,
+    /// Heard from outside the room, through its walls and windows: muffled.
+    pub outside: bool,
 }
 
 /// A one-shot sound at a moment of the timeline.
@@ -40,7 +42,52 @@ pub struct Cue {
 pub struct MixPlan {
     pub layers: Vec<Layer>,
     pub cues: Vec<Cue>,
+    /// Indoors: how the room rings.
+    pub room: Option<Acoustics>,
 }
+
+/// The sound of a room, from its size and what it is made of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Acoustics {
+    /// Seconds for a sound to die away by 60 dB (Sabine's formula).
+    pub reverb_s: f32,
+    /// Share of the reverberated sound in the mix, 0 to 1.
+    pub wet: f32,
+}
+
+impl Acoustics {
+    pub fn of(room: &Room) -> Acoustics {
+        let [w, l, h] = room.size;
+        let (floor_area, walls_area) = match room.shape {
+            RoomShape::Round | RoomShape::Cave => (std::f32::consts::PI * w * w / 4.0, std::f32::consts::PI * w * h),
+            _ => (w * l, 2.0 * (w + l) * h),
+        };
+        let volume = floor_area * h;
+        // Absorption: the walls' and ceiling's material, the floor's, and open windows.
+        let absorbed = absorption(room.walls) * walls_area
+            + absorption(room.ceiling) * floor_area
+            + absorption(room.floor) * floor_area
+            + room.windows as f32 * 2.0;
+        let reverb_s = (0.161 * volume / absorbed.max(1.0)).clamp(0.2, 6.0);
+        Acoustics { reverb_s, wet: (0.12 + reverb_s * 0.1).min(0.45) }
+    }
+}
+
+/// Sabine absorption coefficient of a material (mid frequencies).
+fn absorption(m: Material) -> f32 {
+    match m {
+        Material::Carpet | Material::Canvas => 0.35,
+        Material::Wood => 0.1,
+        Material::Plaster | Material::Panels => 0.05,
+        Material::Brick | Material::Concrete | Material::Rock | Material::Stone => 0.03,
+        Material::Marble | Material::Tiles | Material::Glass | Material::Metal | Material::Ice => 0.02,
+    }
+}
+
+/// How much quieter a sound from outside is indoors.
+pub const OUTSIDE_DB: f32 = -9.0;
+/// Walls let the low frequencies through: the cutoff of what is heard from outside.
+pub const OUTSIDE_CUTOFF_HZ: f32 = 700.0;
 
 /// Music sits under the ambience so that it accompanies rather than covers.
 const MUSIC_DB: f32 = -7.0;
@@ -73,7 +120,7 @@ pub fn weather_gain(sound: SoundKind, weather: Weather) -> f32 {
 
 impl MixPlan {
     pub fn of(layout: &Layout) -> MixPlan {
-        let mut plan = MixPlan::default();
+        let mut plan = MixPlan { room: layout.setting.room.as_ref().map(Acoustics::of), ..MixPlan::default() };
         let setting = &layout.setting;
         for a in &layout.ambience {
             let weather = matches!(a.sound, SoundKind::Rain | SoundKind::Thunder | SoundKind::Wind);
@@ -89,7 +136,9 @@ impl MixPlan {
         }
         let may_storm =
             layout.timeline.iter().any(|b| b.event == BeatEvent::Weather) || matches!(setting.weather, Weather::Rain | Weather::Storm);
-        for (sound, needed) in [(SoundKind::Wind, true), (SoundKind::Rain, may_storm), (SoundKind::Thunder, may_storm)] {
+        // Where there is no air, nothing blows or falls.
+        let air = !setting.terrain.is_airless() || setting.room.is_some();
+        for (sound, needed) in [(SoundKind::Wind, air), (SoundKind::Rain, may_storm && air), (SoundKind::Thunder, may_storm && air)] {
             if needed && !plan.layers.iter().any(|l| l.sound == LayerSound::Sound(sound)) {
                 let level = if sound == SoundKind::Wind { -8.0 + 8.0 * setting.wind } else { -4.0 };
                 plan.add(LayerSound::Sound(sound), level, None, None, true);
@@ -116,11 +165,32 @@ impl MixPlan {
             }
         }
         plan.cues.sort_by(|a, b| a.at.total_cmp(&b.at));
+        if let Some(room) = &setting.room {
+            plan.muffle_outside(layout, room);
+        }
         plan
     }
 
+    /// Indoors, the weather, the sea and what sounds from beyond the walls is heard through
+    /// them: quieter and muffled.
+    fn muffle_outside(&mut self, layout: &Layout, room: &Room) {
+        for layer in &mut self.layers {
+            let outside = match (layer.sound, layer.instance) {
+                (_, Some(i)) => layout.instances.get(i).is_some_and(|inst| !room.contains(inst.position[0], inst.position[2], 0.0)),
+                (LayerSound::Sound(s), None) => {
+                    layer.weather || matches!(s, SoundKind::Waves | SoundKind::Seagulls | SoundKind::Birds | SoundKind::Bubbles)
+                }
+                (LayerSound::Music(_), None) => false,
+            };
+            if outside {
+                layer.outside = true;
+                layer.level_db += OUTSIDE_DB;
+            }
+        }
+    }
+
     fn add(&mut self, sound: LayerSound, level_db: f32, instance: Option<usize>, entity: Option<String>, weather: bool) {
-        self.layers.push(Layer { sound, level_db, instance, entity, weather });
+        self.layers.push(Layer { sound, level_db, instance, entity, weather, outside: false });
     }
 
     fn add_implied(&mut self, sound: SoundKind, level_db: f32) {

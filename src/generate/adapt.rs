@@ -62,12 +62,16 @@ pub fn adapt(template: &Template, asked: &Asked) -> Scene {
         scene.setting.era = era;
         drop_anachronisms(&mut scene);
     }
-    if let Some(time) = explicit::<TimeOfDay>(ranking, "time_of_day", &scene.setting.time_of_day) {
+    let time = explicit::<TimeOfDay>(ranking, "time_of_day", &scene.setting.time_of_day);
+    if let Some(time) = time {
         scene.setting.time_of_day = time;
     }
-    if let Some(weather) = explicit::<Weather>(ranking, "weather", &scene.setting.weather) {
+    if let Some(weather) = explicit::<Weather>(ranking, "weather", &scene.setting.weather)
+        && !scene.setting.terrain.is_airless()
+    {
         set_weather(&mut scene, weather);
     }
+    add_sky_features(&mut scene, named, time.is_some() || named.iter().any(|(f, _)| *f == "time_of_day"));
     if let Some(terrain) = explicit::<Terrain>(ranking, "terrain", &scene.setting.terrain)
         && same_world(scene.setting.terrain, terrain)
     {
@@ -149,10 +153,27 @@ fn explicit<T: serde::de::DeserializeOwned + serde::Serialize>(ranking: &Ranking
     wanted.then(|| serde_json::from_value(serde_json::Value::String(best.clone())).ok()).flatten()
 }
 
-/// Terrains that can replace each other without stranding anything: land for land, sea for sea.
+/// Terrains that can replace each other without stranding anything: land for land, sea for
+/// sea; the moon, Mars and open space only for themselves.
 fn same_world(from: Terrain, to: Terrain) -> bool {
-    let sea = |t: Terrain| matches!(t, Terrain::Ocean | Terrain::Island);
-    from != Terrain::Underwater && to != Terrain::Underwater && sea(from) == sea(to)
+    from.world() == to.world()
+}
+
+/// Sky features the request names (the aurora, fireworks, a meteor shower, the Earth in the
+/// sky) join the template's; those seen only in the dark bring the night with them unless
+/// the request set the time itself. Only named ones: "the moon" must not hang two moons.
+fn add_sky_features(scene: &mut Scene, named: &[(&str, &str)], time_was_asked: bool) {
+    for (_, value) in named.iter().filter(|(field, _)| *field == "sky") {
+        let Ok(feature) = serde_json::from_value::<SkyFeature>(serde_json::Value::String(value.to_string())) else { continue };
+        if scene.setting.sky.contains(&feature) {
+            continue;
+        }
+        scene.setting.sky.push(feature);
+        let dark = matches!(feature, SkyFeature::Aurora | SkyFeature::Meteors | SkyFeature::Fireworks);
+        if dark && !time_was_asked && !matches!(scene.setting.time_of_day, TimeOfDay::Night | TimeOfDay::Evening) {
+            scene.setting.time_of_day = TimeOfDay::Night;
+        }
+    }
 }
 
 /// Cloud, fog, wind and waves that go with a weather. Fog stays below what would hide the
@@ -285,8 +306,16 @@ fn entity_for(scene: &Scene, info: &KindInfo, form: Option<Form>) -> Entity {
         Habitat::Ground if info.backdrop => Relation::Scattered,
         Habitat::Ground => Relation::InFrontOf,
     };
+    // Indoors what stands goes anywhere in the room, what flies or swims outside its windows.
+    let relation = match (&scene.setting.room, relation) {
+        (Some(_), Relation::InFrontOf) => Relation::Scattered,
+        (Some(_), Relation::InSky | Relation::OnWater) => Relation::Outside,
+        (Some(_), _) if info.habitat == Habitat::Underwater => Relation::Outside,
+        _ => relation,
+    };
     let distance = (relation == Relation::InFrontOf).then_some(18.0 + 3.0 * info.footprint);
-    let count = typical_count(info).min(if info.footprint >= 5.0 { 1 } else { 12 });
+    let most = if scene.setting.room.is_some() { 6 } else { 12 };
+    let count = typical_count(info).min(if info.footprint >= 5.0 { 1 } else { most });
     let placement = match boards(info, scene) {
         Some(carrier) => Placement { relation: Relation::On, target: Some(carrier.id.clone()), distance: None, position: None },
         None => Placement { relation, target: None, distance, position: None },
@@ -321,12 +350,22 @@ fn wants_a_river(info: &KindInfo, scene: &Scene) -> bool {
 
 /// Whether the scene has the surface a kind lives on.
 pub fn lives_in(info: &KindInfo, scene: &Scene) -> bool {
-    let underwater = scene.setting.terrain == Terrain::Underwater;
+    let setting = &scene.setting;
+    let underwater = setting.terrain == Terrain::Underwater;
+    if let Some(room) = &setting.room {
+        // Indoors: what stands must fit between the walls with room to spare (a tavern
+        // request does not put a tavern building inside the tavern).
+        if info.habitat == Habitat::Ground {
+            return info.footprint * 4.0 <= room.width().min(room.length());
+        }
+    }
     match info.habitat {
-        Habitat::Sky => !underwater,
-        Habitat::Water => !underwater && scene.setting.water.kind != WaterKind::None,
+        // Nothing flies without air but what flies in space.
+        Habitat::Sky => !underwater && (!setting.terrain.is_airless() || info.tags.iter().any(|t| t == "space")),
+        // Under the sea, boats float on the surface overhead (a submarine, a wreck's rescuers).
+        Habitat::Water => setting.has_water(),
         Habitat::Underwater => underwater,
-        Habitat::Ground => !underwater && scene.setting.terrain != Terrain::Ocean,
+        Habitat::Ground => !underwater && setting.terrain != Terrain::Ocean,
     }
 }
 

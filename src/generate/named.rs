@@ -61,13 +61,26 @@ pub fn lexicon() -> &'static Lexicon {
 
 impl Lexicon {
     /// The (field, value) pairs a text names; a year ("in 1917") names its era.
+    /// A phrase found inside a longer one the text says names nothing of its own: "aurore
+    /// boréale" is the aurora, not the dawn ("aurore").
     pub fn named(&self, text: &str) -> Vec<(&str, &str)> {
         let said = words(text);
+        // Every place each entry's phrases occur, as word spans.
+        let spans: Vec<Vec<(usize, usize)>> = self
+            .entries
+            .iter()
+            .map(|(_, _, phrases)| {
+                phrases.iter().flat_map(|p| occurrences(&said, p).into_iter().map(move |at| (at, at + p.len()))).collect()
+            })
+            .collect();
+        let all: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
+        let inside_longer = |(a, b): (usize, usize)| all.iter().any(|&(c, d)| c <= a && b <= d && d - c > b - a);
         let mut named: Vec<(&str, &str)> = self
             .entries
             .iter()
-            .filter(|(_, _, phrases)| phrases.iter().any(|p| contains(&said, p)))
-            .map(|(field, value, _)| (field.as_str(), value.as_str()))
+            .zip(&spans)
+            .filter(|(_, found)| found.iter().any(|&span| !inside_longer(span)))
+            .map(|((field, value, _), _)| (field.as_str(), value.as_str()))
             .collect();
         named.extend(said.iter().filter_map(|w| era_of_year(w)).map(|era| ("era", era)));
         named
@@ -149,16 +162,22 @@ fn count_word(word: &str) -> Option<u32> {
 
 /// Where `phrase` first stands in `said` (its last word may take a plural -s).
 fn position(said: &[String], phrase: &[String]) -> Option<usize> {
+    occurrences(said, phrase).first().copied()
+}
+
+/// Every index where `phrase` starts in `said` (its last word may take a plural -s).
+fn occurrences(said: &[String], phrase: &[String]) -> Vec<usize> {
     let n = phrase.len();
     if n == 0 {
-        return None;
+        return Vec::new();
     }
-    said.windows(n).position(|w| {
+    let matches = |w: &[String]| {
         w[..n - 1] == phrase[..n - 1] && {
             let (got, want) = (&w[n - 1], &phrase[n - 1]);
             got == want || got.strip_suffix('s').is_some_and(|g| g == want)
         }
-    })
+    };
+    said.windows(n).enumerate().filter(|(_, w)| matches(w)).map(|(i, _)| i).collect()
 }
 
 /// Raises the lift of every value the request names to at least [`NAMED_LIFT`], and clear of
@@ -201,11 +220,6 @@ fn era_of_year(word: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether `phrase` stands in `said` as consecutive words; its last word may take a plural -s.
-fn contains(said: &[String], phrase: &[String]) -> bool {
-    position(said, phrase).is_some()
-}
-
 /// Lower-case words without accents: "Lever du Soleil, à l'océan" → [lever, du, soleil, a, l, ocean].
 pub fn words(text: &str) -> Vec<String> {
     let folded: String = text.to_lowercase().chars().flat_map(fold).collect();
@@ -245,6 +259,11 @@ mod tests {
                 assert!(serde_json::from_value::<crate::scene::WaterKind>(serde_json::json!(value)).is_ok(), "words.json: water {value}");
                 continue;
             }
+            if field == "sky" {
+                // Not ranked either: a sky feature is added only when the request names it.
+                assert!(serde_json::from_value::<crate::scene::SkyFeature>(serde_json::json!(value)).is_ok(), "words.json: sky {value}");
+                continue;
+            }
             let pool = RankPrompts::builtin().kind_pool();
             let list = if field == "kind" {
                 &pool
@@ -271,6 +290,11 @@ mod tests {
         // Words inside other words, and ambiguous synonyms, name nothing.
         assert!(named("a nightingale sings").is_empty(), "{:?}", named("a nightingale sings"));
         assert!(!named("a rock concert").iter().any(|n| n == "kind=rock"));
+        // A phrase inside a longer one names only the longer one's value.
+        let aurora = named("une base sous l'aurore boréale");
+        assert!(aurora.contains(&"sky=aurora".to_string()) && !aurora.contains(&"time_of_day=dawn".to_string()), "{aurora:?}");
+        assert!(named("marcher sur la Lune").contains(&"terrain=moon".to_string()));
+        assert!(named("ein Forschungs-U-Boot, drinnen im Kontrollraum").contains(&"indoor=indoors".to_string()));
     }
 
     #[test]

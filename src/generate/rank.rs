@@ -164,6 +164,7 @@ mod tests {
                 let v = serde_json::Value::String(value.clone());
                 let ok = match field.as_str() {
                     "kind" => true,
+                    "indoor" => value == "indoors" || value == "outdoors",
                     "group" => Catalog::builtin().kinds().iter().any(|k| k.tags.contains(value)),
                     "terrain" => serde_json::from_value::<crate::scene::Terrain>(v).is_ok(),
                     "time_of_day" => serde_json::from_value::<crate::scene::TimeOfDay>(v).is_ok(),

@@ -75,11 +75,17 @@ const COUNTED_KINDS: usize = 4;
 /// Lifts are clamped to this range before averaging, so one odd score cannot dominate.
 const LIFT_RANGE: (f32, f32) = (-3.0, 8.0);
 /// How much it costs a template that its setting is not what the request favours: (field,
-/// cost per nat below the request's favourite, most nats counted). A wrong era or vantage
-/// contradicts the request most; the weather and the time of day are changed afterwards
+/// cost per nat below the request's favourite, most nats counted). Indoors for outdoors, a
+/// wrong era or vantage contradicts the request most; the weather and the time of day are changed afterwards
 /// anyway, so they only break ties.
-const SETTING_COSTS: [(&str, f32, f32); 5] =
-    [("vantage", 2.0, 10.0), ("terrain", 1.5, 10.0), ("era", 1.0, 10.0), ("weather", 1.0, 2.0), ("time_of_day", 0.5, 2.0)];
+const SETTING_COSTS: [(&str, f32, f32); 6] = [
+    ("indoor", 2.0, 10.0),
+    ("vantage", 2.0, 10.0),
+    ("terrain", 1.5, 10.0),
+    ("era", 1.0, 10.0),
+    ("weather", 1.0, 2.0),
+    ("time_of_day", 0.5, 2.0),
+];
 /// On top of its own era's cost (a scenario's character: a reef dive is of today), the era the
 /// template can be moved to: per nat between the request's favourite era and the best era
 /// reachable (any era from the latest `since` of its kinds on), at most [`ERA_RANGE`].
@@ -112,6 +118,7 @@ pub fn fit(template: &Template, ranking: &Ranking, said: &[&str]) -> f32 {
 
     let scene = &template.scene;
     let values = [
+        if scene.setting.room.is_some() { "indoors" } else { "outdoors" }.to_string(),
         value_name(&scene.player.vantage),
         value_name(&scene.setting.terrain),
         value_name(&scene.setting.era),
@@ -127,7 +134,52 @@ pub fn fit(template: &Template, ranking: &Ranking, said: &[&str]) -> f32 {
             if own.is_finite() { cost * (own - best).max(-range) } else { 0.0 }
         })
         .sum();
-    recall + precision + setting - ERA_COST * era_distance(template, ranking) - HOMELESS_COST * homeless(template, said) as f32
+    recall + precision + setting + group_fit(template, ranking)
+        - ERA_COST * era_distance(template, ranking)
+        - HOMELESS_COST * homeless(template, said) as f32
+        + HOMELESS_COST * housed(template, ranking, said) as f32
+}
+
+/// How many of the buildings the request names the template's room is inside: an indoor
+/// template whose things belong to the building's group (a museum's display cases, a
+/// school's desks). As strong as a named thing without a home is against a template.
+fn housed(template: &Template, ranking: &Ranking, said: &[&str]) -> usize {
+    if template.scene.setting.room.is_none() {
+        return 0;
+    }
+    let catalog = crate::scene::Catalog::builtin();
+    let groups: Vec<&str> = ranking.ranked("group").iter().map(|(g, _)| g.as_str()).collect();
+    let own_tags: HashSet<&str> =
+        template.kinds.iter().filter_map(|k| catalog.get(k)).flat_map(|info| info.tags.iter().map(String::as_str)).collect();
+    said.iter()
+        .filter_map(|k| catalog.get(k))
+        .filter(|info| info.tags.iter().any(|t| t == "building"))
+        .filter(|info| info.tags.iter().any(|t| groups.contains(&t.as_str()) && own_tags.contains(t.as_str())))
+        .count()
+}
+
+/// Groups of things (catalog tags) count as evidence when the request raises them at least
+/// this much, the best [`GROUPS_COUNTED`] of them.
+const GROUP_EVIDENCE: f32 = 3.0;
+const GROUPS_COUNTED: usize = 2;
+
+/// How well the template's things belong to the groups the request raises most: for each
+/// group, its lift times the share of the template's kinds tagged with it. A library request
+/// raises "library": the old library, full of shelves and reading lamps, fits better than a
+/// classroom that has one bookcase.
+fn group_fit(template: &Template, ranking: &Ranking) -> f32 {
+    let catalog = crate::scene::Catalog::builtin();
+    let n = template.kinds.len().max(1) as f32;
+    ranking
+        .ranked("group")
+        .iter()
+        .take(GROUPS_COUNTED)
+        .filter(|(_, lift)| *lift >= GROUP_EVIDENCE)
+        .map(|(group, lift)| {
+            let tagged = template.kinds.iter().filter(|k| catalog.get(k).is_some_and(|info| info.tags.iter().any(|t| t == group))).count();
+            lift.min(LIFT_RANGE.1) * tagged as f32 / n
+        })
+        .sum()
 }
 
 /// How many of the things the request names the template lacks and could not take in: their
@@ -139,8 +191,10 @@ fn homeless(template: &Template, said: &[&str]) -> usize {
         .filter(|k| !template.kinds.iter().any(|own| own == *k))
         .filter_map(|k| catalog.get(k))
         .filter(|info| {
+            // Indoors, a building the request names is the one the room is in (a museum's hall).
+            let around_the_room = template.scene.setting.room.is_some() && info.tags.iter().any(|t| t == "building");
             let too_early = info.since.is_some_and(|since| since > template.scene.setting.era);
-            too_early || !super::adapt::can_take(info, &template.scene)
+            too_early || !(around_the_room || super::adapt::can_take(info, &template.scene))
         })
         .count()
 }
@@ -169,10 +223,7 @@ pub fn ranked(ranking: &Ranking, said: &[&str]) -> Vec<(&'static Template, f32)>
     all
 }
 
-/// The snake_case name a scene enum value has in JSON.
-pub fn value_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
+pub use crate::scene::value_name;
 
 #[cfg(test)]
 mod tests {

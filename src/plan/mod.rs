@@ -7,8 +7,9 @@ pub mod motion;
 pub mod place;
 pub mod surface;
 pub mod timeline;
+pub mod walk;
 
 pub use layout::{Instance, Layout, PlacedEmitter, PlannedMotion, Spawn};
 pub use motion::{Motions, Pose};
-pub use place::{SPAWN_CLEARANCE, plan};
+pub use place::{ROOM_CLEARANCE, SPAWN_CLEARANCE, plan};
 pub use surface::{Surface, WATER_LEVEL, wave, wave_height};

@@ -14,7 +14,8 @@ use rand_chacha::ChaCha8Rng;
 use super::grid::CircleGrid;
 use super::layout::{Instance, LAYOUT_FORMAT, Layout, PlacedEmitter, PlannedMotion, Spawn};
 use super::surface::{Surface, WATER_LEVEL};
-use crate::scene::{Catalog, Entity, Habitat, KindInfo, MotionKind, Relation, Scene, Terrain};
+use super::walk::Floor;
+use crate::scene::{Catalog, Entity, Habitat, KindInfo, MotionKind, Relation, Room, Scene, Terrain};
 
 /// Nothing but the ground the player stands on comes closer than this to the spawn.
 pub const SPAWN_CLEARANCE: f32 = 4.0;
@@ -23,6 +24,8 @@ pub const SPAWN_CLEARANCE: f32 = 4.0;
 const SHIP_LOOKOUT_DEG: f32 = 28.0;
 /// Clearance on a deck or stage the player stands on.
 const DECK_CLEARANCE: f32 = 1.2;
+/// Indoors nothing stands closer than this to the spawn (a room has no space to spare).
+pub const ROOM_CLEARANCE: f32 = DECK_CLEARANCE;
 const ATTEMPTS: u32 = 60;
 /// The most emitters one entity gets (a crowd of 1000 is heard from a few points).
 const EMITTERS_PER_ENTITY: usize = 4;
@@ -93,6 +96,11 @@ struct Planner<'a> {
     by_entity: HashMap<String, Vec<usize>>,
     /// True while the instance that carries the player is being placed.
     placing_anchor: bool,
+    /// Indoors: the room, the floor a person walks on, and the footprints on it that must
+    /// stay within reach of the spawn.
+    room: Option<Room>,
+    floor: Option<Floor>,
+    furniture: Vec<[f32; 3]>,
     warnings: Vec<String>,
 }
 
@@ -133,8 +141,17 @@ impl<'a> Planner<'a> {
             volumes: Vec::new(),
             by_entity: HashMap::new(),
             placing_anchor: false,
+            room: scene.setting.room.clone(),
+            floor: scene.setting.room.as_ref().map(Floor::new),
+            furniture: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// Whether an entity's instances go inside the room: what stands on the floor, unless it
+    /// is asked to be outside. Floating, flying and swimming things are outside the walls.
+    fn indoors(&self, entity: &Entity, info: &KindInfo) -> bool {
+        self.room.is_some() && entity.placement.relation != Relation::Outside && info.habitat == Habitat::Ground
     }
 
     fn place_entity(&mut self, e: usize, entity: &Entity, info: &KindInfo) {
@@ -150,7 +167,7 @@ impl<'a> Planner<'a> {
             }
             let accepted = (0..ATTEMPTS).find_map(|attempt| {
                 let c = self.propose(entity, info, r, i, attempt, &mut rng)?;
-                self.accept(&c, info, r).then_some(c)
+                self.accept(&c, entity, info, r).then_some(c)
             });
             if let Some(c) = accepted {
                 self.commit(entity, info, i, c, &mut rng);
@@ -170,10 +187,9 @@ impl<'a> Planner<'a> {
         let (fx, fz) = forward(self.spawn.yaw_deg);
         let [sx, _, sz] = self.spawn.position;
         let r = info.footprint * entity.scale;
-        let spot = (0..200)
-            .map(|step| step as f32 * 4.0)
-            .map(|d| (sx + fx * d, sz + fz * d))
-            .find(|&(x, z)| (x * x + z * z).sqrt() + r <= self.radius && self.fits_habitat(info.habitat, x, z, r));
+        let spot = (0..200).map(|step| step as f32 * 4.0).map(|d| (sx + fx * d, sz + fz * d)).find(|&(x, z)| {
+            (x * x + z * z).sqrt() + r <= self.radius && self.fits_habitat(info.habitat, x, z, r) && self.room_allows(entity, info, x, z, r)
+        });
         let Some((x, z)) = spot else { return false };
         let c = Candidate { x, z, yaw: self.spawn.yaw_deg, on: None, altitude: None };
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
@@ -211,6 +227,8 @@ impl<'a> Planner<'a> {
             None => (self.spawn.position[0], self.spawn.position[2], self.spawn.yaw_deg, 0.5),
         };
         let gap = 0.3 + r * 0.25;
+        // Indoors things stand close together: chairs at a table, a console at a seat.
+        let room_gap = if self.room.is_some() { 0.25 } else { 2.0 };
         let random_yaw = rng.random_range(0.0..360.0);
         let c = |x: f32, z: f32, yaw: f32| Some(Candidate { x, z, yaw, on: None, altitude: None });
         match p.relation {
@@ -229,7 +247,7 @@ impl<'a> Planner<'a> {
                     Some([x, _, z]) => (x, z),
                     None => (bx, bz),
                 };
-                let base = p.distance.unwrap_or(br + r + 2.0);
+                let base = p.distance.unwrap_or(br + r + room_gap);
                 let d = base + rng.random_range(0.0..6.0) * spread + attempt as f32 * r * 0.5;
                 let a = rng.random_range(0.0..TAU);
                 c(ax + a.sin() * d, az - a.cos() * d, random_yaw)
@@ -242,7 +260,7 @@ impl<'a> Planner<'a> {
             Relation::Around => {
                 let count = entity.count.max(1) as f32;
                 let step = 2.0 * r + gap;
-                let first = p.distance.unwrap_or(br + r + 2.0);
+                let first = p.distance.unwrap_or(br + r + room_gap);
                 // Fill rings outwards: ring k holds as many as its circumference allows.
                 let (mut ring_radius, mut slot) = (first, i as f32);
                 let mut capacity;
@@ -273,7 +291,8 @@ impl<'a> Planner<'a> {
                 let in_row = (n - row * cols).clamp(1.0, cols);
                 let jitter = step * (0.15 + attempt as f32 * 0.2);
                 let lateral = (col - (in_row - 1.0) / 2.0) * step + rng.random_range(-jitter..=jitter);
-                let depth = p.distance.unwrap_or(br + r + 2.0) + row * step + attempt as f32 * step * 0.5 + rng.random_range(0.0..=jitter);
+                let depth =
+                    p.distance.unwrap_or(br + r + room_gap) + row * step + attempt as f32 * step * 0.5 + rng.random_range(0.0..=jitter);
                 let (x, z) = (bx + fx * depth - fz * lateral, bz + fz * depth + fx * lateral);
                 c(x, z, face(x, z, bx, bz))
             }
@@ -289,7 +308,26 @@ impl<'a> Planner<'a> {
                 let altitude = info.altitude.map(|[lo, hi]| (lo + hi) / 2.0);
                 Some(Candidate { x, z, yaw: byaw, on: None, altitude })
             }
-            Relation::Scattered | Relation::OnWater | Relation::InSky => {
+            Relation::AlongWall => {
+                let room = self.room.as_ref()?;
+                let shift = attempt as f32 * 0.37 + rng.random_range(0.0..0.1);
+                let spots = room.wall_spots(entity.count as usize, r + 0.05, shift);
+                let ([x, z], yaw) = *spots.get(i as usize % spots.len().max(1))?;
+                c(x, z, yaw)
+            }
+            Relation::Scattered if self.indoors(entity, info) => {
+                let room = self.room.as_ref()?;
+                let (hw, hl) = ((room.width() / 2.0 - r).max(0.0), (room.length() / 2.0 - r).max(0.0));
+                c(rng.random_range(-hw..=hw), rng.random_range(-hl..=hl), random_yaw)
+            }
+            Relation::Outside | Relation::Scattered | Relation::OnWater | Relation::InSky if self.room.is_some() => {
+                let inner = self.room.as_ref()?.reach() + r + 2.0;
+                let max = (self.radius - r).max(inner);
+                let d = rng.random_range((inner / max).powi(2)..=1.0f32).sqrt() * max;
+                let a = rng.random_range(0.0..TAU);
+                c(a.sin() * d, -a.cos() * d, random_yaw)
+            }
+            Relation::Outside | Relation::Scattered | Relation::OnWater | Relation::InSky => {
                 let max = (self.radius - r).max(0.0);
                 let min = if info.backdrop { max * 0.6 } else { 0.0 };
                 let d = (rng.random_range((min / max.max(1e-3)).powi(2)..=1.0f32)).sqrt() * max;
@@ -299,7 +337,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn accept(&self, c: &Candidate, info: &KindInfo, r: f32) -> bool {
+    fn accept(&self, c: &Candidate, entity: &Entity, info: &KindInfo, r: f32) -> bool {
         if let Some((parent, local)) = c.on {
             let ok_sibling = !self.deck_grids.get(&parent).is_some_and(|g| g.overlaps(local[0], local[2], r));
             let clear = self.spawn.parent != Some(parent) || {
@@ -317,7 +355,14 @@ impl<'a> Planner<'a> {
         if !self.fits_habitat(info.habitat, x, z, r) {
             return false;
         }
+        if !self.room_allows(entity, info, x, z, r) {
+            return false;
+        }
+        if self.indoors(entity, info) && !info.flat && !self.keeps_floor_walkable(x, z, r) {
+            return false;
+        }
         let [sx, sy, sz] = self.spawn.position;
+        let clearance = if self.room.is_some() { ROOM_CLEARANCE } else { SPAWN_CLEARANCE };
         match info.habitat {
             Habitat::Sky | Habitat::Underwater => {
                 let y = self.height_for(info, x, z, c.altitude, 0.5);
@@ -328,10 +373,29 @@ impl<'a> Planner<'a> {
             Habitat::Ground | Habitat::Water if info.flat => !self.cover_grid.overlaps(x, z, r),
             Habitat::Ground | Habitat::Water => {
                 let (dx, dz) = (x - sx, z - sz);
-                let anchor_clear = (dx * dx + dz * dz).sqrt() >= r + SPAWN_CLEARANCE;
+                let anchor_clear = (dx * dx + dz * dz).sqrt() >= r + clearance;
                 anchor_clear && !self.surface_grid.overlaps(x, z, r)
             }
         }
+    }
+
+    /// Indoors, whether a footprint at (x, z) is on the right side of the walls: inside for
+    /// what stands in the room, clear of them for what is outside.
+    fn room_allows(&self, entity: &Entity, info: &KindInfo, x: f32, z: f32, r: f32) -> bool {
+        let Some(room) = &self.room else { return true };
+        if self.indoors(entity, info) { room.contains(x, z, r) } else { !room.contains(x, z, -(r + 1.0)) }
+    }
+
+    /// Whether a footprint at (x, z) leaves the spawn a way to it and to every piece of
+    /// furniture already in the room.
+    fn keeps_floor_walkable(&self, x: f32, z: f32, r: f32) -> bool {
+        let Some(floor) = &self.floor else { return true };
+        let mut floor = floor.clone();
+        floor.block(x, z, r);
+        let mut targets = self.furniture.clone();
+        targets.push([x, z, r]);
+        let [sx, _, sz] = self.spawn.position;
+        floor.reachable([sx, sz], &targets).into_iter().all(|ok| ok)
     }
 
     /// Whether a footprint at (x, z) stands on the surface its habitat needs.
@@ -345,7 +409,7 @@ impl<'a> Planner<'a> {
             Habitat::Sky => true,
             Habitat::Water => probe(&|x, z| s.is_water(x, z)),
             Habitat::Underwater => s.is_water(x, z) && s.ground_height(x, z) < WATER_LEVEL - 3.0,
-            Habitat::Ground if s.terrain() == Terrain::Underwater => true,
+            Habitat::Ground if matches!(s.terrain(), Terrain::Underwater | Terrain::Space) => true,
             Habitat::Ground => probe(&|x, z| !s.is_water(x, z)),
         }
     }
@@ -388,7 +452,15 @@ impl<'a> Planner<'a> {
             _ => match info.habitat {
                 Habitat::Sky | Habitat::Underwater => self.volumes.push(id),
                 _ if info.flat => self.cover_grid.insert(c.x, c.z, r),
-                _ => self.surface_grid.insert(c.x, c.z, r),
+                _ => {
+                    self.surface_grid.insert(c.x, c.z, r);
+                    if self.indoors(entity, info)
+                        && let Some(floor) = &mut self.floor
+                    {
+                        floor.block(c.x, c.z, r);
+                        self.furniture.push([c.x, c.z, r]);
+                    }
+                }
             },
         }
         let mut instance = Instance {

@@ -2,12 +2,14 @@
 
 pub mod catalog;
 pub mod form;
+pub mod room;
 pub mod schema;
 pub mod types;
 pub mod validate;
 
 pub use catalog::{Catalog, Habitat, KindInfo};
 pub use form::{Family, Form, Part, Pattern};
+pub use room::{Light, Material, Room, RoomShape};
 pub use schema::scene_schema;
 pub use types::*;
 pub use validate::{Problem, SceneError, load_scene, parse_scene, save_scene, scene_from_value};

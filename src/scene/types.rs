@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 /// The value of `"format"` in every scene file of this version.
 pub const SCENE_FORMAT: &str = "sayscape.scene/1";
 
+/// The snake_case name a scene enum value has in JSON ("age_of_sail", "along_wall").
+pub fn value_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
 /// A scenario: the setting, where the player stands, what is around, what it sounds like and
 /// what happens when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -62,6 +67,21 @@ pub struct Setting {
     #[serde(default = "default_area_radius")]
     #[schemars(range(min = 20.0, max = 2000.0))]
     pub area_radius: f32,
+    /// What hangs in the sky besides the sun, moon, stars and clouds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sky: Vec<SkyFeature>,
+    /// The room the player is in, when the scene is indoors; the world outside is what its
+    /// windows show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<super::room::Room>,
+}
+
+impl Setting {
+    /// Whether the world has open water anywhere: its own sea (ocean, beach, island, under
+    /// water, a fjord, a swamp's pools) or the inland water it asks for.
+    pub fn has_water(&self) -> bool {
+        self.terrain.has_sea() || self.water.kind != WaterKind::None
+    }
 }
 
 fn default_cloud_cover() -> f32 {
@@ -94,6 +114,76 @@ pub enum Terrain {
     City,
     /// The sea floor, under water.
     Underwater,
+    /// Dry golden grass, flat to the horizon.
+    Savanna,
+    /// Sea ice and snow, blue-white, flat with pressure ridges.
+    Arctic,
+    /// Black rock, a volcano's cone ahead, glowing lava.
+    Volcanic,
+    /// Red rock walls on either side of a canyon floor.
+    Canyon,
+    /// A sea inlet between steep cliffs.
+    Fjord,
+    /// Dark wetland with pools of still water.
+    Swamp,
+    /// Grey dust and craters under a black sky: no air, no weather.
+    Moon,
+    /// Red dust and rocks under a pale butterscotch sky.
+    Mars,
+    /// Open space: no ground, a planet below, stars all around.
+    Space,
+}
+
+impl Terrain {
+    /// Worlds without air: a black sky by day, no weather, no wind, no birds, no sound carried.
+    pub fn is_airless(self) -> bool {
+        matches!(self, Terrain::Moon | Terrain::Space)
+    }
+
+    /// Terrains that bring their own water.
+    pub fn has_sea(self) -> bool {
+        matches!(self, Terrain::Ocean | Terrain::Beach | Terrain::Island | Terrain::Underwater | Terrain::Fjord | Terrain::Swamp)
+    }
+
+    /// Which world a terrain belongs to; terrains of one world can replace each other without
+    /// stranding what is in the scene.
+    pub fn world(self) -> World {
+        match self {
+            Terrain::Ocean | Terrain::Island => World::Sea,
+            Terrain::Underwater => World::Underwater,
+            Terrain::Moon => World::Moon,
+            Terrain::Mars => World::Mars,
+            Terrain::Space => World::Space,
+            _ => World::Land,
+        }
+    }
+}
+
+/// The world a terrain belongs to (see [`Terrain::world`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum World {
+    Land,
+    Sea,
+    Underwater,
+    Moon,
+    Mars,
+    Space,
+}
+
+/// Something in the sky a scene can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SkyFeature {
+    // Green curtains of the northern lights (seen at night); the blue Earth hanging in the sky;
+    // a big ringed planet; two moons; a volcano's eruption plume; shooting stars; fireworks.
+    // (No doc comments on variants: they would turn the schema's enum into a oneOf.)
+    Aurora,
+    Earth,
+    Planet,
+    Moons,
+    Plume,
+    Meteors,
+    Fireworks,
 }
 
 /// Historical period, which steers models, materials and music. Ordered by time.
@@ -318,6 +408,10 @@ pub enum Relation {
     InSky,
     /// At the explicit `position`.
     At,
+    /// Indoors: against the room's walls, facing into the room (a bar, shelves, a fireplace).
+    AlongWall,
+    /// Indoors: outside the room, seen through its windows (the street, the ships).
+    Outside,
 }
 
 /// How an entity moves.

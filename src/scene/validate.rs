@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::catalog::{Catalog, Habitat};
 use super::schema::{CATALOG_MARK, scene_schema};
-use super::types::{BeatEvent, Relation, SCENE_FORMAT, Scene, Terrain, WaterKind};
+use super::types::{BeatEvent, Relation, SCENE_FORMAT, Scene, SoundKind, Weather};
 
 /// Scene files larger than this are refused before parsing.
 pub const MAX_SCENE_BYTES: u64 = 8 * 1024 * 1024;
@@ -332,7 +332,7 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
         }
     }
     let exists = |id: &str| ids.contains_key(id);
-    let has_water = scene_has_water(scene);
+    let has_water = scene.setting.has_water();
     let total: u64 = scene.entities.iter().map(|e| e.count as u64).sum();
     if total > MAX_TOTAL_INSTANCES {
         problem("$.entities".into(), format!("{total} instances in all; a scene holds at most {MAX_TOTAL_INSTANCES}"));
@@ -379,6 +379,10 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
             Relation::InSky if info.habitat != Habitat::Sky => {
                 problem(at("placement.relation"), format!("a {} cannot fly; in_sky is for sky kinds", e.kind))
             }
+            Relation::AlongWall | Relation::Outside if scene.setting.room.is_none() => problem(
+                at("placement.relation"),
+                format!("relation \"{}\" is for indoor scenes: the scene has no setting.room", super::types::value_name(&p.relation)),
+            ),
             _ => {}
         }
         if p.position.is_some() && p.relation != Relation::At {
@@ -388,6 +392,8 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
             problem(at("kind"), format!("a {} floats, but the scene has no water (set setting.water.kind)", e.kind));
         }
     }
+    check_room(scene, &mut problem);
+    check_air(scene, &mut problem);
     if let Some(cycle) = find_on_cycle(scene) {
         problem(format!("$.entities[{cycle}].placement.target"), "placement targets form a cycle".into());
     }
@@ -412,7 +418,7 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
         let (needs_entity, needs_sound, needs_weather) = beat.event.needs();
         match &beat.entity {
             Some(id) if !exists(id) => problem(at("entity"), format!("no entity has the id {id:?}")),
-            None if needs_entity => problem(at("entity"), format!("event \"{}\" needs an entity", event_name(beat.event))),
+            None if needs_entity => problem(at("entity"), format!("event \"{}\" needs an entity", super::types::value_name(&beat.event))),
             _ => {}
         }
         if needs_sound && beat.sound.is_none() {
@@ -425,14 +431,77 @@ pub fn check_semantics(scene: &Scene, catalog: &Catalog) -> Vec<Problem> {
     out
 }
 
-fn event_name(e: BeatEvent) -> String {
-    serde_json::to_value(e).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+/// A room must fit the play area, be tall enough to stand in, and hold the player.
+fn check_room(scene: &Scene, problem: &mut impl FnMut(String, String)) {
+    let Some(room) = &scene.setting.room else { return };
+    let [w, l, h] = room.size;
+    let limits = [("width", w, 2.0, 200.0), ("length", l, 2.0, 400.0), ("height", h, 2.2, 80.0)];
+    for (k, (name, v, lo, hi)) in limits.into_iter().enumerate() {
+        if !(lo..=hi).contains(&v) {
+            problem(format!("$.setting.room.size[{k}]"), format!("a room's {name} is {lo} to {hi} m, not {v}"));
+        }
+    }
+    if room.purpose.trim().is_empty() {
+        problem("$.setting.room.purpose".into(), "say what the room is (tavern, jazz_club, bridge…)".into());
+    }
+    if room.reach() + 5.0 > scene.setting.area_radius {
+        problem(
+            "$.setting.room.size".into(),
+            format!(
+                "the room reaches {:.0} m from its centre, beyond the play area (setting.area_radius {:.0} m)",
+                room.reach(),
+                scene.setting.area_radius
+            ),
+        );
+    }
+    if scene.player.on.is_none()
+        && let Some([x, _, z]) = scene.player.position
+        && !room.contains(x, z, 0.3)
+    {
+        problem("$.player.position".into(), format!("the player at ({x}, {z}) stands outside the room's walls"));
+    }
 }
 
-/// Whether the scene has open water for floating kinds.
-pub fn scene_has_water(scene: &Scene) -> bool {
-    scene.setting.water.kind != WaterKind::None
-        || matches!(scene.setting.terrain, Terrain::Ocean | Terrain::Beach | Terrain::Island | Terrain::Underwater)
+/// Where there is no air there is no weather and nothing the air carries.
+fn check_air(scene: &Scene, problem: &mut impl FnMut(String, String)) {
+    let terrain = scene.setting.terrain;
+    if !terrain.is_airless() {
+        return;
+    }
+    let place = super::types::value_name(&terrain);
+    if scene.setting.weather != Weather::Clear {
+        problem("$.setting.weather".into(), format!("there is no weather on terrain \"{place}\" (no air): use \"clear\""));
+    }
+    let carried_by_air = |s: SoundKind| {
+        matches!(
+            s,
+            SoundKind::Wind
+                | SoundKind::Rain
+                | SoundKind::Thunder
+                | SoundKind::Birds
+                | SoundKind::Seagulls
+                | SoundKind::Owl
+                | SoundKind::Crickets
+                | SoundKind::Insects
+                | SoundKind::Frogs
+        )
+    };
+    // Inside a craft or a base there is air again.
+    if scene.setting.room.is_none() {
+        for (i, a) in scene.soundscape.ambience.iter().enumerate() {
+            if carried_by_air(a.sound) {
+                problem(
+                    format!("$.soundscape.ambience[{i}].sound"),
+                    format!("\"{}\" cannot be heard on terrain \"{place}\" (no air)", super::types::value_name(&a.sound)),
+                );
+            }
+        }
+    }
+    for (i, beat) in scene.timeline.iter().enumerate() {
+        if beat.event == BeatEvent::Weather && beat.weather.is_some_and(|w| w != Weather::Clear) {
+            problem(format!("$.timeline[{i}].weather"), format!("there is no weather on terrain \"{place}\" (no air)"));
+        }
+    }
 }
 
 /// The index of an entity whose chain of placement targets loops back on itself.

@@ -77,13 +77,70 @@ impl Lighting {
         };
         l.apply_weather(weather, setting.cloud_cover);
         l.visibility = l.visibility.min(4000.0 * (1.0 - setting.fog).powi(2) + 40.0);
-        if setting.terrain == Terrain::Underwater {
-            l.fog_color = rgb(0.05, 0.3, 0.38) * if night { 0.2 } else { 1.0 };
-            l.horizon = l.fog_color;
-            l.visibility = l.visibility.min(70.0);
-            l.sun_color *= rgb(0.6, 0.9, 1.0);
+        l.apply_world(setting.terrain, night);
+        if let Some(room) = &setting.room {
+            // Indoors the lamps are the light: the sky only comes in through the windows.
+            let daylight = (0.15 + 0.025 * room.windows as f32).min(0.45);
+            l.ambient_brightness *= daylight;
+            if room.lights != crate::scene::Light::None {
+                // Light bounced off the walls fills the room.
+                l.ambient_brightness = l.ambient_brightness.max(160.0);
+            }
+            l.ambient = l.ambient.lerp(Vec3::from(room.lights.rgb()), 0.3);
+            l.glow = 1.0;
+            // The weather's haze is outside: across a room the air is clear.
+            l.visibility = l.visibility.max(room.reach() * 6.0 + 200.0);
         }
         l
+    }
+
+    /// What the world itself does to the light: no air on the moon or in space (a black sky
+    /// with stars by day, hard sunlight, dark shadows), Mars's dusty sky, the glow of lava,
+    /// the green of water overhead.
+    fn apply_world(&mut self, terrain: Terrain, night: bool) {
+        match terrain {
+            Terrain::Underwater => {
+                self.fog_color = rgb(0.05, 0.3, 0.38) * if night { 0.2 } else { 1.0 };
+                self.horizon = self.fog_color;
+                self.visibility = self.visibility.min(70.0);
+                self.sun_color *= rgb(0.6, 0.9, 1.0);
+            }
+            Terrain::Moon | Terrain::Space => {
+                self.zenith = rgb(0.0, 0.0, 0.0);
+                self.horizon = rgb(0.004, 0.004, 0.008);
+                self.fog_color = self.horizon;
+                self.visibility = 4000.0;
+                self.stars = 1.0;
+                self.cloud_color = rgb(0.0, 0.0, 0.0);
+                if night {
+                    // Earthshine.
+                    self.sun_color = rgb(0.6, 0.7, 0.95);
+                    self.sun_lux = 500.0;
+                } else {
+                    self.sun_color = rgb(1.0, 1.0, 0.98);
+                    self.sun_lux = 12000.0;
+                }
+                self.ambient = rgb(0.7, 0.75, 0.85);
+                self.ambient_brightness = 60.0;
+            }
+            Terrain::Mars if !night => {
+                self.zenith = self.zenith.lerp(rgb(0.55, 0.40, 0.28), 0.85);
+                self.horizon = self.horizon.lerp(rgb(0.85, 0.62, 0.42), 0.85);
+                self.fog_color = self.horizon;
+                self.sun_color *= rgb(1.0, 0.9, 0.8);
+                self.ambient = self.ambient.lerp(rgb(0.95, 0.7, 0.5), 0.6);
+                self.cloud_color = self.horizon;
+            }
+            Terrain::Volcanic => {
+                // Ash in the air and the red of the lava on the underside of everything.
+                self.horizon = self.horizon.lerp(rgb(0.55, 0.28, 0.18), 0.5);
+                self.zenith = self.zenith.lerp(rgb(0.25, 0.2, 0.2), 0.4);
+                self.fog_color = self.horizon;
+                self.ambient = self.ambient.lerp(rgb(1.0, 0.5, 0.3), 0.4);
+                self.visibility = self.visibility.min(2500.0);
+            }
+            _ => {}
+        }
     }
 
     /// Cloud and precipitation grey the sky, dim the sun and close in the horizon.

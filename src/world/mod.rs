@@ -11,7 +11,9 @@ mod lighting;
 pub mod models;
 mod motion;
 mod player;
+mod room;
 mod sky;
+mod sky_features;
 pub mod stats;
 mod terrain;
 mod timeline;
@@ -23,6 +25,7 @@ use bevy::prelude::*;
 pub use hud::HudPlugin;
 pub use instances::Placed;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint};
+pub use room::RoomPart;
 
 pub(crate) use crate::state::{CurrentLayout, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced};
 
@@ -52,6 +55,8 @@ impl Plugin for WorldPlugin {
                 motion::MotionPlugin,
                 timeline::TimelinePlugin,
                 player::PlayerPlugin,
+                room::RoomPlugin,
+                sky_features::SkyFeaturesPlugin,
             ));
     }
 }

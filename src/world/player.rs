@@ -193,6 +193,19 @@ fn place_camera(
     let look = pose.look;
     *camera = match *view {
         ViewPoint::Spawn => Transform::from_translation(feet + pose.frame * Vec3::Y * pose.eye_height).with_rotation(look),
+        ViewPoint::Overview if layout.0.setting.room.is_some() => {
+            let room = layout.0.setting.room.as_ref().expect("checked by the guard");
+            // Indoors: from high in the far corner, under the ceiling, over the whole room.
+            let (w, l, h) = (room.width() / 2.0, room.length() / 2.0, room.height());
+            let corner = if room.width() == room.length() || room.shape != crate::scene::RoomShape::Rectangle {
+                Vec3::new(w * 0.6, 0.0, -w * 0.6)
+            } else {
+                Vec3::new(w * 0.85, 0.0, -l * 0.9)
+            };
+            let floor = feet.y;
+            Transform::from_translation(Vec3::new(corner.x, floor + h * 0.85, corner.z))
+                .looking_at(Vec3::new(-corner.x * 0.3, floor, -corner.z * 0.3), Vec3::Y)
+        }
         ViewPoint::Overview => {
             // Ahead of the player and above, looking back at them: the stage from the crowd,
             // the ship from off its bow, the plane from ahead.

@@ -37,7 +37,7 @@ pub struct Sun;
 
 /// Things that stay at a fixed offset from the viewer (the dome, stars, sun disc).
 #[derive(Component, Default)]
-struct FollowsViewer(Vec3);
+pub(super) struct FollowsViewer(pub Vec3);
 
 fn unlit(color: Color) -> StandardMaterial {
     StandardMaterial { base_color: color, unlit: true, fog_enabled: false, ..default() }
@@ -95,7 +95,7 @@ fn spawn_sky(
         WorldPart,
         Clouds,
         NotShadowCaster,
-        Mesh3d(meshes.add(clouds_geometry(setting.cloud_cover, &mut rng).into_mesh())),
+        Mesh3d(meshes.add(clouds_geometry(if setting.terrain.is_airless() { 0.0 } else { setting.cloud_cover }, &mut rng).into_mesh())),
         MeshMaterial3d(cloud_material),
         Transform::default(),
     ));

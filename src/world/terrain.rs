@@ -51,14 +51,63 @@ fn spawn_terrain(
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let setting = &layout.0.setting;
-    if setting.terrain == Terrain::Ocean {
-        // Open sea: the sea floor is never seen; islands are entities.
+    let surface = Surface::new(setting, layout.0.seed);
+    if !surface.has_ground() {
+        // Open sea (the sea floor is never seen; islands are entities) or open space.
         return;
     }
-    let surface = Surface::new(setting, layout.0.seed);
     let mesh = meshes.add(ground_geometry(&surface, setting.terrain).into_mesh());
     let material = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.95, reflectance: 0.2, ..default() });
     commands.spawn((WorldPart, Mesh3d(mesh), MeshMaterial3d(material), Transform::default()));
+    if setting.terrain == Terrain::Volcanic {
+        let lava = materials.add(StandardMaterial {
+            base_color: Color::srgb(0.4, 0.1, 0.02),
+            emissive: LinearRgba::rgb(2.6, 0.55, 0.06),
+            perceptual_roughness: 0.6,
+            ..default()
+        });
+        commands.spawn((WorldPart, Mesh3d(meshes.add(lava_geometry(&surface).into_mesh())), MeshMaterial3d(lava), Transform::default()));
+        // The crater lights the smoke and the slopes around it.
+        let [x, z] = surface.volcano();
+        let top = surface.ground_height(x, z) + 30.0;
+        commands.spawn((
+            WorldPart,
+            PointLight { color: Color::srgb(1.0, 0.45, 0.15), intensity: 1.2e9, range: 1500.0, shadow_maps_enabled: false, ..default() },
+            Transform::from_xyz(x, top, z),
+        ));
+    }
+}
+
+/// Rivers of lava from the crater down the cone towards the player, stopping short of them.
+fn lava_geometry(surface: &Surface) -> Geometry {
+    let mut g = Geometry::default();
+    let [cx, cz] = surface.volcano();
+    for (k, spread) in [-0.35f32, 0.05, 0.4].into_iter().enumerate() {
+        let steps = 60;
+        let base = g.positions.len() as u32;
+        let end = Vec2::new(cx * 0.3 + spread * 260.0, cz * 0.25);
+        for s in 0..=steps {
+            let u = s as f32 / steps as f32;
+            let along = Vec2::new(cx, cz).lerp(end, u);
+            let side = Vec2::new(end.y - cz, -(end.x - cx)).normalize_or_zero();
+            let wiggle = side * (u * 9.0 + k as f32).sin() * 18.0 * u;
+            let centre = along + wiggle;
+            let width = 4.0 + 10.0 * u;
+            for edge in [-1.0, 1.0] {
+                let p = centre + side * edge * width;
+                let y = surface.ground_height(p.x, p.y) + 0.4;
+                g.positions.push([p.x, y, p.y]);
+                g.normals.push([0.0, 1.0, 0.0]);
+                let heat = 0.75 + 0.25 * ((u * 40.0 + edge).sin());
+                g.colors.push([heat, heat * 0.8, heat * 0.7, 1.0]);
+            }
+        }
+        for s in 0..steps {
+            let (a, b) = (base + s * 2, base + s * 2 + 2);
+            g.indices.extend([a, b, b + 1, a, b + 1, a + 1, a, b + 1, b, a, a + 1, b + 1]);
+        }
+    }
+    g
 }
 
 pub fn ground_geometry(surface: &Surface, terrain: Terrain) -> Geometry {
@@ -92,23 +141,50 @@ fn ground_color(surface: &Surface, terrain: Terrain, x: f32, y: f32, z: f32, up:
         Terrain::Snow => Vec3::new(0.92, 0.94, 0.97),
         Terrain::Mountains => Vec3::new(0.36, 0.5, 0.25),
         Terrain::City => Vec3::new(0.36, 0.36, 0.37),
-        Terrain::Underwater | Terrain::Ocean => Vec3::new(0.72, 0.66, 0.48),
+        Terrain::Underwater | Terrain::Ocean | Terrain::Space => Vec3::new(0.72, 0.66, 0.48),
+        Terrain::Savanna => Vec3::new(0.70, 0.62, 0.32),
+        Terrain::Arctic => Vec3::new(0.86, 0.92, 0.98),
+        Terrain::Volcanic => Vec3::new(0.16, 0.14, 0.13),
+        Terrain::Canyon => Vec3::new(0.72, 0.40, 0.24),
+        Terrain::Fjord => Vec3::new(0.30, 0.42, 0.24),
+        Terrain::Swamp => Vec3::new(0.26, 0.30, 0.14),
+        Terrain::Moon => Vec3::new(0.56, 0.55, 0.53),
+        Terrain::Mars => Vec3::new(0.70, 0.36, 0.20),
+    };
+    // Savanna grass: dry gold with patches of green.
+    let base = if terrain == Terrain::Savanna {
+        base.lerp(Vec3::new(0.46, 0.52, 0.22), (0.5 + 0.5 * ((x * 0.021).sin() * (z * 0.017).cos())).powi(3))
+    } else {
+        base
     };
     let sand = Vec3::new(0.86, 0.78, 0.56);
     let rock = Vec3::new(0.45, 0.43, 0.40);
     let mut c = if shore < 0.0 {
         // Sea or lake floor.
         sand * 0.75
-    } else if shore < 7.0 && terrain != Terrain::Snow && terrain != Terrain::City {
+    } else if shore < 7.0 && !matches!(terrain, Terrain::Snow | Terrain::City | Terrain::Swamp | Terrain::Arctic | Terrain::Fjord) {
         sand.lerp(base, ((shore - 4.0) / 3.0).clamp(0.0, 1.0))
     } else {
         base
     };
+    // Steep ground is bare rock, of the terrain's own colour where the terrain is rock.
+    let rock = match terrain {
+        Terrain::Canyon => Vec3::new(0.62, 0.30, 0.18) * (0.85 + 0.15 * (y * 0.35).sin()),
+        Terrain::Moon => Vec3::new(0.42, 0.41, 0.40),
+        Terrain::Mars => Vec3::new(0.50, 0.26, 0.16),
+        Terrain::Volcanic => Vec3::new(0.10, 0.09, 0.09),
+        Terrain::Arctic => Vec3::new(0.70, 0.82, 0.92),
+        _ => rock,
+    };
     if up < 0.8 && terrain != Terrain::Desert {
         c = c.lerp(rock, ((0.8 - up) * 4.0).clamp(0.0, 1.0));
     }
-    if y > 45.0 {
-        c = c.lerp(Vec3::new(0.95, 0.96, 0.98), ((y - 45.0) / 15.0).clamp(0.0, 1.0));
+    let snowline = match terrain {
+        Terrain::Canyon | Terrain::Moon | Terrain::Mars | Terrain::Volcanic => f32::INFINITY,
+        _ => 45.0,
+    };
+    if y > snowline {
+        c = c.lerp(Vec3::new(0.95, 0.96, 0.98), ((y - snowline) / 15.0).clamp(0.0, 1.0));
     }
     c * mottle
 }

@@ -31,11 +31,6 @@ struct WaterSurface {
 /// Beyond this distance waves are too small to see and the surface stays still.
 const WAVES_VISIBLE_TO: f32 = 900.0;
 
-/// Whether a setting has open water anywhere.
-pub fn has_water(terrain: Terrain, water: WaterKind) -> bool {
-    matches!(terrain, Terrain::Ocean | Terrain::Beach | Terrain::Island | Terrain::Underwater) || water != WaterKind::None
-}
-
 fn spawn_water(
     mut commands: Commands,
     layout: Res<CurrentLayout>,
@@ -43,7 +38,7 @@ fn spawn_water(
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let setting = &layout.0.setting;
-    if !has_water(setting.terrain, setting.water.kind) {
+    if !setting.has_water() {
         return;
     }
     let surface = Surface::new(setting, layout.0.seed);
@@ -57,8 +52,10 @@ fn spawn_water(
         .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
         .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
         .with_inserted_indices(bevy::mesh::Indices::U32(indices));
-    let deep = match setting.water.kind {
-        WaterKind::Pond | WaterKind::River => Color::srgb(0.12, 0.30, 0.32),
+    let deep = match (setting.terrain, setting.water.kind) {
+        (Terrain::Swamp, _) => Color::srgb(0.12, 0.16, 0.08),
+        (Terrain::Fjord, _) => Color::srgb(0.03, 0.12, 0.18),
+        (_, WaterKind::Pond | WaterKind::River) => Color::srgb(0.12, 0.30, 0.32),
         _ => Color::srgb(0.04, 0.20, 0.32),
     };
     let material = materials.add(StandardMaterial {
@@ -70,9 +67,7 @@ fn spawn_water(
         cull_mode: None,
         ..default()
     });
-    let waves = if matches!(setting.water.kind, WaterKind::Pond | WaterKind::Lake | WaterKind::River)
-        && !has_water(setting.terrain, WaterKind::None)
-    {
+    let waves = if matches!(setting.water.kind, WaterKind::Pond | WaterKind::Lake | WaterKind::River) && !setting.terrain.has_sea() {
         setting.water.waves * 0.25
     } else {
         setting.water.waves

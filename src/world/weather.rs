@@ -162,7 +162,8 @@ fn spawn_precipitation(
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let setting = &layout.0.setting;
-    if setting.terrain == Terrain::Underwater {
+    // No drops under water, indoors (the weather is outside the windows) or without air.
+    if setting.terrain == Terrain::Underwater || setting.room.is_some() || setting.terrain.is_airless() {
         return;
     }
     let (size, count, speed, tint) = match setting.weather {
