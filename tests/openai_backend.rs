@@ -84,7 +84,7 @@ fn an_invalid_scene_is_refused_with_its_problems() {
     let url = serve(1, move |_| Some(body.clone()));
     let (ok, err) = generate_via(&url, "5");
     assert!(!ok);
-    assert!(err.contains("remote model reply: $.setting.terrain: \"lava\" is not one of"), "{err}");
+    assert!(err.contains("remote model reply: $.setting.terrain: \"lava\" is not allowed here"), "{err}");
 }
 
 #[test]

@@ -228,7 +228,8 @@ fn expected_wall_share(width: f32, length: f32, height: f32, facing: f32) -> f32
             let x = ((c as f32 + 0.5) / cols as f32 * 2.0 - 1.0) * t * aspect;
             let y = (1.0 - (r as f32 + 0.5) / rows as f32 * 2.0) * t;
             // Camera space (-Z ahead), pitched about X, then turned clockwise by the heading.
-            let (y, z) = (y * pitch.cos() - (-1.0) * pitch.sin(), y * pitch.sin() + (-1.0) * pitch.cos());
+            // The ray (x, y, -1) turned about X by the pitch.
+            let (y, z) = (y * pitch.cos() + pitch.sin(), y * pitch.sin() - pitch.cos());
             let (dx, dz) = (x * yaw.cos() - z * yaw.sin(), x * yaw.sin() + z * yaw.cos());
             let exit = |d: f32, lo: f32, hi: f32, at: f32| {
                 if d > 0.0 {

@@ -84,10 +84,21 @@ pub fn adapt(template: &Template, asked: &Asked) -> Scene {
     if let Some(water) = named.iter().find(|(f, _)| *f == "water").and_then(|(_, v)| serde_json::from_value(serde_json::json!(v)).ok()) {
         set_inland_water(&mut scene, water);
     }
+    name_the_room(&mut scene, named);
     add_named_kinds(&mut scene, asked);
     add_new_things(&mut scene, asked.new_things);
     apply_counts(&mut scene, asked.counts);
     scene
+}
+
+/// Indoors, the room is the building the request names ("a saloon", "a museum": the
+/// catalog's kind), even when the closest template furnished it as something else.
+fn name_the_room(scene: &mut Scene, named: &[(&str, &str)]) {
+    let catalog = Catalog::builtin();
+    let building = named.iter().find(|(f, k)| *f == "kind" && catalog.get(k).is_some_and(|i| i.tags.iter().any(|t| t == "building")));
+    if let (Some(room), Some((_, kind))) = (&mut scene.setting.room, building) {
+        room.purpose = kind.to_string();
+    }
 }
 
 /// Things the catalog lacks, built from their forms, in front of the player where they can live.

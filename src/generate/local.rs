@@ -185,7 +185,7 @@ impl LocalGenerator {
         Ok(ranking)
     }
 
-    /// The title and role, written by the model under a grammar.
+    /// The title, role and things, written by the model under a grammar.
     pub fn write(&mut self, request: &str, seed: u32) -> Result<(Written, usize), GenerateError> {
         self.cache_fixed_prompts()?;
         let ask = self.prompts.write[write_examples(&self.prompts.write).len()..].replace("{request}", &self.prompts.context_for(request));

@@ -136,6 +136,7 @@ pub fn fit(template: &Template, ranking: &Ranking, said: &[&str]) -> f32 {
         .sum();
     recall + precision + setting + group_fit(template, ranking)
         - ERA_COST * era_distance(template, ranking)
+        - off_earth(template, ranking)
         - HOMELESS_COST * homeless(template, said) as f32
         + HOMELESS_COST * housed(template, ranking, said) as f32
 }
@@ -158,10 +159,25 @@ fn housed(template: &Template, ranking: &Ranking, said: &[&str]) -> usize {
         .count()
 }
 
+/// Leaving the Earth is a strong claim: a template on the moon, on Mars or in open space pays
+/// this much per nat its terrain's lift falls short of explicit (at most three nats), so that
+/// a control room on Earth does not end up in orbit.
+const OFF_EARTH_COST: f32 = 4.0;
+
+fn off_earth(template: &Template, ranking: &Ranking) -> f32 {
+    let terrain = template.scene.setting.terrain;
+    if !matches!(terrain.world(), crate::scene::World::Moon | crate::scene::World::Mars | crate::scene::World::Space) {
+        return 0.0;
+    }
+    let lift = ranking.lift("terrain", &value_name(&terrain));
+    let lift = if lift.is_finite() { lift } else { 0.0 };
+    OFF_EARTH_COST * (super::adapt::EXPLICIT_SETTING - lift).clamp(0.0, 3.0)
+}
+
 /// Groups of things (catalog tags) count as evidence when the request raises them at least
 /// this much, the best [`GROUPS_COUNTED`] of them.
 const GROUP_EVIDENCE: f32 = 3.0;
-const GROUPS_COUNTED: usize = 2;
+const GROUPS_COUNTED: usize = 1;
 
 /// How well the template's things belong to the groups the request raises most: for each
 /// group, its lift times the share of the template's kinds tagged with it. A library request

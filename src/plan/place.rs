@@ -291,8 +291,10 @@ impl<'a> Planner<'a> {
                 let in_row = (n - row * cols).clamp(1.0, cols);
                 let jitter = step * (0.15 + attempt as f32 * 0.2);
                 let lateral = (col - (in_row - 1.0) / 2.0) * step + rng.random_range(-jitter..=jitter);
-                let depth =
-                    p.distance.unwrap_or(br + r + room_gap) + row * step + attempt as f32 * step * 0.5 + rng.random_range(0.0..=jitter);
+                // Retries move back and forth (a stage meant for the far wall may need to come
+                // closer), further each time.
+                let retry = (attempt as f32 / 2.0).ceil() * step * 0.5 * if attempt % 2 == 1 { -1.0 } else { 1.0 };
+                let depth = p.distance.unwrap_or(br + r + room_gap) + row * step + retry + rng.random_range(0.0..=jitter);
                 let (x, z) = (bx + fx * depth - fz * lateral, bz + fz * depth + fx * lateral);
                 c(x, z, face(x, z, bx, bz))
             }

@@ -152,41 +152,41 @@ fn walls(room: &Room) -> ModelBuilder {
         let mut s = 0.0;
         for hole in holes {
             let (left, right) = (hole.at - hole.width / 2.0, hole.at + hole.width / 2.0);
-            wall_piece(&mut b, wall, s, left, 0.0, height, c);
-            wall_piece(&mut b, wall, left, right, 0.0, hole.bottom, c);
-            wall_piece(&mut b, wall, left, right, hole.top, height, c);
+            wall_piece(&mut b, wall, [s, left], [0.0, height], c);
+            wall_piece(&mut b, wall, [left, right], [0.0, hole.bottom], c);
+            wall_piece(&mut b, wall, [left, right], [hole.top, height], c);
             if hole.door {
                 // A closed door of dark wood in the doorway, with a brass handle.
                 let door = Material::Wood.rgb().map(|v| v * 0.6);
-                wall_piece_inset(&mut b, wall, left, right, 0.0, hole.top, -WALL_THICKNESS / 2.0, door);
+                wall_piece_inset(&mut b, wall, [left, right], [0.0, hole.top], -WALL_THICKNESS / 2.0, door);
                 let knob = wall.point(right - 0.2, -0.02);
                 b.ball([0.05; 3], [knob[0], 1.0, knob[1]], [0.8, 0.65, 0.2]);
             } else {
                 // A sill and a frame, so an opening reads as a window.
                 let frame = [0.3, 0.25, 0.2];
-                wall_piece_inset(&mut b, wall, left - 0.08, right + 0.08, hole.bottom - 0.08, hole.bottom, -0.08, frame);
-                wall_piece_inset(&mut b, wall, left - 0.08, right + 0.08, hole.top, hole.top + 0.08, -0.04, frame);
+                wall_piece_inset(&mut b, wall, [left - 0.08, right + 0.08], [hole.bottom - 0.08, hole.bottom], -0.08, frame);
+                wall_piece_inset(&mut b, wall, [left - 0.08, right + 0.08], [hole.top, hole.top + 0.08], -0.04, frame);
                 let mid = (left + right) / 2.0;
-                wall_piece_inset(&mut b, wall, mid - 0.03, mid + 0.03, hole.bottom, hole.top, 0.1, frame);
+                wall_piece_inset(&mut b, wall, [mid - 0.03, mid + 0.03], [hole.bottom, hole.top], 0.1, frame);
             }
             s = right;
         }
-        wall_piece(&mut b, wall, s, len, 0.0, height, c);
+        wall_piece(&mut b, wall, [s, len], [0.0, height], c);
         // A skirting board where wall meets floor.
-        wall_piece_inset(&mut b, wall, 0.0, len, 0.0, 0.12, -0.03, c.map(|v| v * 0.6));
+        wall_piece_inset(&mut b, wall, [0.0, len], [0.0, 0.12], -0.03, c.map(|v| v * 0.6));
     }
     b
 }
 
-/// A stretch of wall from `s0` to `s1` metres along it and `y0` to `y1` high, standing
+/// A stretch of wall `along` it (metres from its start) and `up` it (heights), standing
 /// outside the inner face.
-fn wall_piece(b: &mut ModelBuilder, wall: &Wall, s0: f32, s1: f32, y0: f32, y1: f32, color: Rgb) {
-    wall_piece_inset(b, wall, s0, s1, y0, y1, -WALL_THICKNESS / 2.0, color);
+fn wall_piece(b: &mut ModelBuilder, wall: &Wall, along: [f32; 2], up: [f32; 2], color: Rgb) {
+    wall_piece_inset(b, wall, along, up, -WALL_THICKNESS / 2.0, color);
 }
 
 /// Like [`wall_piece`] with its middle `inset` metres into the room (negative: outwards),
 /// thinner than the wall when it is not the wall itself.
-fn wall_piece_inset(b: &mut ModelBuilder, wall: &Wall, s0: f32, s1: f32, y0: f32, y1: f32, inset: f32, color: Rgb) {
+fn wall_piece_inset(b: &mut ModelBuilder, wall: &Wall, [s0, s1]: [f32; 2], [y0, y1]: [f32; 2], inset: f32, color: Rgb) {
     if s1 - s0 < 0.01 || y1 - y0 < 0.01 {
         return;
     }
