@@ -156,7 +156,9 @@ fn is_thing(noun: &str) -> bool {
     const THINGS_IN_ING: &[&str] = &["building", "painting", "ring", "wing", "king", "swing", "sling", "string", "ceiling", "railing"];
     let activity = noun.len() > 5 && noun.ends_with("ing") && !THINGS_IN_ING.iter().any(|t| noun.ends_with(t));
     let names_setting = super::named::lexicon().named(&noun.replace('_', " ")).iter().any(|(field, _)| *field != "kind");
-    !ABSTRACT.contains(&noun) && !activity && !names_setting
+    // A letter or two is a word cut short (the model ran out of tokens), not a thing.
+    let fragment = noun.chars().filter(|c| c.is_alphabetic()).count() < 3;
+    !ABSTRACT.contains(&noun) && !activity && !names_setting && !fragment
 }
 
 /// Resolves each noun: a catalog kind when one matches, else (when the request implies it
@@ -308,6 +310,7 @@ mod tests {
         assert!(is_thing("saxophone"));
         assert!(!is_thing("canoeing"));
         assert!(is_thing("building"));
+        assert!(!is_thing("k") && !is_thing("ox_") && is_thing("cat"));
         assert_eq!(catalog_kind("fan"), Some("crowd"));
     }
 
