@@ -101,7 +101,7 @@ fn floor(room: &Room) -> ModelBuilder {
     let color = room.floor.rgb();
     match room.shape {
         // A little above the ground under it, so the two never flicker into each other.
-        RoomShape::Round | RoomShape::Cave => fan(&mut b, room, 0.02, 0.0, color, true),
+        RoomShape::Round | RoomShape::Cave => fan(&mut b, room, 0.02, 0.0, color),
         _ => {
             // Boards or tiles: strips across the room, alternately shaded.
             let (w, l) = (room.width(), room.length());
@@ -117,8 +117,8 @@ fn floor(room: &Room) -> ModelBuilder {
 }
 
 /// A flat polygon (floor or ceiling) of a round room, or a raised one (a tent's cone, a
-/// cave's dome) when `rise` is above 0; `up` says which side faces the player.
-fn fan(b: &mut ModelBuilder, room: &Room, base: f32, rise: f32, color: Rgb, up: bool) {
+/// cave's dome) when `rise` is above 0; its triangles are seen from both sides.
+fn fan(b: &mut ModelBuilder, room: &Room, base: f32, rise: f32, color: Rgb) {
     let walls = room.walls();
     let rings = if rise > 0.0 { 4 } else { 1 };
     for (k, wall) in walls.iter().enumerate() {
@@ -130,11 +130,7 @@ fn fan(b: &mut ModelBuilder, room: &Room, base: f32, rise: f32, color: Rgb, up: 
             let at = |p: [f32; 2], t: f32| [p[0] * (1.0 - t), lift(t), p[1] * (1.0 - t)];
             let (a0, b0, a1, b1) = (at(wall.a, t0), at(wall.b, t0), at(wall.a, t1), at(wall.b, t1));
             let c = shade(color, k + ring);
-            if up {
-                b.tri(a0, a1, b1, c).tri(a0, b1, b0, c);
-            } else {
-                b.tri(a0, b1, a1, c).tri(a0, b0, b1, c);
-            }
+            b.tri(a0, a1, b1, c).tri(a0, b1, b0, c);
         }
     }
 }
@@ -205,11 +201,11 @@ fn ceiling(room: &Room) -> ModelBuilder {
     match (room.shape, room.ceiling) {
         // A big top: canvas rising to a pole at the centre.
         (RoomShape::Round, Material::Canvas) => {
-            fan(&mut b, room, h, room.width() * 0.3, color, false);
+            fan(&mut b, room, h, room.width() * 0.3, color);
             b.post(0.2, h + room.width() * 0.3, [0.0, 0.0, 0.0], [0.6, 0.6, 0.62]);
         }
-        (RoomShape::Cave, _) => fan(&mut b, room, h, room.width() * 0.15, color, false),
-        (RoomShape::Round, _) => fan(&mut b, room, h, 0.0, color, false),
+        (RoomShape::Cave, _) => fan(&mut b, room, h, room.width() * 0.15, color),
+        (RoomShape::Round, _) => fan(&mut b, room, h, 0.0, color),
         _ => {
             let (w, l) = (room.width() + 2.0 * WALL_THICKNESS, room.length() + 2.0 * WALL_THICKNESS);
             b.block([w, 0.2, l], [0.0, h + 0.1, 0.0], color);
@@ -257,8 +253,9 @@ fn lamps(room: &Room) -> (ModelBuilder, Vec<(Vec3, f32, f32)>) {
                 }
             }
             if k % 2 == 0 && lights.len() < count {
-                let [nx, nz] = [-(yaw.to_radians().sin()), yaw.to_radians().cos()];
-                lights.push((Vec3::new(x - nx * 0.5, y, z - nz * 0.5), per_lamp, range));
+                // Half a metre into the room from the flame.
+                let (fx, fz) = crate::plan::place::forward(yaw);
+                lights.push((Vec3::new(x + fx * 0.5, y, z + fz * 0.5), per_lamp, range));
             }
         }
         return (b, lights);

@@ -267,8 +267,8 @@ fn planet_geometry(kind: SkyFeature, sun: Vec3, rng: &mut ChaCha8Rng) -> Geometr
         // Rings: a flat annulus tilted a little.
         let ring = unit::frustum(1.0, 1.0, 64);
         let tilt = Quat::from_rotation_z(0.35) * Quat::from_rotation_x(0.2);
-        for (k, (r, shade)) in [(1.15, 0.75), (1.35, 0.6), (1.5, 0.5)].into_iter().enumerate() {
-            let t = Transform { rotation: tilt, scale: Vec3::new(r * 2.0 - k as f32 * 0.0, 0.002, r * 2.0), ..default() };
+        for (r, shade) in [(1.15, 0.75), (1.35, 0.6), (1.5, 0.5)] {
+            let t = Transform { rotation: tilt, scale: Vec3::new(r * 2.0, 0.002, r * 2.0), ..default() };
             g.push(&ring, &t, [0.85 * shade, 0.75 * shade, 0.6 * shade]);
         }
     }
