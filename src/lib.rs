@@ -2,12 +2,13 @@
 //!
 //! The pipeline runs one way: `voice → text → spec → plan → world + soundscape`.
 //! [`scene`] is the data model every stage reads; [`plan`] lays a scene out; [`generate`]
-//! turns words into a scene; [`pipeline`] strings the stages together as one API; [`world`],
+//! turns words into a scene; [`edit`] changes a scene by instruction; [`pipeline`] strings the stages together as one API; [`world`],
 //! [`audio`] and [`xr`] build what the person sees and hears; [`state`] is what they share
 //! while the app runs; [`app`] composes them into the window, the snapshot and the headset.
 
 pub mod app;
 pub mod audio;
+pub mod edit;
 pub mod errors;
 pub mod files;
 pub mod generate;

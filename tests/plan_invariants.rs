@@ -1,4 +1,5 @@
-//! Property tests: the planner's rules hold for random valid scenes.
+//! Property tests: the planner's rules hold for random valid scenes, and an edit re-plans
+//! only what it touched.
 
 use proptest::prelude::*;
 use sayscape::plan::walk::Floor;
@@ -105,6 +106,7 @@ fn arb_scene() -> impl Strategy<Value = Scene> {
                 entities: Vec::new(),
                 soundscape: Soundscape::default(),
                 timeline: Vec::new(),
+                edits: Default::default(),
             };
             let catalog = Catalog::builtin();
             for (i, mut e, t) in entities {
@@ -289,4 +291,75 @@ fn library_scenes_keep_the_rules_for_several_seeds() {
 fn different_seeds_give_different_layouts() {
     let scene = load_scene(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenes/tropical_beach.json"))).unwrap();
     assert_ne!(plan(&scene, 1).instances, plan(&scene, 2).instances);
+}
+
+/// One random edit of a scene: things added, removed, recounted, recoloured, sped up, or the
+/// light and weather changed.
+fn arb_edit(scene: &Scene) -> impl Strategy<Value = Vec<sayscape::edit::Op>> + use<> {
+    use sayscape::edit::Op;
+    let ids: Vec<String> = scene.entities.iter().map(|e| e.id.clone()).collect();
+    let n = ids.len().max(1);
+    let op = (0usize..7, 0..n, 0..kinds().len(), 1u32..30, 0usize..7).prop_map(move |(which, e, k, count, v)| {
+        let id = ids.get(e).cloned().unwrap_or_default();
+        match which {
+            0 => Op::Add { kind: kinds()[k].kind.clone(), count: Some(count), color: None },
+            1 => Op::Remove { id },
+            2 => Op::Count { id, count },
+            3 => Op::Color { id, color: [Color::Red, Color::Blue, Color::Gold, Color::White][v % 4] },
+            4 => Op::Speed { id, speed: 0.5 + count as f32 },
+            5 => Op::Time { value: [TimeOfDay::Dawn, TimeOfDay::Noon, TimeOfDay::Night][v % 3] },
+            _ => Op::Weather { value: [Weather::Rain, Weather::Clear, Weather::Snow, Weather::Foggy][v % 4] },
+        }
+    });
+    prop::collection::vec(op, 1..4)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// After an edit, every instance of an entity the edit left as it was (and the first ones
+    /// of an entity whose count changed) keeps its position, heading and motion: the world
+    /// changes in place.
+    #[test]
+    fn an_edit_moves_nothing_it_did_not_touch((scene, ops) in arb_scene().prop_flat_map(|s| { let e = arb_edit(&s); (Just(s), e) }), seed in 0u64..100) {
+        let Ok(edited) = sayscape::edit::apply(&scene, &ops) else { return Ok(()) };
+        prop_assume!(check_semantics(&edited, Catalog::builtin()).is_empty());
+        let before = plan(&scene, seed);
+        let after = sayscape::plan::replan(&edited, seed, &scene, &before);
+        if let Err(e) = check_invariants(&edited, &after) {
+            prop_assert!(false, "{}", e);
+        }
+        // An instance is untouched when its entity keeps its kind, size and placement, its
+        // index is still within the count, and what carries it is untouched too.
+        let untouched = |i: usize| {
+            let mut at = Some(i);
+            while let Some(i) = at {
+                let inst = &before.instances[i];
+                let (Some(old), Some(new)) = (scene.entities.iter().find(|e| e.id == inst.entity), edited.entities.iter().find(|e| e.id == inst.entity)) else { return false };
+                let same = old.kind == new.kind && old.scale == new.scale && old.placement == new.placement && old.form == new.form;
+                if !same || inst.index >= new.count {
+                    return false;
+                }
+                at = inst.parent;
+            }
+            true
+        };
+        for (i, inst) in before.instances.iter().enumerate() {
+            if !untouched(i) {
+                continue;
+            }
+            let (Some(old), Some(new)) = (scene.entities.iter().find(|e| e.id == inst.entity), edited.entities.iter().find(|e| e.id == inst.entity)) else { continue };
+            let moved = after.instances.iter().find(|i| i.entity == inst.entity && i.index == inst.index);
+            let Some(moved) = moved else {
+                prop_assert!(false, "{}#{} vanished after {:?}", inst.entity, inst.index, ops);
+                unreachable!()
+            };
+            prop_assert_eq!(moved.position, inst.position, "{}#{} (on {:?}, now {:?}) moved after {:?}; warnings {:?}", inst.entity, inst.index, inst.parent, moved.parent, ops, after.warnings);
+            prop_assert_eq!(moved.yaw_deg, inst.yaw_deg);
+            prop_assert_eq!(moved.local, inst.local);
+            if old.motion == new.motion {
+                prop_assert_eq!(&moved.motion, &inst.motion, "{}#{}'s motion changed after {:?}", inst.entity, inst.index, ops);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 mod audio_cmds;
 mod bench_cmd;
+mod edit_cmd;
 mod generate_cmd;
 mod scene_cmds;
 mod sheet_cmd;
@@ -39,6 +40,8 @@ pub enum Command {
     },
     /// Generate a scene from a prompt and print it as JSON.
     Generate(generate_cmd::GenerateArgs),
+    /// Change a scene file by instruction ("make it night", "enlève les bateaux"); undo, redo.
+    Edit(edit_cmd::EditArgs),
     /// The main job: a scenario in words → a world in a window (a PNG when there is no display).
     Run(world_cmds::RunArgs),
     /// Open a window on a scene file: mouse-look, WASD, Enter to say a new scenario.
@@ -74,6 +77,8 @@ pub enum BenchCommand {
     Voice(voice_cmd::BenchVoiceArgs),
     /// Offline render speed of an eight-layer soundscape, as a multiple of real time.
     Audio(audio_cmds::BenchAudioArgs),
+    /// Instruction → edited, planned scene: time per instruction, median and p95.
+    Edit(edit_cmd::BenchEditArgs),
 }
 
 const VERBS: &[&str] = &[
@@ -84,6 +89,7 @@ const VERBS: &[&str] = &[
     "help",
     "run",
     "generate",
+    "edit",
     "bench",
     "view",
     "render",
@@ -117,6 +123,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate { files } => scene_cmds::validate(&files),
         Command::Plan { file, seed } => scene_cmds::plan(&file, seed),
         Command::Generate(args) => generate_cmd::generate(&args),
+        Command::Edit(args) => edit_cmd::edit(&args),
+        Command::Bench(BenchCommand::Edit(args)) => edit_cmd::bench(&args),
         Command::Run(args) => world_cmds::run(&args),
         Command::View(args) => world_cmds::view(&args),
         Command::Render(args) => world_cmds::render(&args),

@@ -202,7 +202,7 @@ pub fn weather_look(weather: Weather) -> (f32, f32, f32, f32) {
 }
 
 /// A new weather with its look and its sounds; beats of the template's own weather go.
-fn set_weather(scene: &mut Scene, weather: Weather) {
+pub fn set_weather(scene: &mut Scene, weather: Weather) {
     let (cloud_cover, fog, wind, waves) = weather_look(weather);
     let s = &mut scene.setting;
     s.weather = weather;
@@ -236,7 +236,7 @@ fn set_weather(scene: &mut Scene, weather: Weather) {
 }
 
 /// A lake, river or pond the request names, where the land can hold one (not at sea).
-fn set_inland_water(scene: &mut Scene, water: WaterKind) {
+pub fn set_inland_water(scene: &mut Scene, water: WaterKind) {
     let land = !matches!(scene.setting.terrain, Terrain::Ocean | Terrain::Island | Terrain::Beach | Terrain::Underwater);
     let floats_at_sea =
         scene.entities.iter().any(|e| Catalog::builtin().get(&e.kind).is_some_and(|k| k.habitat == Habitat::Water && k.footprint > 4.0));
@@ -261,7 +261,7 @@ fn drop_anachronisms(scene: &mut Scene) {
 }
 
 /// Removes entities, then whatever stood on or referred to them, until nothing dangles.
-fn remove_entities(scene: &mut Scene, mut gone: HashSet<String>) {
+pub fn remove_entities(scene: &mut Scene, mut gone: HashSet<String>) {
     loop {
         let before = gone.len();
         for e in &scene.entities {
@@ -308,7 +308,7 @@ fn add_named_kinds(scene: &mut Scene, asked: &Asked) {
 
 /// A new entity of a kind, placed where it can be seen from the spawn: on the ground in front
 /// of the player, in the sky, on the water.
-fn entity_for(scene: &Scene, info: &KindInfo, form: Option<Form>) -> Entity {
+pub fn entity_for(scene: &Scene, info: &KindInfo, form: Option<Form>) -> Entity {
     let relation = match info.habitat {
         Habitat::Sky => Relation::InSky,
         Habitat::Water => Relation::OnWater,

@@ -40,7 +40,7 @@ pub struct GenerationStats {
 
 pub struct LocalGenerator {
     pub model: LocalModel,
-    prompts: RankPrompts,
+    pub(crate) prompts: RankPrompts,
     lists: Vec<OptionList>,
     /// Every catalog kind, scored for a request only when its group is raised.
     pool: OptionList,
@@ -51,6 +51,8 @@ pub struct LocalGenerator {
     write_grammar: String,
     /// Whether neutral scores are read from (and kept in) the disk cache.
     neutral_on_disk: bool,
+    /// Neutral scores of the edit questions, by question and options (see [`super::judge`]).
+    pub(crate) edit_neutral: std::collections::HashMap<u64, Vec<f32>>,
 }
 
 impl LocalGenerator {
@@ -83,6 +85,7 @@ impl LocalGenerator {
             model_path: path.to_path_buf(),
             write_grammar,
             neutral_on_disk: true,
+            edit_neutral: Default::default(),
         })
     }
 
@@ -151,7 +154,7 @@ impl LocalGenerator {
         self.lists.iter().cloned().chain(std::iter::once(self.pool.clone())).collect()
     }
 
-    fn score(&mut self, context: &str, lists: &[OptionList]) -> Result<Vec<Vec<f32>>, GenerateError> {
+    pub(crate) fn score(&mut self, context: &str, lists: &[OptionList]) -> Result<Vec<Vec<f32>>, GenerateError> {
         let questions: Vec<(&str, Vec<String>)> =
             lists.iter().map(|(_, q, opts)| (q.as_str(), opts.iter().map(|(_, p)| p.clone()).collect())).collect();
         self.model.score(context, &questions)
@@ -300,7 +303,7 @@ fn store(path: &Path, scores: &[Vec<f32>]) {
 /// FNV-1a, 64 bits: a digest defined by its constants, stable across builds. Each piece is
 /// followed by its length so that ("ab", "c") and ("a", "bc") differ.
 #[derive(Debug, Clone, Copy)]
-struct Fnv1a(u64);
+pub(crate) struct Fnv1a(pub(crate) u64);
 
 impl Default for Fnv1a {
     fn default() -> Self {
@@ -309,7 +312,7 @@ impl Default for Fnv1a {
 }
 
 impl Fnv1a {
-    fn add(&mut self, bytes: &[u8]) -> &mut Self {
+    pub(crate) fn add(&mut self, bytes: &[u8]) -> &mut Self {
         for &b in bytes.iter().chain(&(bytes.len() as u64).to_le_bytes()) {
             self.0 = (self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
         }

@@ -9,6 +9,8 @@
 pub mod adapt;
 pub mod grammar;
 #[cfg(feature = "llama")]
+pub mod judge;
+#[cfg(feature = "llama")]
 pub mod llama;
 #[cfg(feature = "llama")]
 pub mod local;

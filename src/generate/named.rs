@@ -64,6 +64,19 @@ impl Lexicon {
     /// A phrase found inside a longer one the text says names nothing of its own: "aurore
     /// boréale" is the aurora, not the dawn ("aurore").
     pub fn named(&self, text: &str) -> Vec<(&str, &str)> {
+        let mut named: Vec<(&str, &str)> = Vec::new();
+        for (field, value, _) in self.named_spans(text) {
+            if !named.contains(&(field, value)) {
+                named.push((field, value));
+            }
+        }
+        named.extend(words(text).iter().filter_map(|w| era_of_year(w)).map(|era| ("era", era)));
+        named
+    }
+
+    /// Each value the text names with the word span that names it (start, end), in the
+    /// lexicon's order; a span inside a longer one is left out.
+    pub fn named_spans(&self, text: &str) -> Vec<(&str, &str, (usize, usize))> {
         let said = words(text);
         // Every place each entry's phrases occur, as word spans.
         let spans: Vec<Vec<(usize, usize)>> = self
@@ -75,15 +88,13 @@ impl Lexicon {
             .collect();
         let all: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
         let inside_longer = |(a, b): (usize, usize)| all.iter().any(|&(c, d)| c <= a && b <= d && d - c > b - a);
-        let mut named: Vec<(&str, &str)> = self
-            .entries
+        self.entries
             .iter()
             .zip(&spans)
-            .filter(|(_, found)| found.iter().any(|&span| !inside_longer(span)))
-            .map(|((field, value, _), _)| (field.as_str(), value.as_str()))
-            .collect();
-        named.extend(said.iter().filter_map(|w| era_of_year(w)).map(|era| ("era", era)));
-        named
+            .flat_map(|((field, value, _), found)| {
+                found.iter().filter(|&&span| !inside_longer(span)).map(move |&span| (field.as_str(), value.as_str(), span))
+            })
+            .collect()
     }
 }
 
@@ -126,7 +137,7 @@ pub fn count_before(said: &[String], at: usize) -> Option<u32> {
 }
 
 /// The number a word says: digits, number words, and words for a group of things.
-fn count_word(word: &str) -> Option<u32> {
+pub fn count_word(word: &str) -> Option<u32> {
     if let Ok(n) = word.parse::<u32>() {
         return (1..=2000).contains(&n).then_some(n);
     }
@@ -142,7 +153,12 @@ fn count_word(word: &str) -> Option<u32> {
         "nine" | "neuf" | "nueve" | "neun" | "nove" => 9,
         "ten" | "dix" | "diez" | "zehn" | "dieci" => 10,
         "twelve" | "douze" | "doce" | "zwolf" | "dodici" | "dozen" | "douzaine" | "docena" | "dutzend" | "dozzina" => 12,
+        "fifteen" | "quinze" | "quince" | "funfzehn" | "fuenfzehn" | "quindici" => 15,
         "twenty" | "vingt" | "veinte" | "zwanzig" | "venti" => 20,
+        "thirty" | "trente" | "treinta" | "dreissig" | "trenta" => 30,
+        "forty" | "quarante" | "cuarenta" | "vierzig" | "quaranta" => 40,
+        "fifty" | "cinquante" | "cincuenta" | "funfzig" | "cinquanta" => 50,
+        "sixty" | "soixante" | "sesenta" | "sechzig" | "sessanta" => 60,
         "few" | "quelques" | "algunos" | "algunas" | "einige" | "alcuni" | "alcune" => 3,
         "several" | "plusieurs" | "varios" | "varias" | "mehrere" | "diversi" | "diverse" => 5,
         "many" | "lots" | "lot" | "beaucoup" | "muchos" | "muchas" | "viele" | "molti" | "molte" | "dozens" | "douzaines" => 14,
@@ -160,23 +176,19 @@ fn count_word(word: &str) -> Option<u32> {
     })
 }
 
-/// Where `phrase` first stands in `said` (its last word may take a plural -s).
+/// Where `phrase` first stands in `said` (its words may take a plural -s).
 fn position(said: &[String], phrase: &[String]) -> Option<usize> {
     occurrences(said, phrase).first().copied()
 }
 
-/// Every index where `phrase` starts in `said` (its last word may take a plural -s).
-fn occurrences(said: &[String], phrase: &[String]) -> Vec<usize> {
+/// Every index where `phrase` starts in `said`. Its words may take a plural -s: the last in
+/// English ("pirate ships"), every one in French and Spanish ("flamants roses").
+pub fn occurrences(said: &[String], phrase: &[String]) -> Vec<usize> {
     let n = phrase.len();
     if n == 0 {
         return Vec::new();
     }
-    let matches = |w: &[String]| {
-        w[..n - 1] == phrase[..n - 1] && {
-            let (got, want) = (&w[n - 1], &phrase[n - 1]);
-            got == want || got.strip_suffix('s').is_some_and(|g| g == want)
-        }
-    };
+    let matches = |w: &[String]| w.iter().zip(phrase).all(|(got, want)| got == want || got.strip_suffix('s').is_some_and(|g| g == want));
     said.windows(n).enumerate().filter(|(_, w)| matches(w)).map(|(i, _)| i).collect()
 }
 

@@ -4,11 +4,13 @@
 //! none of them strings the stages together on its own. A pipeline keeps its models loaded
 //! between requests, so the second scenario costs only its own work.
 
+mod edit;
 mod progress;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use edit::{Said, WordsOnly};
 pub use progress::{Progress, Stage};
 
 use crate::generate::openai::OpenAiClient;
@@ -68,6 +70,9 @@ pub enum PipelineError {
     Voice(#[from] VoiceError),
     #[error("this build has no llama.cpp (feature \"llama\"); use the remote backend")]
     NoLocalEngine,
+    /// An instruction inside a world that changes nothing, or cannot be done; the reason.
+    #[error("{0}")]
+    NotAnEdit(String),
 }
 
 /// A scene and the world laid out from it.
@@ -140,10 +145,14 @@ impl Pipeline {
         Ok(World { scene, layout })
     }
 
+    /// The on-device generator, loaded (and warmed up) the first time it is needed.
     #[cfg(feature = "llama")]
-    fn local_scene(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+    fn local_generator(
+        &mut self,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<&mut crate::generate::local::LocalGenerator, PipelineError> {
         use crate::generate::default_model_path;
-        use crate::generate::local::{LocalGenerator, Step};
+        use crate::generate::local::LocalGenerator;
         let Backend::Local { model, threads } = &self.config.backend else { unreachable!("called for the local backend") };
         if self.local.is_none() {
             let path = model.clone().unwrap_or_else(default_model_path);
@@ -154,8 +163,15 @@ impl Pipeline {
             tracing::info!("model ready in {:.2} s", t0.elapsed().as_secs_f64());
             self.local = Some(generator);
         }
-        let generator = self.local.as_mut().expect("loaded above");
-        let (scene, stats) = generator.generate_reporting(request, self.config.seed, &mut |step| {
+        Ok(self.local.as_mut().expect("loaded above"))
+    }
+
+    #[cfg(feature = "llama")]
+    fn local_scene(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+        use crate::generate::local::Step;
+        let seed = self.config.seed;
+        let generator = self.local_generator(progress)?;
+        let (scene, stats) = generator.generate_reporting(request, seed, &mut |step| {
             progress(match step {
                 Step::Ranking => Progress::new(Stage::Ranking, format!("Imagining “{request}” …")),
                 Step::Writing => Progress::new(Stage::Writing, "Naming the scenario …"),

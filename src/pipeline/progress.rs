@@ -14,6 +14,8 @@ pub enum Stage {
     Asking,
     Ranking,
     Writing,
+    /// Reading an instruction said inside a world (an edit).
+    Understanding,
     Planning,
 }
 

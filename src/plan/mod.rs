@@ -11,5 +11,5 @@ pub mod walk;
 
 pub use layout::{Instance, Layout, PlacedEmitter, PlannedMotion, Spawn};
 pub use motion::{Motions, Pose};
-pub use place::{ROOM_CLEARANCE, SPAWN_CLEARANCE, plan};
+pub use place::{ROOM_CLEARANCE, SPAWN_CLEARANCE, default_speed, plan, replan};
 pub use surface::{Surface, WATER_LEVEL, wave, wave_height};

@@ -32,10 +32,75 @@ const EMITTERS_PER_ENTITY: usize = 4;
 
 /// Lays out a validated scene. Deterministic: the same scene and seed give the same layout.
 pub fn plan(scene: &Scene, seed: u64) -> Layout {
-    let catalog = Catalog::builtin();
+    lay_out(Planner::new(scene, seed))
+}
+
+/// Lays out an edited scene so that what the edit did not touch stays where it was: every
+/// instance of an entity whose kind, size and placement are unchanged (and whose target is
+/// unchanged too) keeps its position, heading and motion; only the rest is placed, around
+/// them. A new ground, water or room moves everything, and then this is [`plan`].
+pub fn replan(scene: &Scene, seed: u64, before: &Scene, layout: &Layout) -> Layout {
+    let (a, b) = (&scene.setting, &before.setting);
+    if a.terrain != b.terrain || a.water.kind != b.water.kind || a.area_radius != b.area_radius || a.room != b.room || layout.seed != seed {
+        return plan(scene, seed);
+    }
+    let kept = kept_entities(scene, before);
+
     let mut planner = Planner::new(scene, seed);
+    for (i, inst) in layout.instances.iter().enumerate() {
+        if let Some(&was) = kept.get(inst.entity.as_str()) {
+            if inst.index < was {
+                planner.pinned.insert((inst.entity.clone(), inst.index), (i, inst.clone()));
+            }
+        }
+    }
+    if scene.player == before.player {
+        planner.old_spawn = Some(layout.spawn.clone());
+    }
+    let old_motion: HashMap<&str, &Option<crate::scene::Motion>> = before.entities.iter().map(|e| (e.id.as_str(), &e.motion)).collect();
+    planner.motion_kept = scene.entities.iter().filter(|e| old_motion.get(e.id.as_str()) == Some(&&e.motion)).map(|e| e.id.clone()).collect();
+    lay_out(planner)
+}
+
+/// Entities an edit left in place, with how many of their instances stay (the smaller count).
+fn kept_entities<'a>(scene: &'a Scene, before: &Scene) -> HashMap<&'a str, u32> {
+    let old: HashMap<&str, &Entity> = before.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let same_place = |e: &Entity| {
+        old.get(e.id.as_str())
+            .is_some_and(|o| o.kind == e.kind && o.scale == e.scale && o.form == e.form && o.placement == e.placement)
+    };
+    let mut kept: HashMap<&str, u32> =
+        scene.entities.iter().filter(|e| same_place(e)).map(|e| (e.id.as_str(), e.count.min(old[e.id.as_str()].count))).collect();
+    // Kept only when what it stands on or near is kept too, down the chain.
+    loop {
+        let lost: Vec<&str> = scene
+            .entities
+            .iter()
+            .filter(|e| kept.contains_key(e.id.as_str()) && e.placement.target.as_deref().is_some_and(|t| !kept.contains_key(t)))
+            .map(|e| e.id.as_str())
+            .collect();
+        if lost.is_empty() {
+            return kept;
+        }
+        for id in lost {
+            kept.remove(id);
+        }
+    }
+}
+
+fn lay_out(mut planner: Planner) -> Layout {
+    let catalog = Catalog::builtin();
+    let scene = planner.scene;
     let order = placement_order(scene);
 
+    // What an edit left in place goes down first, so that nothing new lands on it.
+    if !planner.pinned.is_empty() {
+        for &e in &order {
+            if let Some(info) = catalog.info_for(&scene.entities[e]) {
+                planner.keep_pinned(e, &scene.entities[e], &info);
+            }
+        }
+    }
     for &e in &order {
         let entity = &scene.entities[e];
         let Some(info) = catalog.info_for(entity) else {
@@ -102,6 +167,16 @@ struct Planner<'a> {
     floor: Option<Floor>,
     furniture: Vec<[f32; 3]>,
     warnings: Vec<String>,
+    /// After an edit: instances that stay as they were, by (entity, index), with their index
+    /// in the old layout; and the old spawn, when the player did not change.
+    pinned: HashMap<(String, u32), (usize, Instance)>,
+    old_spawn: Option<Spawn>,
+    /// Old layout index → new, for the parents of pinned instances.
+    renumbered: HashMap<usize, usize>,
+    /// Instances already placed where they were, by (entity, index).
+    kept: std::collections::HashSet<(String, u32)>,
+    /// Entities whose motion an edit left as it was: their kept instances keep their loops.
+    motion_kept: std::collections::HashSet<String>,
 }
 
 /// A position proposed for an instance.
@@ -145,6 +220,11 @@ impl<'a> Planner<'a> {
             floor: scene.setting.room.as_ref().map(Floor::new),
             furniture: Vec::new(),
             warnings: Vec::new(),
+            pinned: HashMap::new(),
+            old_spawn: None,
+            renumbered: HashMap::new(),
+            kept: Default::default(),
+            motion_kept: Default::default(),
         }
     }
 
@@ -161,6 +241,10 @@ impl<'a> Planner<'a> {
         let is_anchor = self.scene.player.on.as_deref() == Some(entity.id.as_str());
         let mut placed = 0u32;
         for i in 0..entity.count {
+            if self.kept.contains(&(entity.id.clone(), i)) {
+                placed += 1;
+                continue;
+            }
             if is_anchor && i == 0 && self.place_anchor(entity, info) {
                 placed += 1;
                 continue;
@@ -196,6 +280,19 @@ impl<'a> Planner<'a> {
         self.placing_anchor = true;
         let id = self.commit(entity, info, 0, c, &mut rng);
         self.placing_anchor = false;
+        // The thing the player stands on moved: the spawn goes with it.
+        self.old_spawn = None;
+        self.stand_on(id, entity, info);
+        true
+    }
+
+    /// Puts the spawn on an instance: on a ship's deck aft and to starboard, elsewhere on top
+    /// in the middle. After an edit that left the player as they were, the spawn stays too.
+    fn stand_on(&mut self, id: usize, entity: &Entity, info: &KindInfo) {
+        if let Some(old) = self.old_spawn.take() {
+            self.spawn = Spawn { parent: Some(id), ..old };
+            return;
+        }
         let inst = &self.instances[id];
         let deck = info.deck.map(|d| (d.height, d.width, d.length)).unwrap_or((info.height, 0.0, 0.0));
         // On the deck of a boat or a ship stand aft on the starboard side, looking ahead past
@@ -208,7 +305,6 @@ impl<'a> Planner<'a> {
             self.spawn.yaw_deg = inst.yaw_deg + SHIP_LOOKOUT_DEG;
         }
         self.spawn.parent = Some(id);
-        true
     }
 
     fn propose(&self, entity: &Entity, info: &KindInfo, r: f32, i: u32, attempt: u32, rng: &mut ChaCha8Rng) -> Option<Candidate> {
@@ -487,25 +583,51 @@ impl<'a> Planner<'a> {
         id
     }
 
+    /// Commits the instances of an entity that an edit left in place.
+    fn keep_pinned(&mut self, e: usize, entity: &Entity, info: &KindInfo) {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ (e as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let is_anchor = self.scene.player.on.as_deref() == Some(entity.id.as_str());
+        for i in 0..entity.count {
+            // Kept only when what it stands on is kept too (a barrel on the fourth of four ships
+            // that became two goes elsewhere).
+            let pinned = self.pinned.remove(&(entity.id.clone(), i));
+            let Some((old_index, old)) = pinned.filter(|(_, old)| old.parent.is_none_or(|p| self.renumbered.contains_key(&p))) else {
+                continue;
+            };
+            let id = self.commit_pinned(entity, info, old, &mut rng);
+            self.renumbered.insert(old_index, id);
+            self.kept.insert((entity.id.clone(), i));
+            if is_anchor && i == 0 {
+                self.stand_on(id, entity, info);
+            }
+        }
+    }
+
+    /// An instance kept from the layout before an edit: the same transform and, unless the
+    /// edit changed the motion, the same loop. Its footprint is taken as any other's.
+    fn commit_pinned(&mut self, entity: &Entity, info: &KindInfo, old: Instance, rng: &mut ChaCha8Rng) -> usize {
+        let parent = old.parent.and_then(|p| self.renumbered.get(&p).copied());
+        let (x, z) = (old.position[0], old.position[2]);
+        let on = match (parent, old.local) {
+            (Some(p), Some(local)) => Some((p, local)),
+            _ => None,
+        };
+        let c = Candidate { x, z, yaw: old.yaw_deg, on, altitude: Some(0.0) };
+        let motion_same = self.motion_kept.contains(&entity.id);
+        let id = self.commit(entity, info, old.index, c, rng);
+        let inst = &mut self.instances[id];
+        inst.position = old.position;
+        if motion_same {
+            inst.motion = old.motion;
+        }
+        id
+    }
+
     /// Resolves a motion to a loop that stays inside the area and on the kind's surface.
     fn plan_motion(&self, entity: &Entity, info: &KindInfo, inst: &Instance, rng: &mut ChaCha8Rng) -> PlannedMotion {
         let asked = entity.motion.as_ref();
         let kind = asked.map(|m| m.kind).unwrap_or(info.motion);
-        let speed = asked.and_then(|m| m.speed).unwrap_or(match kind {
-            MotionKind::Sail => 3.0,
-            MotionKind::FlyCircuit => 35.0,
-            MotionKind::Drive => {
-                if info.kind == "race_car" {
-                    45.0
-                } else {
-                    10.0
-                }
-            }
-            MotionKind::Walk => 1.2,
-            MotionKind::Swim => 2.0,
-            MotionKind::Orbit => 6.0,
-            _ => 1.0,
-        });
+        let speed = asked.and_then(|m| m.speed).unwrap_or_else(|| default_speed(kind, &info.kind));
         let mut motion = PlannedMotion { kind, speed, radius: 0.0, centre: [inst.position[0], inst.position[2]] };
         if !kind.follows_path() {
             return motion;
@@ -641,6 +763,20 @@ impl<'a> Planner<'a> {
         let [x, y, z] = self.instances[instance].position;
         let [sx, sy, sz] = self.spawn.position;
         ((x - sx).powi(2) + (y - sy).powi(2) + (z - sz).powi(2)).sqrt()
+    }
+}
+
+/// The speed of a motion no scene sets: m/s along a path, or a rate for bob, spin and cheer.
+pub fn default_speed(motion: MotionKind, kind: &str) -> f32 {
+    match motion {
+        MotionKind::Sail => 3.0,
+        MotionKind::FlyCircuit => 35.0,
+        MotionKind::Drive if kind == "race_car" => 45.0,
+        MotionKind::Drive => 10.0,
+        MotionKind::Walk => 1.2,
+        MotionKind::Swim => 2.0,
+        MotionKind::Orbit => 6.0,
+        _ => 1.0,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Scene {
     pub soundscape: Soundscape,
     #[serde(default)]
     pub timeline: Vec<Beat>,
+    /// The edits made to this scene by instruction, for undo, redo and replay.
+    #[serde(default, skip_serializing_if = "crate::edit::History::is_empty")]
+    pub edits: crate::edit::History,
 }
 
 /// The world around: ground, sky, light, weather and water.

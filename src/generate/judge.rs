@@ -1,0 +1,59 @@
+//! The on-device model's part in reading an edit ([`crate::edit::Judge`]): likelihoods of
+//! options after the instruction, and naming the thing to add under the writing grammar.
+
+use super::GenerateError;
+use super::local::{Fnv1a, LocalGenerator};
+use super::things::{self, Thing};
+use crate::edit::Judge;
+
+const EDIT_PROMPTS: &str = include_str!("../../prompts/edit.json");
+
+#[derive(serde::Deserialize)]
+struct EditContext {
+    context: String,
+    neutral_instruction: String,
+}
+
+fn edit_context(instruction: &str) -> String {
+    let p: EditContext = serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests");
+    let clean: String = instruction.trim().chars().map(|c| if c == '"' { '\'' } else if c.is_control() { ' ' } else { c }).collect();
+    p.context.replace("{instruction}", &clean)
+}
+
+fn neutral_instruction() -> String {
+    let p: EditContext = serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests");
+    p.neutral_instruction
+}
+
+impl Judge for LocalGenerator {
+    fn weigh(&mut self, instruction: &str, question: &str, options: &[(String, String)]) -> Result<Vec<(String, f32)>, GenerateError> {
+        self.cache_fixed_prompts()?;
+        let list = vec![("edit".to_string(), question.to_string(), options.to_vec())];
+        let mut key = Fnv1a::default();
+        key.add(question.as_bytes());
+        for (v, p) in options {
+            key.add(v.as_bytes()).add(p.as_bytes());
+        }
+        // The neutral scores depend only on the question and its options: once per process.
+        let neutral = match self.edit_neutral.get(&key.0) {
+            Some(n) => n.clone(),
+            None => {
+                let n = self.score(&edit_context(&neutral_instruction()), &list)?.remove(0);
+                self.edit_neutral.insert(key.0, n.clone());
+                n
+            }
+        };
+        let scores = self.score(&edit_context(instruction), &list)?.remove(0);
+        let mut lifts: Vec<(String, f32)> = options.iter().zip(scores.iter().zip(&neutral)).map(|((v, _), (s, n))| (v.clone(), s - n)).collect();
+        lifts.sort_by(|a, b| b.1.total_cmp(&a.1));
+        Ok(lifts)
+    }
+
+    fn name_things(&mut self, instruction: &str) -> Result<Vec<String>, GenerateError> {
+        let (written, _) = self.write(instruction, 0)?;
+        let context = self.prompts.context_for(instruction);
+        let neutral = self.prompts.context_for(&self.prompts.neutral_request);
+        let resolved = things::resolve(&mut self.model, instruction, &context, &neutral, &written.things)?;
+        Ok(resolved.into_iter().filter_map(|t| if let Thing::Kind(k) = t { Some(k) } else { None }).collect())
+    }
+}

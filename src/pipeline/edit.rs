@@ -1,0 +1,135 @@
+//! Instructions said inside a world: an edit of the current world (in place, with undo), a
+//! new scenario, or nothing to do.
+
+use super::{Backend, Pipeline, PipelineError, Progress, Stage, World};
+use crate::edit::{self, Judge, Op, Understood, history};
+use crate::generate::GenerateError;
+use crate::plan::replan;
+
+/// What an instruction did to the world.
+#[derive(Debug, Clone)]
+pub enum Said {
+    /// The world edited by these operations; everything else kept its place.
+    Edited { world: World, ops: Vec<Op> },
+    /// The last edit undone or redone.
+    Undone(World),
+    Redone(World),
+    /// A scenario of its own: a new world.
+    New(World),
+}
+
+impl Said {
+    pub fn world(&self) -> &World {
+        match self {
+            Said::Edited { world, .. } | Said::Undone(world) | Said::Redone(world) | Said::New(world) => world,
+        }
+    }
+
+    /// Whether the world changes in place (no fade, the clock runs on).
+    pub fn in_place(&self) -> bool {
+        !matches!(self, Said::New(_))
+    }
+
+    /// A line for the person: what was understood, so a wrong reading can be undone.
+    pub fn line(&self) -> String {
+        match self {
+            Said::Edited { ops, .. } => format!("Changed: {} (say “undo” to take it back)", edit::summary(ops)),
+            Said::Undone(_) => "Undone".into(),
+            Said::Redone(_) => "Redone".into(),
+            Said::New(world) => format!("New scenario: {}", world.scene.title),
+        }
+    }
+}
+
+/// Reads instructions by their words alone: for a backend without a local model.
+pub struct WordsOnly;
+
+impl Judge for WordsOnly {
+    fn weigh(&mut self, _: &str, _: &str, options: &[(String, String)]) -> Result<Vec<(String, f32)>, GenerateError> {
+        Ok(options.iter().map(|(v, _)| (v.clone(), f32::NEG_INFINITY)).collect())
+    }
+    fn name_things(&mut self, _: &str) -> Result<Vec<String>, GenerateError> {
+        Ok(Vec::new())
+    }
+}
+
+impl Pipeline {
+    /// What an instruction said inside `world` is: an edit, undo, redo, a new scenario, or nothing.
+    pub fn understand(&mut self, world: &World, instruction: &str, progress: &mut dyn FnMut(Progress)) -> Result<Understood, PipelineError> {
+        progress(Progress::new(Stage::Understanding, format!("Changing the world: “{}” …", instruction.trim())));
+        if let Backend::Remote(_) = self.config.backend {
+            return Ok(edit::understand(&world.scene, instruction, &mut WordsOnly)?);
+        }
+        self.local_judge(progress, |judge| edit::understand(&world.scene, instruction, judge))
+    }
+
+    /// Carries out an instruction said inside `world`. An edit re-plans only what it touched.
+    pub fn edit(&mut self, world: &World, instruction: &str, progress: &mut dyn FnMut(Progress)) -> Result<Said, PipelineError> {
+        let understood = self.understand(world, instruction, progress)?;
+        self.carry_out(world, instruction, understood, progress)
+    }
+
+    /// Does what [`Pipeline::understand`] read.
+    pub fn carry_out(
+        &mut self,
+        world: &World,
+        instruction: &str,
+        understood: Understood,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Said, PipelineError> {
+        let in_place = |scene: crate::scene::Scene| {
+            let layout = replan(&scene, self.config.seed as u64, &world.scene, &world.layout);
+            World { scene, layout }
+        };
+        Ok(match understood {
+            Understood::Edit(ops) => {
+                let scene = history::record(&world.scene, instruction.trim(), ops.clone()).map_err(not_an_edit)?;
+                check(&scene)?;
+                progress(Progress::new(Stage::Planning, format!("Changed: {}", edit::summary(&ops))));
+                Said::Edited { world: in_place(scene), ops }
+            }
+            Understood::Undo => {
+                let scene = history::undo(&world.scene).ok_or_else(|| PipelineError::NotAnEdit("there is nothing to undo".into()))?;
+                Said::Undone(in_place(scene))
+            }
+            Understood::Redo => {
+                let scene = history::redo(&world.scene)
+                    .ok_or_else(|| PipelineError::NotAnEdit("there is nothing to redo".into()))?
+                    .map_err(not_an_edit)?;
+                Said::Redone(in_place(scene))
+            }
+            Understood::NewScenario => Said::New(self.world(instruction, progress)?),
+            Understood::Nothing(why) => return Err(PipelineError::NotAnEdit(why)),
+        })
+    }
+
+    #[cfg(feature = "llama")]
+    fn local_judge<T>(
+        &mut self,
+        progress: &mut dyn FnMut(Progress),
+        read: impl FnOnce(&mut dyn Judge) -> Result<T, GenerateError>,
+    ) -> Result<T, PipelineError> {
+        let generator = self.local_generator(progress)?;
+        Ok(read(generator)?)
+    }
+
+    #[cfg(not(feature = "llama"))]
+    fn local_judge<T>(
+        &mut self,
+        _: &mut dyn FnMut(Progress),
+        read: impl FnOnce(&mut dyn Judge) -> Result<T, GenerateError>,
+    ) -> Result<T, PipelineError> {
+        Ok(read(&mut WordsOnly)?)
+    }
+}
+
+fn not_an_edit(e: edit::OpError) -> PipelineError {
+    PipelineError::NotAnEdit(e.to_string())
+}
+
+/// An edited scene passes the same validation as a scene file.
+fn check(scene: &crate::scene::Scene) -> Result<(), PipelineError> {
+    let value = serde_json::to_value(scene).map_err(|e| GenerateError::Engine(format!("the edited scene does not serialise: {e}")))?;
+    crate::scene::scene_from_value(&value, "edited scene").map_err(|e| PipelineError::Generate(GenerateError::Invalid(e)))?;
+    Ok(())
+}
