@@ -17,7 +17,7 @@ pub fn main() {
         crate::scene::parse_scene(FIRST_SCENE.as_bytes(), "scenes/pirate_seven_seas.json").expect("the built-in scene is valid (tested)");
     let pipeline = Pipeline::new(PipelineConfig::default());
     let start = ViewStart::Layout(pipeline.lay_out(&scene).into());
-    let live = Live { pipeline, save_to: None };
+    let live = Live { pipeline, save_to: None, world: None };
     if let Err(e) = crate::app::run_headset(start, live, None, std::time::Duration::MAX) {
         bevy::log::error!("{}", crate::errors::chain(&e));
     }

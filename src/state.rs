@@ -18,7 +18,10 @@ impl Plugin for StatePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<SceneClock>()
             .init_resource::<Status>()
+            .init_resource::<WorldChange>()
             .add_message::<ShowLayout>()
+            .add_message::<EditLayout>()
+            .add_message::<HistoryStep>()
             .add_message::<PromptSubmitted>()
             .add_message::<TalkButton>();
     }
@@ -38,6 +41,25 @@ pub struct CurrentLayout(pub Arc<Layout>);
 /// Ask for a new world (from a file, the model, or the bench); it comes in through a fade.
 #[derive(Message, Clone)]
 pub struct ShowLayout(pub Arc<Layout>);
+
+/// The world changed in place (an edit): no fade, the clock runs on, the player stays where
+/// they are, and what the edit did not touch keeps its place and its motion.
+#[derive(Message, Clone)]
+pub struct EditLayout(pub Arc<Layout>);
+
+/// How the current world came: through a fade (a new scenario) or in place (an edit). The
+/// soundscape crossfades after an edit instead of starting over.
+#[derive(Resource, Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorldChange {
+    pub in_place: bool,
+}
+
+/// Undo or redo the last edit (Ctrl+Z / Ctrl+Y in a window, B or Y on a controller).
+#[derive(Message, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryStep {
+    Undo,
+    Redo,
+}
 
 /// Scenario time: seconds since the world appeared, or a fixed time for snapshots.
 #[derive(Resource, Default)]
@@ -84,6 +106,8 @@ pub enum Status {
     Working(Progress),
     /// The last request failed; the message says why. Stays until the next request.
     Failed(String),
+    /// The last request is done, and this is what it did ("Changed: night; say “undo” …").
+    Done(String),
 }
 
 impl Status {
@@ -98,7 +122,8 @@ impl Status {
             Status::Idle => None,
             Status::Listening => Some("Listening … (let go when you have said it)".into()),
             Status::Working(progress) => Some(progress.message.clone()),
-            Status::Failed(message) => Some(format!("Could not build that scenario: {message}")),
+            Status::Failed(message) => Some(format!("Could not do that: {message}")),
+            Status::Done(message) => Some(message.clone()),
         }
     }
 }

@@ -60,8 +60,10 @@ impl ViewStart {
 /// that the pipeline turns into worlds, and hear the soundscape.
 pub struct Live {
     pub pipeline: Pipeline,
-    /// Each generated scene is saved here (atomically) before it is shown.
+    /// Each generated or edited scene is saved here (atomically) before it is shown.
     pub save_to: Option<PathBuf>,
+    /// The world shown at the start, when it came from a file: what the first edit changes.
+    pub world: Option<crate::pipeline::World>,
 }
 
 /// Everything sayscape adds to Bevy's own plugins: the shared state and the world; with

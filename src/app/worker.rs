@@ -1,6 +1,7 @@
-//! The scene worker: requests (typed or spoken) go to a thread that owns the [`Pipeline`];
-//! its progress and results come back through a channel. The frame never waits for it: in a
-//! headset a stalled frame freezes tracking.
+//! The scene worker: requests (typed or spoken) go to a thread that owns the [`Pipeline`] and
+//! the world shown now; its progress and results come back through a channel. The frame never
+//! waits for it: in a headset a stalled frame freezes tracking. Once a world is there, what the
+//! person says changes it (an edit, shown in place) unless it names a new scenario.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,9 +11,10 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use bevy::prelude::*;
 
 use super::Live;
-use crate::pipeline::{Pipeline, PipelineError, Progress, Stage};
+use crate::edit::Understood;
+use crate::pipeline::{Pipeline, PipelineError, Progress, Said, Stage, World};
 use crate::plan::Layout;
-use crate::state::{PromptSubmitted, ShowLayout, Status};
+use crate::state::{EditLayout, HistoryStep, PromptSubmitted, ShowLayout, Status};
 use crate::voice::audio::Clip;
 
 /// A recording of someone saying a scenario, to be transcribed and built.
@@ -22,11 +24,13 @@ pub struct SpeechRecorded(pub Clip);
 enum Request {
     Prompt(String),
     Speech(Clip),
+    Step(HistoryStep),
 }
 
 enum News {
     Progress(Progress),
-    Ready(Box<Layout>),
+    /// A world to show: in place (an edit) or through a fade, and a line saying what happened.
+    Ready { layout: Box<Layout>, in_place: bool, line: String },
     Failed(String),
 }
 
@@ -49,23 +53,28 @@ impl Plugin for WorkerPlugin {
         let live = self.0.lock().ok().and_then(|mut l| l.take()).expect("the worker plugin is added once");
         app.add_message::<SpeechRecorded>()
             .insert_resource(spawn_worker(live))
-            .add_systems(Update, (send_prompts, send_speech, receive_news));
+            .add_systems(Update, (send_prompts, send_speech, send_steps, receive_news));
     }
 }
 
 fn spawn_worker(live: Live) -> Worker {
-    let Live { mut pipeline, save_to } = live;
+    let Live { mut pipeline, save_to, world } = live;
     let (requests, inbox) = channel::<Request>();
     let (outbox, news) = channel();
     std::thread::Builder::new()
         .name("scene-worker".into())
         .spawn(move || {
+            let mut current = world;
             for request in inbox {
                 let mut progress = |p: Progress| {
                     let _ = outbox.send(News::Progress(p));
                 };
-                let news = match serve(&mut pipeline, request, save_to.as_deref(), &mut progress) {
-                    Ok(layout) => News::Ready(Box::new(layout)),
+                let news = match serve(&mut pipeline, current.as_ref(), request, save_to.as_deref(), &mut progress) {
+                    Ok(said) => {
+                        let news = News::Ready { layout: Box::new(said.world().layout.clone()), in_place: said.in_place(), line: said.line() };
+                        current = Some(said.world().clone());
+                        news
+                    }
                     Err(e) => News::Failed(e),
                 };
                 if outbox.send(news).is_err() {
@@ -78,17 +87,36 @@ fn spawn_worker(live: Live) -> Worker {
 }
 
 /// One request through the pipeline; the error is the line the person reads.
-fn serve(pipeline: &mut Pipeline, request: Request, save_to: Option<&Path>, progress: &mut dyn FnMut(Progress)) -> Result<Layout, String> {
+fn serve(
+    pipeline: &mut Pipeline,
+    current: Option<&World>,
+    request: Request,
+    save_to: Option<&Path>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Said, String> {
     let said = |e: PipelineError| crate::errors::chain(&e);
-    let prompt = match request {
-        Request::Prompt(prompt) => prompt,
-        Request::Speech(clip) => pipeline.hear(&clip, progress).map_err(said)?.text,
+    let result = match (request, current) {
+        (Request::Step(step), Some(world)) => {
+            let understood = if step == HistoryStep::Undo { Understood::Undo } else { Understood::Redo };
+            pipeline.carry_out(world, "", understood, progress).map_err(said)?
+        }
+        (Request::Step(_), None) => return Err("there is no world to undo in yet".into()),
+        (request, current) => {
+            let words = match request {
+                Request::Prompt(prompt) => prompt,
+                Request::Speech(clip) => pipeline.hear(&clip, progress).map_err(said)?.text,
+                Request::Step(_) => unreachable!("matched above"),
+            };
+            match current {
+                Some(world) => pipeline.edit(world, &words, progress).map_err(said)?,
+                None => Said::New(pipeline.world(&words, progress).map_err(said)?),
+            }
+        }
     };
-    let world = pipeline.world(&prompt, progress).map_err(said)?;
     if let Some(path) = save_to {
-        crate::scene::save_scene(&world.scene, path).map_err(|e| crate::errors::chain(&e))?;
+        crate::scene::save_scene(&result.world().scene, path).map_err(|e| crate::errors::chain(&e))?;
     }
-    Ok(world.layout)
+    Ok(result)
 }
 
 impl Worker {
@@ -114,15 +142,26 @@ fn send_speech(mut said: MessageReader<SpeechRecorded>, worker: Res<Worker>, mut
     }
 }
 
+fn send_steps(mut steps: MessageReader<HistoryStep>, worker: Res<Worker>, mut status: ResMut<Status>) {
+    for step in steps.read() {
+        let line = if *step == HistoryStep::Undo { "Undoing …" } else { "Redoing …" };
+        *status = worker.submit(Request::Step(*step), Progress::new(Stage::Understanding, line));
+    }
+}
+
 /// Applies what the worker reports; the frame never waits for it.
-fn receive_news(worker: Res<Worker>, mut status: ResMut<Status>, mut show: MessageWriter<ShowLayout>) {
+fn receive_news(worker: Res<Worker>, mut status: ResMut<Status>, mut show: MessageWriter<ShowLayout>, mut edit: MessageWriter<EditLayout>) {
     let Ok(news) = worker.news.lock() else { return };
     while let Ok(item) = news.try_recv() {
         match item {
             News::Progress(progress) => *status = Status::Working(progress),
-            News::Ready(layout) => {
-                *status = Status::Idle;
-                show.write(ShowLayout(Arc::new(*layout)));
+            News::Ready { layout, in_place, line } => {
+                *status = Status::Done(line);
+                if in_place {
+                    edit.write(EditLayout(Arc::new(*layout)));
+                } else {
+                    show.write(ShowLayout(Arc::new(*layout)));
+                }
             }
             News::Failed(error) => *status = Status::Failed(error),
         }

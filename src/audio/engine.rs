@@ -332,6 +332,13 @@ impl<B: Backend> Soundscape<B> {
         Ok(())
     }
 
+    /// Fades the whole soundscape to `db` over `seconds` (an edit's crossfade: the old world's
+    /// sounds fade out while the new world's fade in).
+    pub fn fade_to(&mut self, db: f32, seconds: f32) {
+        let tween = Tween { duration: std::time::Duration::from_secs_f32(seconds.max(0.0)), ..Default::default() };
+        self.manager.main_track().set_volume(Decibels(db), tween);
+    }
+
     pub fn layers(&self) -> usize {
         self.playing.len()
     }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use sayscape::app::{self, BenchScene, Live, RenderOptions, Size, ViewStart, display};
+use sayscape::pipeline::World;
 use sayscape::plan::{Layout, plan};
 use sayscape::scene::{load_scene, save_scene};
 use sayscape::world::ViewPoint;
@@ -90,22 +91,29 @@ pub struct BenchWorldArgs {
 
 /// Loads, validates and lays out a scene file: nothing invalid reaches the renderer.
 pub fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
+    Ok(world_of(file, seed)?.layout)
+}
+
+/// A scene file and its layout: the world a window or headset starts in, and edits change.
+pub fn world_of(file: &Path, seed: u64) -> anyhow::Result<World> {
     let scene = load_scene(file)?;
     let layout = plan(&scene, seed);
     for w in &layout.warnings {
         eprintln!("warning: {}: {w}", file.display());
     }
-    Ok(layout)
+    Ok(World { scene, layout })
 }
 
-/// The live part of a window or headset: typed and spoken scenarios go through this pipeline.
-pub fn live(args: &GenerateArgs, save_to: Option<PathBuf>) -> anyhow::Result<Live> {
-    Ok(Live { pipeline: args.pipeline()?, save_to })
+/// The live part of a window or headset: typed and spoken scenarios and changes go through
+/// this pipeline; `world` is the one shown at the start, when it came from a file.
+pub fn live(args: &GenerateArgs, save_to: Option<PathBuf>, world: Option<World>) -> anyhow::Result<Live> {
+    Ok(Live { pipeline: args.pipeline()?, save_to, world })
 }
 
 pub fn view(args: &ViewArgs) -> anyhow::Result<ExitCode> {
-    let layout = layout_of(&args.file, args.seed)?;
-    app::view(ViewStart::Layout(layout.into()), live(&GenerateArgs::defaults(args.seed as u32), None)?, args.size)?;
+    let world = world_of(&args.file, args.seed)?;
+    let start = ViewStart::Layout(world.layout.clone().into());
+    app::view(start, live(&GenerateArgs::defaults(args.seed as u32), None, Some(world))?, args.size)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -144,7 +152,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut pipeline = g.pipeline()?;
     let prompt = g.request(&mut pipeline)?;
     sayscape::generate::check_request(&prompt)?;
-    let live = Live { pipeline, save_to: Some(scene_file.clone()) };
+    let live = Live { pipeline, save_to: Some(scene_file.clone()), world: None };
     if sayscape::xr::runtime_available().is_ok() {
         app::run_headset(ViewStart::Prompt(prompt), live, None, std::time::Duration::MAX)?;
         return Ok(ExitCode::SUCCESS);

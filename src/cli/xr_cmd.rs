@@ -8,7 +8,7 @@ use clap::Args;
 use sayscape::app::{self, Size, ViewStart};
 
 use super::generate_cmd::GenerateArgs;
-use super::world_cmds::{layout_of, live};
+use super::world_cmds::{live, world_of};
 
 #[derive(Args, Debug)]
 pub struct XrArgs {
@@ -27,8 +27,12 @@ pub struct XrArgs {
 pub fn xr(args: &XrArgs) -> anyhow::Result<ExitCode> {
     let file = Path::new(&args.scene);
     let is_file = file.extension().is_some_and(|e| e == "json") || file.exists();
-    let start = if is_file { ViewStart::Layout(layout_of(file, args.seed as u64)?.into()) } else { ViewStart::Prompt(args.scene.clone()) };
-    let live = live(&GenerateArgs::defaults(args.seed), None)?;
+    let world = if is_file { Some(world_of(file, args.seed as u64)?) } else { None };
+    let start = match &world {
+        Some(world) => ViewStart::Layout(world.layout.clone().into()),
+        None => ViewStart::Prompt(args.scene.clone()),
+    };
+    let live = live(&GenerateArgs::defaults(args.seed), None, world)?;
     if let Err(reason) = sayscape::xr::runtime_available() {
         eprintln!("{reason}: showing the desktop view instead");
         app::view(start, live, Size { width: 1280, height: 720 })?;

@@ -80,6 +80,7 @@ struct EditWords {
     generic: Vec<Generic>,
     instead: Vec<String>,
     offtopic: Vec<String>,
+    modal: Vec<String>,
 }
 
 /// A word for any thing of a family ("boats", "les arbres", "Verkehr"): catalog tags, and the
@@ -124,6 +125,8 @@ pub struct Cues {
     instead: Phrases,
     /// Requests for an assistant, not for the world ("set an alarm", "rappelle-moi").
     offtopic: Phrases,
+    /// "can you…", "pourrais-tu…": a question that is a request.
+    modal: Phrases,
 }
 
 /// What the words of one instruction say, besides the values the lexicon names.
@@ -145,7 +148,7 @@ pub struct Heard {
     /// "another", "un autre": one more.
     pub another: bool,
     pub terrain_change: bool,
-    /// Asked as a question ("what time is it?").
+    /// Asked as a question ("what time is it?"), not as a polite request ("can you…?").
     pub question: bool,
     pub lightning: bool,
     /// Family words said, with where: (family, start word).
@@ -205,6 +208,7 @@ pub fn cues() -> &'static Cues {
             generic: file.generic.iter().map(|g| (g.clone(), fold(&g.words))).collect(),
             instead: fold(&file.instead),
             offtopic: fold(&file.offtopic),
+            modal: fold(&file.modal),
         }
     })
 }
@@ -216,6 +220,26 @@ fn spans(said: &[String], phrases: &Phrases) -> Vec<(usize, usize)> {
 
 fn says(said: &[String], phrases: &Phrases) -> bool {
     !spans(said, phrases).is_empty()
+}
+
+/// Like [`says`], and a one-word phrase of four letters or more also matches a word that
+/// extends it by up to three letters: inflections ("rote", "fröhlicher", "tranquilas").
+fn says_stem(said: &[String], phrases: &Phrases) -> bool {
+    says(said, phrases) || phrases.iter().any(|p| p.len() == 1 && p[0].len() >= 4 && said.iter().any(|w| extends(w, &p[0])))
+}
+
+fn extends(word: &str, stem: &str) -> bool {
+    word.len() > stem.len() && word.len() <= stem.len() + 3 && word.starts_with(stem)
+}
+
+/// The value whose phrase is found, exactly or as an inflection; the longest phrase wins.
+fn named_stem(said: &[String], values: &[(String, Phrases)]) -> Option<String> {
+    first_named(said, values).or_else(|| {
+        values
+            .iter()
+            .find(|(_, ps)| ps.iter().any(|p| p.len() == 1 && p[0].len() >= 4 && said.iter().any(|w| extends(w, &p[0]))))
+            .map(|(v, _)| v.clone())
+    })
 }
 
 /// The value whose phrase found is the longest.
@@ -246,18 +270,24 @@ impl Cues {
         let mut actions: Vec<Action> = found.iter().filter(|(_, s)| !inside_longer(*s)).map(|(a, _)| *a).collect();
         actions.sort();
         actions.dedup();
-        let (up, down) = (says(&said, &self.up), says(&said, &self.down));
+        // "more fog", "lose the fog", "togli un po' di vento": the verbs say up or down too.
+        let acts = |list: &[Action]| list.iter().any(|a| actions.contains(a));
+        let down = says(&said, &self.down) || acts(&[Action::Remove, Action::Stop, Action::Fewer]);
+        let up = says(&said, &self.up) || acts(&[Action::Add, Action::More]);
         // Sounds and quantities are often things' names too ("birds", "nuages"): read unmasked.
-        let levels = self.levels.iter().filter(|(_, ps)| says(&said, ps)).filter(|_| up || down).map(|(l, _)| (*l, !down)).collect();
-        let question = text.trim_end().ends_with('?') || said.first().is_some_and(|w| self.question.iter().any(|p| p.len() == 1 && &p[0] == w));
+        let levels = self.levels.iter().filter(|(_, ps)| says_stem(&said, ps)).filter(|_| up || down).map(|(l, _)| (*l, !down)).collect();
+        // "can you…", "ok so could we…", "in ten seconds can the bells ring?": a request.
+        let polite = (0..5).any(|at| self.modal.iter().any(|p| said.get(at..).is_some_and(|rest| rest.starts_with(p))));
+        let question =
+            !polite && (text.trim_end().ends_with('?') || said.first().is_some_and(|w| self.question.iter().any(|p| p.len() == 1 && &p[0] == w)));
         Heard {
             actions,
             weather: named_all(&self.weather),
             levels,
-            color: first_named(&values, &self.colors),
+            color: named_stem(&values, &self.colors),
             paint: says(&said, &self.paint),
-            music: first_named(&values, &self.music),
-            sounds: self.sounds.iter().filter(|(_, ps)| says(&said, ps)).map(|(v, _)| v.clone()).collect(),
+            music: named_stem(&values, &self.music),
+            sounds: self.sounds.iter().filter(|(_, ps)| says_stem(&said, ps)).map(|(v, _)| v.clone()).collect(),
             time: first_named(&values, &self.time),
             later: self.later(&said),
             another: says(&said, &self.another),

@@ -115,8 +115,13 @@ pub fn understand(scene: &Scene, instruction: &str, judge: &mut dyn Judge) -> Re
     if heard.has(Action::Undo) && whole.named.is_empty() {
         return Ok(Understood::Undo);
     }
-    let other_world =
-        whole.values("terrain").iter().any(|t| parse::<Terrain>(t).is_some_and(|t| t.world() != scene.setting.terrain.world()));
+    // Another world ("on the Moon", from the sea floor "to Mars") is a new scenario; snow is
+    // weather here and the sea and the land are one Earth.
+    let off_earth = |t: Terrain| matches!(t, Terrain::Moon | Terrain::Mars | Terrain::Space);
+    let here = scene.setting.terrain;
+    let other_world = whole.values("terrain").iter().filter_map(|t| parse::<Terrain>(t)).any(|t| {
+        t != Terrain::Snow && t.world() != here.world() && (off_earth(t) || off_earth(here))
+    });
     let only_setting = whole.named.iter().all(|(f, _, _)| matches!(*f, "time_of_day" | "weather"));
     if other_world || heard.has(Action::NewScenario) && !(only_setting && !whole.named.is_empty()) {
         return Ok(Understood::NewScenario);
@@ -245,7 +250,16 @@ fn read_clause(scene: &Scene, w: &Words, referents: &[String], judge: &mut dyn J
             .map(|(_, v, s)| (*v, *s))
             .collect()
     };
-    reader.things(&kinds, judge)?;
+    // One word naming several kinds ("tartarughe": tortoises and sea turtles) means the one
+    // the world has, when it has one.
+    let present = |k: &str| scene.entities.iter().any(|e| e.kind == k);
+    let kinds: Vec<(&str, (usize, usize))> =
+        kinds.iter().copied().filter(|(k, span)| present(k) || !kinds.iter().any(|(o, s)| s == span && present(o))).collect();
+    // "play something more chill": the "more" is the music's, not a thing's.
+    let about_music = heard.has(Action::Music) && ![Action::Add, Action::Remove, Action::Fewer].iter().any(|a| heard.has(*a));
+    if !about_music {
+        reader.things(&kinds, judge)?;
+    }
     if reader.ops.is_empty() {
         reader.guess(judge)?;
     }
@@ -590,7 +604,8 @@ impl Reader<'_> {
         let entities: Vec<&Entity> = ids.iter().filter_map(|id| scene.entities.iter().find(|e| &e.id == id)).collect();
         let name = kind.replace('_', " ");
         if let Some(at) = heard.later {
-            let first = entities.first().map(|e| e.id.clone());
+            // The biggest group is who cheers or vanishes ("the crowd": the audience).
+            let first = entities.iter().max_by_key(|e| e.count).map(|e| e.id.clone());
             if heard.has(Action::Vanish) && first.is_some() {
                 self.later(at, BeatEvent::Vanish, None, first, None, None);
             } else if heard.has(Action::Cheer) && first.is_some() {
@@ -636,14 +651,16 @@ impl Reader<'_> {
         }
         // "paint the barn blue", "I want the dragons black": a colour for what is there, unless
         // more of them are asked for ("add a red dragon").
+        // A colour said only to describe ("the blue ship over there") changes nothing.
         let adds_some = count.is_some() && heard.has(Action::Add) || heard.has(Action::More) || heard.another;
-        if let (Some(color), true) = (color(heard), !entities.is_empty() && !adds_some) {
+        let recolours = heard.paint || heard.has(Action::Change) || heard.has(Action::Want);
+        if let (Some(color), true) = (color(heard), recolours && !entities.is_empty() && !adds_some) {
             for e in &entities {
                 self.ops.push(Op::Color { id: e.id.clone(), color });
             }
             return;
         }
-        if heard.has(Action::Faster) || heard.has(Action::Slower) {
+        if (heard.has(Action::Faster) || heard.has(Action::Slower)) && !entities.is_empty() {
             let factor = if heard.has(Action::Faster) { SPEED_STEP } else { 1.0 / SPEED_STEP };
             for e in &entities {
                 let Some(info) = catalog.info_for(e) else { continue };
@@ -684,8 +701,11 @@ impl Reader<'_> {
 
     /// No word settled it: the model weighs what kind of change this is, then its value.
     fn guess(&mut self, judge: &mut dyn Judge) -> Result<(), GenerateError> {
+        // Only a change asked in general ("make it…", "could you change…"): a verb about things
+        // ("go away", "more") that found no thing is not a wish for other weather.
+        let about_things = [Action::Add, Action::Remove, Action::More, Action::Fewer, Action::Faster, Action::Slower, Action::Stand];
         let asked = self.heard.actions.iter().any(|a| !matches!(a, Action::Hear));
-        if !asked || !self.notes.is_empty() {
+        if !asked || !self.notes.is_empty() || about_things.iter().any(|a| self.heard.has(*a)) {
             return Ok(());
         }
         let (q, options) = question("action");

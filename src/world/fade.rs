@@ -1,6 +1,7 @@
 //! A new world replaces the old one through black: the view fades out, the world is swapped
 //! while nothing is seen, and it fades back in. In a headset a sudden jump of everything
-//! around you is jarring; a short fade is the comfortable way.
+//! around you is jarring; a short fade is the comfortable way. An edit of the world is swapped
+//! in place instead: nothing it did not touch moves, so there is nothing to hide.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use bevy::prelude::*;
 
 use super::models::{Geometry, unit};
 use super::{CurrentLayout, SceneClock, ShowLayout, WorldPart};
+use crate::state::{EditLayout, WorldChange};
 use crate::plan::Layout;
 
 /// Seconds to fade out, and again to fade in.
@@ -18,7 +20,9 @@ pub struct FadePlugin;
 
 impl Plugin for FadePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Fade>().add_systems(Startup, spawn_veil).add_systems(PreUpdate, (ask_for_world, swap_through_black).chain());
+        app.init_resource::<Fade>()
+            .add_systems(Startup, spawn_veil)
+            .add_systems(PreUpdate, (ask_for_world, swap_through_black, swap_in_place).chain());
     }
 }
 
@@ -89,6 +93,7 @@ fn swap_through_black(
                 clock.t = 0.0;
             }
             commands.insert_resource(CurrentLayout(layout));
+            commands.insert_resource(WorldChange { in_place: false });
             if clock.frozen {
                 fade.level = 0.0;
             }
@@ -104,4 +109,24 @@ fn swap_through_black(
     if let Some(mut m) = materials.get_mut(&material.0) {
         m.base_color = Color::BLACK.with_alpha(fade.level);
     }
+}
+
+/// An edited world replaces the current one on this frame, with the clock running on, unless a
+/// new world is on its way through black (which then wins).
+fn swap_in_place(
+    mut commands: Commands,
+    mut edited: MessageReader<EditLayout>,
+    fade: Res<Fade>,
+    current: Option<Res<CurrentLayout>>,
+    parts: Query<Entity, With<WorldPart>>,
+) {
+    let Some(EditLayout(layout)) = edited.read().last() else { return };
+    if fade.pending.is_some() || current.is_none() {
+        return;
+    }
+    for entity in &parts {
+        commands.entity(entity).despawn();
+    }
+    commands.insert_resource(CurrentLayout(layout.clone()));
+    commands.insert_resource(WorldChange { in_place: true });
 }

@@ -1,5 +1,6 @@
 //! The desktop overlay: the scenario's title, what the keys do, the progress of a scenario
-//! being generated, and a line to type the next scenario into (Enter).
+//! being generated or an edit being made, a line to type the next one into (Enter), and the
+//! undo and redo keys (Ctrl+Z, Ctrl+Y).
 
 use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
@@ -7,14 +8,14 @@ use bevy::prelude::*;
 
 use super::CurrentLayout;
 use super::player::Controls;
-use crate::state::{PromptSubmitted, Status};
+use crate::state::{HistoryStep, PromptSubmitted, Status};
 
 pub struct HudPlugin;
 
 impl Plugin for HudPlugin {
     fn build(&self, app: &mut App) {
         crate::state::ensure_state(app);
-        app.init_resource::<PromptLine>().add_systems(Startup, spawn_hud).add_systems(Update, (type_prompt, show_text).chain());
+        app.init_resource::<PromptLine>().add_systems(Startup, spawn_hud).add_systems(Update, (type_prompt, history_keys, show_text).chain());
     }
 }
 
@@ -27,7 +28,7 @@ struct TitleText;
 #[derive(Component)]
 struct StatusText;
 
-const HELP: &str = "Click: look around · WASD: move · Q/E: down/up · Esc: free the mouse · hold V: say a new scenario · Enter: type one";
+const HELP: &str = "Click: look around · WASD: move · Q/E: down/up · Esc: free the mouse · hold V: say a change or a new scenario · Enter: type one · Ctrl+Z/Ctrl+Y: undo/redo";
 
 fn spawn_hud(mut commands: Commands) {
     let panel = |top: bool| Node {
@@ -52,6 +53,19 @@ fn spawn_hud(mut commands: Commands) {
         panel(false),
         BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.35)),
     ));
+}
+
+/// Ctrl+Z undoes the last edit, Ctrl+Y (or Ctrl+Shift+Z) makes it again.
+fn history_keys(keys: Res<ButtonInput<KeyCode>>, controls: Res<Controls>, mut step: MessageWriter<HistoryStep>) {
+    if controls.typing || !keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]) {
+        return;
+    }
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    if keys.just_pressed(KeyCode::KeyZ) {
+        step.write(if shift { HistoryStep::Redo } else { HistoryStep::Undo });
+    } else if keys.just_pressed(KeyCode::KeyY) {
+        step.write(HistoryStep::Redo);
+    }
 }
 
 fn type_prompt(
@@ -104,7 +118,7 @@ fn show_text(
     }
     if let Ok(mut text) = bottom.single_mut() {
         let wanted = if controls.typing {
-            format!("Say a scenario (Enter to go, Esc to cancel): {}_", line.0)
+            format!("Say a change or a new scenario (Enter to go, Esc to cancel): {}_", line.0)
         } else {
             status.line().unwrap_or_else(|| HELP.to_string())
         };

@@ -8,7 +8,7 @@ use bevy::window::{CursorGrabMode, CursorOptions};
 use super::sky::SKY_RADIUS;
 use super::{CurrentLayout, SceneClock, WorldSpawn, WorldSystems, heading};
 use crate::plan::place::{forward, from_world};
-use crate::plan::{Layout, Motions};
+use crate::plan::{Layout, Motions, Spawn};
 use crate::scene::Vantage;
 
 pub struct PlayerPlugin;
@@ -108,8 +108,27 @@ pub fn player_for(layout: &Layout) -> Player {
     Player { carrier, feet, yaw_deg, pitch_deg: -4.0, eye_height: eye_height(spawn.vantage) }
 }
 
-fn place_player(mut commands: Commands, layout: Res<CurrentLayout>) {
-    commands.insert_resource(player_for(&layout.0));
+/// A new world puts the player at its spawn. After an edit that left the spawn where it was,
+/// the player stays where they walked to and keeps looking where they looked; only what
+/// carries them is looked up again (its index in the layout may have changed).
+fn place_player(
+    mut commands: Commands,
+    layout: Res<CurrentLayout>,
+    change: Option<Res<crate::state::WorldChange>>,
+    player: Option<ResMut<Player>>,
+    mut last: Local<Option<Spawn>>,
+) {
+    let in_place = change.is_some_and(|c| c.in_place);
+    let spawn = &layout.0.spawn;
+    let same = |old: &Spawn| old.position == spawn.position && old.yaw_deg == spawn.yaw_deg && old.vantage == spawn.vantage;
+    let fresh = player_for(&layout.0);
+    match player {
+        Some(mut player) if in_place && last.as_ref().is_some_and(same) && player.carrier.is_some() == fresh.carrier.is_some() => {
+            player.carrier = fresh.carrier;
+        }
+        _ => commands.insert_resource(fresh),
+    }
+    *last = Some(spawn.clone());
 }
 
 fn grab_cursor(

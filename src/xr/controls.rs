@@ -1,5 +1,6 @@
 //! Comfort-first controller input: snap turns of 30° on the right thumbstick, a 3 m teleport
 //! on the left one (push forward, release to jump). No smooth rotation: it makes people sick.
+//! A or X: hold to talk; B or Y: undo the last change.
 
 use std::ops::Deref;
 
@@ -13,7 +14,7 @@ use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::session::{XrSessionCreated, session_available};
 
 use crate::plan::Surface;
-use crate::state::{CurrentLayout, TalkButton};
+use crate::state::{CurrentLayout, HistoryStep, TalkButton};
 use crate::world::Player;
 
 const SNAP_DEG: f32 = 30.0;
@@ -29,7 +30,7 @@ impl Plugin for ControlsPlugin {
             .add_systems(OxrSendActionBindings, suggest_bindings)
             .add_systems(XrSessionCreated, attach_actions)
             .add_systems(PreUpdate, sync_actions.before(OxrActionSetSyncSet).run_if(openxr_session_running))
-            .add_systems(Update, (snap_turn, teleport, talk).run_if(openxr_session_running));
+            .add_systems(Update, (snap_turn, teleport, talk, undo).run_if(openxr_session_running));
     }
 }
 
@@ -38,8 +39,10 @@ struct Actions {
     set: openxr::ActionSet,
     turn: openxr::Action<openxr::Vector2f>,
     walk: openxr::Action<openxr::Vector2f>,
-    /// Push-to-talk: hold A (or X) and say the next scenario.
+    /// Push-to-talk: hold A (or X) and say a change or the next scenario.
     talk: openxr::Action<bool>,
+    /// B (or Y): undo the last change.
+    undo: openxr::Action<bool>,
 }
 
 fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
@@ -48,7 +51,8 @@ fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
         let turn = set.create_action("snap_turn", "Snap turn", &[])?;
         let walk = set.create_action("teleport", "Teleport", &[])?;
         let talk = set.create_action("talk", "Push to talk", &[])?;
-        Ok(Actions { set, turn, walk, talk })
+        let undo = set.create_action("undo", "Undo the last change", &[])?;
+        Ok(Actions { set, turn, walk, talk, undo })
     })();
     match created {
         Ok(actions) => commands.insert_resource(actions),
@@ -74,6 +78,11 @@ fn suggest_bindings(actions: Option<Res<Actions>>, mut bindings: MessageWriter<O
         action: actions.talk.as_raw(),
         interaction_profile: "/interaction_profiles/oculus/touch_controller".into(),
         bindings: vec!["/user/hand/right/input/a/click".into(), "/user/hand/left/input/x/click".into()],
+    });
+    bindings.write(OxrSuggestActionBinding {
+        action: actions.undo.as_raw(),
+        interaction_profile: "/interaction_profiles/oculus/touch_controller".into(),
+        bindings: vec!["/user/hand/right/input/b/click".into(), "/user/hand/left/input/y/click".into()],
     });
 }
 
@@ -133,6 +142,16 @@ fn talk(actions: Option<Res<Actions>>, session: Res<OxrSession>, mut talk: Messa
     let down = actions.talk.state(session.deref(), openxr::Path::NULL).map(|s| s.current_state).unwrap_or(false);
     if down != *held {
         talk.write(if down { TalkButton::Pressed } else { TalkButton::Released });
+    }
+    *held = down;
+}
+
+/// Press B (or Y) to undo the last change; the release re-arms it.
+fn undo(actions: Option<Res<Actions>>, session: Res<OxrSession>, mut step: MessageWriter<HistoryStep>, mut held: Local<bool>) {
+    let Some(actions) = actions else { return };
+    let down = actions.undo.state(session.deref(), openxr::Path::NULL).map(|s| s.current_state).unwrap_or(false);
+    if down && !*held {
+        step.write(HistoryStep::Undo);
     }
     *held = down;
 }
