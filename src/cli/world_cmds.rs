@@ -97,7 +97,8 @@ pub fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
 /// A scene file and its layout: the world a window or headset starts in, and edits change.
 pub fn world_of(file: &Path, seed: u64) -> anyhow::Result<World> {
     let scene = load_scene(file)?;
-    let layout = plan(&scene, seed);
+    // An edited scene is laid out through its edits: things stand where the person saw them.
+    let layout = if scene.edits.done.is_empty() { plan(&scene, seed) } else { sayscape::edit::history::lay_out(&scene, seed) };
     for w in &layout.warnings {
         eprintln!("warning: {}: {w}", file.display());
     }

@@ -81,6 +81,8 @@ struct EditWords {
     instead: Vec<String>,
     offtopic: Vec<String>,
     modal: Vec<String>,
+    pronouns: Vec<String>,
+    color_to: Vec<String>,
 }
 
 /// A word for any thing of a family ("boats", "les arbres", "Verkehr"): catalog tags, and the
@@ -127,6 +129,8 @@ pub struct Cues {
     offtopic: Phrases,
     /// "can you…", "pourrais-tu…": a question that is a request.
     modal: Phrases,
+    /// Words before a colour that make it the colour to paint ("en rouge", "in red").
+    color_to: Phrases,
 }
 
 /// What the words of one instruction say, besides the values the lexicon names.
@@ -140,6 +144,8 @@ pub struct Heard {
     pub color: Option<String>,
     /// A colour verb ("paint").
     pub paint: bool,
+    /// The colour is said as the one to paint ("les lanternes en rouge"), not to describe.
+    pub color_targeted: bool,
     pub music: Option<String>,
     pub sounds: Vec<String>,
     pub time: Option<String>,
@@ -184,8 +190,20 @@ pub fn cues() -> &'static Cues {
         assert_eq!(file.format, "sayscape.edit-words/1", "assets/edit_words.json: unknown format");
         let fold = |list: &[String]| list.iter().map(|p| words(p)).filter(|p| !p.is_empty()).collect::<Phrases>();
         let fold_map = |map: &Map| map.iter().map(|(k, v)| (k.clone(), fold(v))).collect::<Vec<_>>();
+        // "slow them down", "take it away", "enlève-les": a pronoun may stand after a verb.
+        let with_pronouns = |phrases: Phrases| {
+            let mut out = phrases.clone();
+            for p in phrases.iter().filter(|p| p.len() >= 2) {
+                for pronoun in &file.pronouns {
+                    let mut v = p.clone();
+                    v.insert(1, pronoun.clone());
+                    out.push(v);
+                }
+            }
+            out
+        };
         Cues {
-            actions: file.actions.iter().map(|(a, v)| (*a, fold(v))).collect(),
+            actions: file.actions.iter().map(|(a, v)| (*a, with_pronouns(fold(v)))).collect(),
             weather: fold_map(&file.weather),
             levels: file.levels.iter().map(|(l, v)| (*l, fold(v))).collect(),
             up: fold(&file.up),
@@ -209,6 +227,7 @@ pub fn cues() -> &'static Cues {
             instead: fold(&file.instead),
             offtopic: fold(&file.offtopic),
             modal: fold(&file.modal),
+            color_to: fold(&file.color_to),
         }
     })
 }
@@ -272,8 +291,8 @@ impl Cues {
         actions.dedup();
         // "more fog", "lose the fog", "togli un po' di vento": the verbs say up or down too.
         let acts = |list: &[Action]| list.iter().any(|a| actions.contains(a));
-        let down = says(&said, &self.down) || acts(&[Action::Remove, Action::Stop, Action::Fewer]);
-        let up = says(&said, &self.up) || acts(&[Action::Add, Action::More]);
+        let down = says_stem(&said, &self.down) || acts(&[Action::Remove, Action::Stop, Action::Fewer]);
+        let up = says_stem(&said, &self.up) || acts(&[Action::Add, Action::More]);
         // Sounds and quantities are often things' names too ("birds", "nuages"): read unmasked.
         let levels = self.levels.iter().filter(|(_, ps)| says_stem(&said, ps)).filter(|_| up || down).map(|(l, _)| (*l, !down)).collect();
         // "can you…", "ok so could we…", "in ten seconds can the bells ring?": a request.
@@ -285,6 +304,9 @@ impl Cues {
             weather: named_all(&self.weather),
             levels,
             color: named_stem(&values, &self.colors),
+            color_targeted: self.colors.iter().flat_map(|(_, ps)| spans(&values, ps)).any(|(at, _)| {
+                at > 0 && self.color_to.iter().any(|p| p.len() == 1 && p[0] == said[at - 1])
+            }),
             paint: says(&said, &self.paint),
             music: named_stem(&values, &self.music),
             sounds: self.sounds.iter().filter(|(_, ps)| says_stem(&said, ps)).map(|(v, _)| v.clone()).collect(),

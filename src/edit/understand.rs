@@ -184,7 +184,7 @@ fn clauses(text: &str) -> Vec<&str> {
     let bytes: Vec<(usize, char)> = text.char_indices().collect();
     let mut word_start = None;
     for (k, &(i, c)) in bytes.iter().enumerate() {
-        if c == ',' || c == ';' {
+        if matches!(c, ',' | ';' | '!' | '?' | '.') {
             out.push(&text[start..i]);
             start = i + c.len_utf8();
             word_start = None;
@@ -215,13 +215,15 @@ fn inherit(heard: &mut Heard, before: &Heard, names_things: bool) {
     let carries = |a: &Action| {
         matches!(a, Action::Add | Action::Want | Action::Remove | Action::More | Action::Fewer | Action::Faster | Action::Slower | Action::Stop)
     };
-    // Only a clause that names things takes verbs ("…, please" takes none).
-    if names_things && !heard.actions.iter().any(carries) {
+    // Only a clause that names things takes verbs ("…, please" takes none), and not one that
+    // says a colour to paint ("… and the lanterns in red").
+    if names_things && !heard.color_targeted && !heard.actions.iter().any(carries) {
         heard.actions.extend(before.actions.iter().copied().filter(carries));
         heard.paint |= before.paint;
     }
+    // "after a minute the audience should stand up and cheer": the time holds for the clause after.
     if heard.later.is_none() {
-        heard.later = before.later.filter(|_| before.actions.is_empty());
+        heard.later = before.later;
     }
 }
 
@@ -229,8 +231,18 @@ fn inherit(heard: &mut Heard, before: &Heard, names_things: bool) {
 fn read_clause(scene: &Scene, w: &Words, referents: &[String], judge: &mut dyn Judge) -> Result<(Vec<Op>, Vec<String>), GenerateError> {
     let heard = &w.heard;
     let cue = cues();
-    let mut reader =
-        Reader { scene, instruction: w.text, heard, said: &w.said, masked: &w.masked, referents, ops: Vec::new(), notes: Vec::new() };
+    let names_things = w.named.iter().any(|(f, _, _)| *f == "kind") || !heard.generic.is_empty();
+    let mut reader = Reader {
+        scene,
+        instruction: w.text,
+        heard,
+        said: &w.said,
+        masked: &w.masked,
+        referents,
+        names_things,
+        ops: Vec::new(),
+        notes: Vec::new(),
+    };
     reader.setting(&w.values("time_of_day"), &w.values("weather"), &w.values("terrain"), &w.values("water"), &w.values("sky"));
     reader.sound_and_music(judge)?;
     let silenced: Vec<SoundKind> = reader.ops.iter().filter_map(|o| if let Op::Ambience { sound, level } = o { (*level == 0.0).then_some(*sound) } else { None }).collect();
@@ -256,7 +268,9 @@ fn read_clause(scene: &Scene, w: &Words, referents: &[String], judge: &mut dyn J
     let kinds: Vec<(&str, (usize, usize))> =
         kinds.iter().copied().filter(|(k, span)| present(k) || !kinds.iter().any(|(o, s)| s == span && present(o))).collect();
     // "play something more chill": the "more" is the music's, not a thing's.
-    let about_music = heard.has(Action::Music) && ![Action::Add, Action::Remove, Action::Fewer].iter().any(|a| heard.has(*a));
+    // ("give me tense music", "metti una musica": the verb is the music's too.)
+    let musical = heard.has(Action::Music) || heard.has(Action::Play) && heard.music.is_some();
+    let about_music = musical && ![Action::Remove, Action::Fewer].iter().any(|a| heard.has(*a));
     if !about_music {
         reader.things(&kinds, judge)?;
     }
@@ -279,6 +293,8 @@ struct Reader<'a> {
     masked: &'a [bool],
     /// The kinds the previous clause named: what "them" is here.
     referents: &'a [String],
+    /// Whether this clause names things (kinds or family words).
+    names_things: bool,
     ops: Vec<Op>,
     /// Why something said could not be done ("there are no cars here").
     notes: Vec<String>,
@@ -371,8 +387,12 @@ impl Reader<'_> {
         let sounds: Vec<SoundKind> = heard.sounds.iter().filter_map(|s| parse(s)).collect();
         // "stop the owl hooting": a sound the world plays, silenced.
         let playing = |s: &SoundKind| self.scene.soundscape.ambience.iter().any(|a| a.sound == *s);
-        let stops_one = heard.has(Action::Stop) && sounds.iter().any(playing);
-        if heard.has(Action::Hear) || stops_one || heard.later.is_some() && !sounds.is_empty() && !heard.lightning {
+        // (The weather's own sounds go with it: "stop the rain" clears the weather.)
+        let weather_set = self.ops.iter().any(|o| matches!(o, Op::Weather { .. }));
+        let stops_one = heard.has(Action::Stop) && !weather_set && sounds.iter().any(playing);
+        // "play some birdsong", "spiel Vogelgezwitscher": a sound to hear, not music.
+        let plays_sound = heard.has(Action::Play) && !heard.has(Action::Music);
+        if heard.has(Action::Hear) || plays_sound || stops_one || heard.later.is_some() && !sounds.is_empty() && !heard.lightning {
             for sound in sounds.into_iter().filter(|s| !stops_one || playing(s)) {
                 match heard.later {
                     Some(at) => self.later(at, BeatEvent::Sound, None, None, Some(sound), None),
@@ -414,7 +434,7 @@ impl Reader<'_> {
                 // "Fly faster!": what carries the player.
                 let kind = ride.kind.clone();
                 self.act_on(&kind, std::slice::from_ref(&ride.id), None);
-            } else if let (Some(kind), true) = (self.referents.first().cloned(), wants_some) {
+            } else if let (Some(kind), true) = (self.referent_from_before(), wants_some) {
                 let ids = self.ids_of(&kind);
                 self.act_on(&kind, &ids, None);
             } else if wants_some && !self.stopping_only_setting() {
@@ -492,6 +512,12 @@ impl Reader<'_> {
                 (self.said[*at].clone(), *at, ids)
             })
             .collect()
+    }
+
+    /// What "them" is: the first kind the previous clause named that the world has (else the first).
+    fn referent_from_before(&self) -> Option<String> {
+        let present = |k: &&String| self.scene.entities.iter().any(|e| &e.kind == *k && self.fits(e));
+        self.referents.iter().find(present).or(self.referents.first()).cloned()
     }
 
     /// Whether the action can apply to an entity: only what moves goes faster, only what has
@@ -610,7 +636,9 @@ impl Reader<'_> {
                 self.later(at, BeatEvent::Vanish, None, first, None, None);
             } else if heard.has(Action::Cheer) && first.is_some() {
                 self.later(at, BeatEvent::Cheer, None, first, None, None);
-            } else if catalog.get(kind).is_some() && (self.ops.is_empty() || heard.has(Action::Appear) || heard.has(Action::Add)) {
+            } else if catalog.get(kind).is_some() && (entities.is_empty() || heard.has(Action::Appear) || heard.has(Action::Add) || heard.another)
+                && (self.ops.is_empty() || heard.has(Action::Appear) || heard.has(Action::Add))
+            {
                 // "in thirty seconds lightning strikes the castle": the castle is where, not what appears.
                 self.later(at, BeatEvent::Appear, Some(kind.to_string()), None, None, None);
             }
@@ -653,7 +681,7 @@ impl Reader<'_> {
         // more of them are asked for ("add a red dragon").
         // A colour said only to describe ("the blue ship over there") changes nothing.
         let adds_some = count.is_some() && heard.has(Action::Add) || heard.has(Action::More) || heard.another;
-        let recolours = heard.paint || heard.has(Action::Change) || heard.has(Action::Want);
+        let recolours = heard.paint || heard.color_targeted || heard.has(Action::Change) || heard.has(Action::Want);
         if let (Some(color), true) = (color(heard), recolours && !entities.is_empty() && !adds_some) {
             for e in &entities {
                 self.ops.push(Op::Color { id: e.id.clone(), color });
@@ -704,8 +732,9 @@ impl Reader<'_> {
         // Only a change asked in general ("make it…", "could you change…"): a verb about things
         // ("go away", "more") that found no thing is not a wish for other weather.
         let about_things = [Action::Add, Action::Remove, Action::More, Action::Fewer, Action::Faster, Action::Slower, Action::Stand];
-        let asked = self.heard.actions.iter().any(|a| !matches!(a, Action::Hear));
-        if !asked || !self.notes.is_empty() || about_things.iter().any(|a| self.heard.has(*a)) {
+        // Nor when the clause is about things it names ("the audience should stand up").
+        let asked = self.heard.has(Action::Change) || self.heard.has(Action::Want);
+        if !asked || !self.notes.is_empty() || about_things.iter().any(|a| self.heard.has(*a)) || self.names_things {
             return Ok(());
         }
         let (q, options) = question("action");
