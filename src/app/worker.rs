@@ -30,7 +30,11 @@ enum Request {
 enum News {
     Progress(Progress),
     /// A world to show: in place (an edit) or through a fade, and a line saying what happened.
-    Ready { layout: Box<Layout>, in_place: bool, line: String },
+    Ready {
+        layout: Box<Layout>,
+        in_place: bool,
+        line: String,
+    },
     Failed(String),
 }
 
@@ -71,7 +75,8 @@ fn spawn_worker(live: Live) -> Worker {
                 };
                 let news = match serve(&mut pipeline, current.as_ref(), request, save_to.as_deref(), &mut progress) {
                     Ok(said) => {
-                        let news = News::Ready { layout: Box::new(said.world().layout.clone()), in_place: said.in_place(), line: said.line() };
+                        let news =
+                            News::Ready { layout: Box::new(said.world().layout.clone()), in_place: said.in_place(), line: said.line() };
                         current = Some(said.world().clone());
                         news
                     }

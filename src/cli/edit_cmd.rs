@@ -139,7 +139,8 @@ const BENCH_INSTRUCTIONS: &[(&str, &str)] = &[
 
 pub fn bench(args: &BenchEditArgs) -> anyhow::Result<ExitCode> {
     let scene = load_scene(&args.scene)?;
-    let mut pipeline = Pipeline::new(PipelineConfig { backend: Backend::Local { model: args.model.clone(), threads: None }, ..Default::default() });
+    let mut pipeline =
+        Pipeline::new(PipelineConfig { backend: Backend::Local { model: args.model.clone(), threads: None }, ..Default::default() });
     let world = World { layout: pipeline.lay_out(&scene), scene };
     let t0 = Instant::now();
     pipeline.edit(&world, "make it night", &mut |_| {})?;

@@ -141,6 +141,9 @@ pub struct Heard {
     pub weather: Vec<String>,
     /// Quantities of the setting said, each with its direction (true: up).
     pub levels: Vec<(Level, bool)>,
+    /// The quantities named, with or without a direction, and the direction said (up: true).
+    pub level_words: Vec<Level>,
+    pub direction: Option<bool>,
     pub color: Option<String>,
     /// A colour verb ("paint").
     pub paint: bool,
@@ -293,20 +296,42 @@ impl Cues {
         let acts = |list: &[Action]| list.iter().any(|a| actions.contains(a));
         let down = says_stem(&said, &self.down) || acts(&[Action::Remove, Action::Stop, Action::Fewer]);
         let up = says_stem(&said, &self.up) || acts(&[Action::Add, Action::More]);
-        // Sounds and quantities are often things' names too ("birds", "nuages"): read unmasked.
-        let levels = self.levels.iter().filter(|(_, ps)| says_stem(&said, ps)).filter(|_| up || down).map(|(l, _)| (*l, !down)).collect();
+        // Quantities are often things' names too ("nuages"), but not inside a longer name
+        // ("sea turtles" is no sea).
+        let long_names: Vec<String> = said
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let masked_at = |j: usize| masked.get(j).copied().unwrap_or(false);
+                let inside = masked_at(i) && (masked_at(i + 1) || i > 0 && masked_at(i - 1));
+                if inside { String::new() } else { w.clone() }
+            })
+            .collect();
+        let level_words: Vec<Level> = self.levels.iter().filter(|(_, ps)| says_stem(&long_names, ps)).map(|(l, _)| *l).collect();
+        let direction = if down {
+            Some(false)
+        } else if up {
+            Some(true)
+        } else {
+            None
+        };
+        let levels = direction.map_or(Vec::new(), |d| level_words.iter().map(|l| (*l, d)).collect());
         // "can you…", "ok so could we…", "in ten seconds can the bells ring?": a request.
         let polite = (0..5).any(|at| self.modal.iter().any(|p| said.get(at..).is_some_and(|rest| rest.starts_with(p))));
-        let question =
-            !polite && (text.trim_end().ends_with('?') || said.first().is_some_and(|w| self.question.iter().any(|p| p.len() == 1 && &p[0] == w)));
+        let question = !polite
+            && (text.trim_end().ends_with('?') || said.first().is_some_and(|w| self.question.iter().any(|p| p.len() == 1 && &p[0] == w)));
         Heard {
             actions,
             weather: named_all(&self.weather),
             levels,
+            level_words,
+            direction,
             color: named_stem(&values, &self.colors),
-            color_targeted: self.colors.iter().flat_map(|(_, ps)| spans(&values, ps)).any(|(at, _)| {
-                at > 0 && self.color_to.iter().any(|p| p.len() == 1 && p[0] == said[at - 1])
-            }),
+            color_targeted: self
+                .colors
+                .iter()
+                .flat_map(|(_, ps)| spans(&values, ps))
+                .any(|(at, _)| at > 0 && self.color_to.iter().any(|p| p.len() == 1 && p[0] == said[at - 1])),
             paint: says(&said, &self.paint),
             music: named_stem(&values, &self.music),
             sounds: self.sounds.iter().filter(|(_, ps)| says_stem(&said, ps)).map(|(v, _)| v.clone()).collect(),
@@ -316,11 +341,7 @@ impl Cues {
             terrain_change: says(&said, &self.terrain_change),
             question,
             lightning: says(&values, &self.lightning),
-            generic: self
-                .generic
-                .iter()
-                .flat_map(|(g, ps)| spans(&values, ps).into_iter().map(move |(a, _)| (g.clone(), a)))
-                .collect(),
+            generic: self.families(&said),
             offtopic: says(&said, &self.offtopic),
         }
     }
@@ -339,7 +360,13 @@ impl Cues {
 
     /// The quantity a phrase is a word for ("nuages" → clouds), if any.
     pub fn level_of(&self, phrase: &[String]) -> Option<Level> {
-        self.levels.iter().find(|(_, ps)| ps.iter().any(|p| !occurrences(phrase, p).is_empty())).map(|(l, _)| *l)
+        let exact = |p: &Vec<String>| p.len() == phrase.len() && !occurrences(phrase, p).is_empty();
+        self.levels.iter().find(|(_, ps)| ps.iter().any(exact)).map(|(l, _)| *l)
+    }
+
+    /// Family words said, with where.
+    pub fn families(&self, said: &[String]) -> Vec<(Generic, usize)> {
+        self.generic.iter().flat_map(|(g, ps)| spans(said, ps).into_iter().map(move |(a, _)| (g.clone(), a))).collect()
     }
 
     /// Whether the words just before `at` say where ("near the tents", "devant la cabane"):

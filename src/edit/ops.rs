@@ -74,7 +74,7 @@ pub enum OpError {
     NoEntity(String),
     #[error("{0:?} is not a kind the world can build")]
     UnknownKind(String),
-    #[error("a {kind} cannot be in this world ({why})")]
+    #[error("there can be no {} in this world ({why})", kind.replace('_', " "))]
     CannotLive { kind: String, why: String },
     #[error("{0}")]
     Refused(String),
@@ -201,7 +201,11 @@ fn apply_one(scene: &mut Scene, op: &Op) -> Result<(), OpError> {
 fn add(scene: &mut Scene, kind: &str, count: Option<u32>) -> Result<(), OpError> {
     let info = Catalog::builtin().get(kind).ok_or_else(|| OpError::UnknownKind(kind.to_string()))?;
     if !can_take(info, scene) {
-        let why = if scene.setting.room.is_some() { "it does not fit in the room".to_string() } else { format!("no {:?} surface here", info.habitat).to_lowercase() };
+        let why = if scene.setting.room.is_some() {
+            "it does not fit in the room".to_string()
+        } else {
+            format!("no {:?} surface here", info.habitat).to_lowercase()
+        };
         return Err(OpError::CannotLive { kind: kind.to_string(), why });
     }
     let mut entity = entity_for(scene, info, None);
@@ -265,7 +269,8 @@ mod tests {
     #[test]
     fn operations_change_what_they_name_and_nothing_else() {
         let before = scene("pirate_seven_seas");
-        let after = apply(&before, &[Op::Time { value: TimeOfDay::Night }, Op::Add { kind: "dragon".into(), count: Some(2), color: None }]).unwrap();
+        let after = apply(&before, &[Op::Time { value: TimeOfDay::Night }, Op::Add { kind: "dragon".into(), count: Some(2), color: None }])
+            .unwrap();
         assert_eq!(after.setting.time_of_day, TimeOfDay::Night);
         assert_eq!(after.setting.weather, before.setting.weather);
         assert_eq!(&after.entities[..before.entities.len()], &before.entities[..]);
@@ -292,7 +297,10 @@ mod tests {
 
     #[test]
     fn operations_read_and_write_as_tagged_json() {
-        let ops = vec![Op::Count { id: "ships".into(), count: 6 }, Op::Later { at: 10.0, event: BeatEvent::Appear, kind: Some("dragon".into()), id: None, sound: None, weather: None }];
+        let ops = vec![
+            Op::Count { id: "ships".into(), count: 6 },
+            Op::Later { at: 10.0, event: BeatEvent::Appear, kind: Some("dragon".into()), id: None, sound: None, weather: None },
+        ];
         let text = serde_json::to_string(&ops).unwrap();
         assert!(text.contains(r#""op":"count""#), "{text}");
         assert_eq!(serde_json::from_str::<Vec<Op>>(&text).unwrap(), ops);

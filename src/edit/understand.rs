@@ -14,8 +14,8 @@ use crate::generate::GenerateError;
 use crate::generate::named::{lexicon, words};
 use crate::plan::default_speed;
 use crate::scene::{
-    BeatEvent, Catalog, Color, Entity, Habitat, KindInfo, MotionKind, MusicMood, Scene, SkyFeature, SoundKind, Terrain, TimeOfDay,
-    Vantage, WaterKind, Weather,
+    BeatEvent, Catalog, Color, Entity, Habitat, KindInfo, MotionKind, MusicMood, Scene, SkyFeature, SoundKind, Terrain, TimeOfDay, Vantage,
+    WaterKind, Weather,
 };
 
 /// What an utterance inside a world is.
@@ -119,11 +119,18 @@ pub fn understand(scene: &Scene, instruction: &str, judge: &mut dyn Judge) -> Re
     // weather here and the sea and the land are one Earth.
     let off_earth = |t: Terrain| matches!(t, Terrain::Moon | Terrain::Mars | Terrain::Space);
     let here = scene.setting.terrain;
-    let other_world = whole.values("terrain").iter().filter_map(|t| parse::<Terrain>(t)).any(|t| {
-        t != Terrain::Snow && t.world() != here.world() && (off_earth(t) || off_earth(here))
-    });
+    let other_world = whole
+        .values("terrain")
+        .iter()
+        .filter_map(|t| parse::<Terrain>(t))
+        .any(|t| t != Terrain::Snow && t.world() != here.world() && (off_earth(t) || off_earth(here)));
     let only_setting = whole.named.iter().all(|(f, _, _)| matches!(*f, "time_of_day" | "weather"));
-    if other_world || heard.has(Action::NewScenario) && !(only_setting && !whole.named.is_empty()) {
+    // ("now I want night" is an edit: it names only a time or a weather.)
+    let setting_only = only_setting && !whole.named.is_empty();
+    // "llévame al muelle": taken somewhere in this world, onto something it has.
+    let onto_here =
+        heard.has(Action::Stand) && whole.named.iter().any(|(f, k, _)| *f == "kind" && scene.entities.iter().any(|e| e.kind == *k));
+    if other_world || heard.has(Action::NewScenario) && !setting_only && !onto_here {
         return Ok(Understood::NewScenario);
     }
     if heard.offtopic {
@@ -168,7 +175,9 @@ pub fn understand(scene: &Scene, instruction: &str, judge: &mut dyn Judge) -> Re
     }
     if ops.is_empty() {
         let why = notes.into_iter().next().unwrap_or_else(|| {
-            format!("could not tell what to change in “{instruction}”; say it like “make it night”, “add two dragons” or “take the crowd away”")
+            format!(
+                "could not tell what to change in “{instruction}”; say it like “make it night”, “add two dragons” or “take the crowd away”"
+            )
         });
         return Ok(Understood::Nothing(why));
     }
@@ -178,7 +187,9 @@ pub fn understand(scene: &Scene, instruction: &str, judge: &mut dyn Judge) -> Re
 /// The clauses of an instruction: split at "and", "et", "y", "und", "e", "then"…, commas
 /// and semicolons.
 fn clauses(text: &str) -> Vec<&str> {
-    const JOINS: &[&str] = &["and", "et", "y", "e", "und", "then", "puis", "luego", "dann", "poi", "also", "aussi", "also", "but", "mais", "pero", "aber", "ma"];
+    const JOINS: &[&str] = &[
+        "and", "et", "y", "e", "und", "then", "puis", "luego", "dann", "poi", "also", "aussi", "also", "but", "mais", "pero", "aber", "ma",
+    ];
     let mut out = Vec::new();
     let mut start = 0;
     let bytes: Vec<(usize, char)> = text.char_indices().collect();
@@ -213,13 +224,25 @@ fn clauses(text: &str) -> Vec<&str> {
 /// horses", "paint the barn red and the house blue"); a time said alone before it comes along.
 fn inherit(heard: &mut Heard, before: &Heard, names_things: bool) {
     let carries = |a: &Action| {
-        matches!(a, Action::Add | Action::Want | Action::Remove | Action::More | Action::Fewer | Action::Faster | Action::Slower | Action::Stop)
+        matches!(
+            a,
+            Action::Add | Action::Want | Action::Remove | Action::More | Action::Fewer | Action::Faster | Action::Slower | Action::Stop
+        )
     };
     // Only a clause that names things takes verbs ("…, please" takes none), and not one that
     // says a colour to paint ("… and the lanterns in red").
     if names_things && !heard.color_targeted && !heard.actions.iter().any(carries) {
         heard.actions.extend(before.actions.iter().copied().filter(carries));
         heard.paint |= before.paint;
+    }
+    // "il mare è troppo mosso, calmalo": up or down said of the quantity the clause before named.
+    if !names_things
+        && heard.level_words.is_empty()
+        && heard.levels.is_empty()
+        && let Some(up) = heard.direction.filter(|_| !before.level_words.is_empty())
+    {
+        heard.levels = before.level_words.iter().map(|l| (*l, up)).collect();
+        heard.level_words = before.level_words.clone();
     }
     // "after a minute the audience should stand up and cheer": the time holds for the clause after.
     if heard.later.is_none() {
@@ -240,12 +263,17 @@ fn read_clause(scene: &Scene, w: &Words, referents: &[String], judge: &mut dyn J
         masked: &w.masked,
         referents,
         names_things,
+        named_kinds: w.named.iter().filter(|(f, _, _)| *f == "kind").map(|(_, k, s)| (k.to_string(), *s)).collect(),
         ops: Vec::new(),
         notes: Vec::new(),
     };
     reader.setting(&w.values("time_of_day"), &w.values("weather"), &w.values("terrain"), &w.values("water"), &w.values("sky"));
     reader.sound_and_music(judge)?;
-    let silenced: Vec<SoundKind> = reader.ops.iter().filter_map(|o| if let Op::Ambience { sound, level } = o { (*level == 0.0).then_some(*sound) } else { None }).collect();
+    let silenced: Vec<SoundKind> = reader
+        .ops
+        .iter()
+        .filter_map(|o| if let Op::Ambience { sound, level } = o { (*level == 0.0).then_some(*sound) } else { None })
+        .collect();
     let kinds: Vec<(&str, (usize, usize))> = if heard.has(Action::Hear) && !heard.sounds.is_empty() {
         Vec::new() // "I want to hear birds": the sound, not the birds
     } else {
@@ -295,6 +323,8 @@ struct Reader<'a> {
     referents: &'a [String],
     /// Whether this clause names things (kinds or family words).
     names_things: bool,
+    /// The kinds this clause names, with their word spans.
+    named_kinds: Vec<(String, (usize, usize))>,
     ops: Vec<Op>,
     /// Why something said could not be done ("there are no cars here").
     notes: Vec<String>,
@@ -334,7 +364,8 @@ impl Reader<'_> {
                 _ => false,
             })
         };
-        let mut weathers: Vec<Weather> = weathers.iter().chain(heard.weather.iter().map(String::as_str).collect::<Vec<_>>().iter()).filter_map(|w| parse(w)).collect();
+        let mut weathers: Vec<Weather> =
+            weathers.iter().chain(heard.weather.iter().map(String::as_str).collect::<Vec<_>>().iter()).filter_map(|w| parse(w)).collect();
         // Snow the ground cannot carry falls from the sky ("fais tomber la neige").
         let snow_ground = terrains.contains(&"snow") && heard.terrain_change;
         if terrains.contains(&"snow") && !snow_ground {
@@ -354,11 +385,11 @@ impl Reader<'_> {
         } else if let (Some(at), true) = (heard.later, heard.lightning) {
             self.later(at, BeatEvent::Lightning, None, None, None, None);
         }
-        let terrain = terrains.iter().filter(|t| **t != "snow" || snow_ground).filter_map(|t| parse::<Terrain>(t)).last();
+        let terrain = terrains.iter().filter(|t| **t != "snow" || snow_ground).filter_map(|t| parse::<Terrain>(t)).next_back();
         if let Some(t) = terrain.filter(|t| *t != setting.terrain && (heard.terrain_change || heard.has(Action::Change))) {
             self.ops.push(Op::Terrain { value: t });
         }
-        if let Some(kind) = waters.iter().filter_map(|w| parse::<WaterKind>(w)).last() {
+        if let Some(kind) = waters.iter().filter_map(|w| parse::<WaterKind>(w)).next_back() {
             self.ops.push(Op::Water { kind });
         }
         for feature in sky.iter().filter_map(|f| parse::<SkyFeature>(f)) {
@@ -380,7 +411,9 @@ impl Reader<'_> {
                 }
             };
             match mood {
-                Some(mood) => self.ops.push(Op::Music { mood: if self.stopping() && heard.music.is_none() { MusicMood::None } else { mood } }),
+                Some(mood) => {
+                    self.ops.push(Op::Music { mood: if self.stopping() && heard.music.is_none() { MusicMood::None } else { mood } })
+                }
                 None => self.notes.push("say what music: calm, epic, spooky, festive…".into()),
             }
         }
@@ -404,7 +437,15 @@ impl Reader<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn later(&mut self, at: f32, event: BeatEvent, kind: Option<String>, id: Option<String>, sound: Option<SoundKind>, weather: Option<Weather>) {
+    fn later(
+        &mut self,
+        at: f32,
+        event: BeatEvent,
+        kind: Option<String>,
+        id: Option<String>,
+        sound: Option<SoundKind>,
+        weather: Option<Weather>,
+    ) {
         self.ops.push(Op::Later { at, event, kind, id, sound, weather });
     }
 
@@ -429,7 +470,8 @@ impl Reader<'_> {
             let about_levels = |a: &Action| matches!(a, Action::More | Action::Fewer) && !heard.levels.is_empty();
             let wants_some = on_entities.iter().any(|a| heard.has(*a) && !about_levels(a))
                 || heard.color.is_some() && (heard.paint || heard.has(Action::Change));
-            let ride = self.scene.player.on.as_deref().and_then(|id| self.scene.entities.iter().find(|e| e.id == id)).filter(|e| self.fits(e));
+            let ride =
+                self.scene.player.on.as_deref().and_then(|id| self.scene.entities.iter().find(|e| e.id == id)).filter(|e| self.fits(e));
             if let (Some(ride), true) = (ride, heard.has(Action::Faster) || heard.has(Action::Slower)) {
                 // "Fly faster!": what carries the player.
                 let kind = ride.kind.clone();
@@ -496,6 +538,9 @@ impl Reader<'_> {
             .generic
             .iter()
             .filter(|(_, at)| heard.has(Action::Stand) || !cues().is_place(self.said, *at))
+            // A family word that is also a kind's name ("birds") stands for the family only when
+            // the world lacks that kind, and not when adding (the kind itself is added).
+            .filter(|(_, at)| !self.masked.get(*at).copied().unwrap_or(false) || !self.adding() && !self.names_present_kind_at(*at))
             .map(|(g, at)| {
                 let ids = self
                     .scene
@@ -503,15 +548,20 @@ impl Reader<'_> {
                     .iter()
                     .filter(|e| self.fits(e))
                     .filter(|e| {
-                        catalog.info_for(e).is_some_and(|k| {
-                            k.tags.iter().any(|t| g.tags.contains(t)) && g.habitat.is_none_or(|h| h == k.habitat)
-                        })
+                        catalog
+                            .info_for(e)
+                            .is_some_and(|k| k.tags.iter().any(|t| g.tags.contains(t)) && g.habitat.is_none_or(|h| h == k.habitat))
                     })
                     .map(|e| e.id.clone())
                     .collect();
                 (self.said[*at].clone(), *at, ids)
             })
             .collect()
+    }
+
+    /// Whether a kind the world has is named at word `at`.
+    fn names_present_kind_at(&self, at: usize) -> bool {
+        self.named_kinds.iter().any(|(k, (a, b))| *a <= at && at < *b && self.scene.entities.iter().any(|e| e.kind == *k))
     }
 
     /// What "them" is: the first kind the previous clause named that the world has (else the first).
@@ -568,7 +618,8 @@ impl Reader<'_> {
 
     fn adding(&self) -> bool {
         let h = self.heard;
-        (h.has(Action::Add) || h.has(Action::Want)) && ![Action::Remove, Action::Fewer, Action::Faster, Action::Slower, Action::Stand].iter().any(|a| h.has(*a))
+        (h.has(Action::Add) || h.has(Action::Want))
+            && ![Action::Remove, Action::Fewer, Action::Faster, Action::Slower, Action::Stand].iter().any(|a| h.has(*a))
     }
 
     /// Entities whose own name the instruction says ("the frigate", "the tour boat").
@@ -636,7 +687,8 @@ impl Reader<'_> {
                 self.later(at, BeatEvent::Vanish, None, first, None, None);
             } else if heard.has(Action::Cheer) && first.is_some() {
                 self.later(at, BeatEvent::Cheer, None, first, None, None);
-            } else if catalog.get(kind).is_some() && (entities.is_empty() || heard.has(Action::Appear) || heard.has(Action::Add) || heard.another)
+            } else if catalog.get(kind).is_some()
+                && (entities.is_empty() || heard.has(Action::Appear) || heard.has(Action::Add) || heard.another)
                 && (self.ops.is_empty() || heard.has(Action::Appear) || heard.has(Action::Add))
             {
                 // "in thirty seconds lightning strikes the castle": the castle is where, not what appears.

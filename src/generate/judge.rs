@@ -16,7 +16,19 @@ struct EditContext {
 
 fn edit_context(instruction: &str) -> String {
     let p: EditContext = serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests");
-    let clean: String = instruction.trim().chars().map(|c| if c == '"' { '\'' } else if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = instruction
+        .trim()
+        .chars()
+        .map(|c| {
+            if c == '"' {
+                '\''
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     p.context.replace("{instruction}", &clean)
 }
 
@@ -44,7 +56,8 @@ impl Judge for LocalGenerator {
             }
         };
         let scores = self.score(&edit_context(instruction), &list)?.remove(0);
-        let mut lifts: Vec<(String, f32)> = options.iter().zip(scores.iter().zip(&neutral)).map(|((v, _), (s, n))| (v.clone(), s - n)).collect();
+        let mut lifts: Vec<(String, f32)> =
+            options.iter().zip(scores.iter().zip(&neutral)).map(|((v, _), (s, n))| (v.clone(), s - n)).collect();
         lifts.sort_by(|a, b| b.1.total_cmp(&a.1));
         Ok(lifts)
     }

@@ -10,7 +10,10 @@ use crate::plan::replan;
 #[derive(Debug, Clone)]
 pub enum Said {
     /// The world edited by these operations; everything else kept its place.
-    Edited { world: World, ops: Vec<Op> },
+    Edited {
+        world: World,
+        ops: Vec<Op>,
+    },
     /// The last edit undone or redone.
     Undone(World),
     Redone(World),
@@ -55,7 +58,12 @@ impl Judge for WordsOnly {
 
 impl Pipeline {
     /// What an instruction said inside `world` is: an edit, undo, redo, a new scenario, or nothing.
-    pub fn understand(&mut self, world: &World, instruction: &str, progress: &mut dyn FnMut(Progress)) -> Result<Understood, PipelineError> {
+    pub fn understand(
+        &mut self,
+        world: &World,
+        instruction: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Understood, PipelineError> {
         progress(Progress::new(Stage::Understanding, format!("Changing the world: “{}” …", instruction.trim())));
         if let Backend::Remote(_) = self.config.backend {
             return Ok(edit::understand(&world.scene, instruction, &mut WordsOnly)?);

@@ -48,17 +48,18 @@ pub fn replan(scene: &Scene, seed: u64, before: &Scene, layout: &Layout) -> Layo
 
     let mut planner = Planner::new(scene, seed);
     for (i, inst) in layout.instances.iter().enumerate() {
-        if let Some(&was) = kept.get(inst.entity.as_str()) {
-            if inst.index < was {
-                planner.pinned.insert((inst.entity.clone(), inst.index), (i, inst.clone()));
-            }
+        if let Some(&was) = kept.get(inst.entity.as_str())
+            && inst.index < was
+        {
+            planner.pinned.insert((inst.entity.clone(), inst.index), (i, inst.clone()));
         }
     }
     if scene.player == before.player {
         planner.old_spawn = Some(layout.spawn.clone());
     }
     let old_motion: HashMap<&str, &Option<crate::scene::Motion>> = before.entities.iter().map(|e| (e.id.as_str(), &e.motion)).collect();
-    planner.motion_kept = scene.entities.iter().filter(|e| old_motion.get(e.id.as_str()) == Some(&&e.motion)).map(|e| e.id.clone()).collect();
+    planner.motion_kept =
+        scene.entities.iter().filter(|e| old_motion.get(e.id.as_str()) == Some(&&e.motion)).map(|e| e.id.clone()).collect();
     lay_out(planner)
 }
 
@@ -66,8 +67,7 @@ pub fn replan(scene: &Scene, seed: u64, before: &Scene, layout: &Layout) -> Layo
 fn kept_entities<'a>(scene: &'a Scene, before: &Scene) -> HashMap<&'a str, u32> {
     let old: HashMap<&str, &Entity> = before.entities.iter().map(|e| (e.id.as_str(), e)).collect();
     let same_place = |e: &Entity| {
-        old.get(e.id.as_str())
-            .is_some_and(|o| o.kind == e.kind && o.scale == e.scale && o.form == e.form && o.placement == e.placement)
+        old.get(e.id.as_str()).is_some_and(|o| o.kind == e.kind && o.scale == e.scale && o.form == e.form && o.placement == e.placement)
     };
     let mut kept: HashMap<&str, u32> =
         scene.entities.iter().filter(|e| same_place(e)).map(|e| (e.id.as_str(), e.count.min(old[e.id.as_str()].count))).collect();

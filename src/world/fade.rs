@@ -10,8 +10,8 @@ use bevy::prelude::*;
 
 use super::models::{Geometry, unit};
 use super::{CurrentLayout, SceneClock, ShowLayout, WorldPart};
-use crate::state::{EditLayout, WorldChange};
 use crate::plan::Layout;
+use crate::state::{EditLayout, WorldChange};
 
 /// Seconds to fade out, and again to fade in.
 const FADE_S: f32 = 0.4;

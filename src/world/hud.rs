@@ -15,7 +15,9 @@ pub struct HudPlugin;
 impl Plugin for HudPlugin {
     fn build(&self, app: &mut App) {
         crate::state::ensure_state(app);
-        app.init_resource::<PromptLine>().add_systems(Startup, spawn_hud).add_systems(Update, (type_prompt, history_keys, show_text).chain());
+        app.init_resource::<PromptLine>()
+            .add_systems(Startup, spawn_hud)
+            .add_systems(Update, (type_prompt, history_keys, show_text).chain());
     }
 }
 
