@@ -16,20 +16,7 @@ struct EditContext {
 
 fn edit_context(instruction: &str) -> String {
     let p: EditContext = serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests");
-    let clean: String = instruction
-        .trim()
-        .chars()
-        .map(|c| {
-            if c == '"' {
-                '\''
-            } else if c.is_control() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    p.context.replace("{instruction}", &clean)
+    p.context.replace("{instruction}", &super::rank::quotable(instruction))
 }
 
 fn neutral_instruction() -> String {
@@ -68,5 +55,14 @@ impl Judge for LocalGenerator {
         let neutral = self.prompts.context_for(&self.prompts.neutral_request);
         let resolved = things::resolve(&mut self.model, instruction, &context, &neutral, &written.things)?;
         Ok(resolved.into_iter().filter_map(|t| if let Thing::Kind(k) = t { Some(k) } else { None }).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_edit_context_quotes_the_instruction_safely() {
+        let c = super::edit_context("make it \"night\"");
+        assert!(c.contains("make it 'night'") && !super::neutral_instruction().is_empty(), "{c}");
     }
 }

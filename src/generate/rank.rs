@@ -40,6 +40,23 @@ pub enum Options {
     Phrases(BTreeMap<String, String>),
 }
 
+/// Words to put inside a prompt's double quotes: their own double quotes become single ones
+/// and control characters spaces, so they cannot close the quotation early.
+pub fn quotable(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| {
+            if c == '"' {
+                '\''
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The phrase a kind is scored as.
 fn kind_phrase(kind: &str) -> String {
     format!(" {}", kind.replace('_', " "))
@@ -53,20 +70,7 @@ impl RankPrompts {
     /// The context sentence for a request. Quotes inside the request are softened so the
     /// request cannot close the quotation early.
     pub fn context_for(&self, request: &str) -> String {
-        let clean: String = request
-            .trim()
-            .chars()
-            .map(|c| {
-                if c == '"' {
-                    '\''
-                } else if c.is_control() {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        self.context.replace("{request}", &clean)
+        self.context.replace("{request}", &quotable(request))
     }
 
     /// Questions in a fixed order, each with (scene value, phrase) options.
