@@ -61,7 +61,8 @@ struct EditQuestion {
 
 /// A question of `prompts/edit.json` with its options (or `None` for options given by the scene).
 fn question(name: &str) -> (String, Vec<(String, String)>) {
-    let prompts: EditPrompts = serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests");
+    static PROMPTS: std::sync::OnceLock<EditPrompts> = std::sync::OnceLock::new();
+    let prompts = PROMPTS.get_or_init(|| serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests"));
     let q = prompts.questions.get(name).unwrap_or_else(|| panic!("prompts/edit.json has no question {name}"));
     let options = q.options.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect());
     (q.question.clone(), options.unwrap_or_default())

@@ -14,14 +14,18 @@ struct EditContext {
     neutral_instruction: String,
 }
 
-fn edit_context(instruction: &str) -> String {
-    let p: EditContext = serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests");
-    p.context.replace("{instruction}", &super::rank::quotable(instruction))
+/// `prompts/edit.json`'s context sentence and neutral instruction, read once.
+fn prompts() -> &'static EditContext {
+    static PROMPTS: std::sync::OnceLock<EditContext> = std::sync::OnceLock::new();
+    PROMPTS.get_or_init(|| serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests"))
 }
 
-fn neutral_instruction() -> String {
-    let p: EditContext = serde_json::from_str(EDIT_PROMPTS).expect("prompts/edit.json is checked by the tests");
-    p.neutral_instruction
+fn edit_context(instruction: &str) -> String {
+    prompts().context.replace("{instruction}", &super::rank::quotable(instruction))
+}
+
+fn neutral_instruction() -> &'static str {
+    &prompts().neutral_instruction
 }
 
 impl Judge for LocalGenerator {
@@ -37,7 +41,7 @@ impl Judge for LocalGenerator {
         let neutral = match self.edit_neutral.get(&key.0) {
             Some(n) => n.clone(),
             None => {
-                let n = self.score(&edit_context(&neutral_instruction()), &list)?.remove(0);
+                let n = self.score(&edit_context(neutral_instruction()), &list)?.remove(0);
                 self.edit_neutral.insert(key.0, n.clone());
                 n
             }
