@@ -115,8 +115,9 @@ fn show_text(
         && layout.is_changed()
     {
         let role = &layout.0.spawn.role;
-        text.0 =
+        let line =
             if role.is_empty() { layout.0.title.clone() } else { format!("{} — you are the {}", layout.0.title, role.replace('_', " ")) };
+        text.0 = displayable(&line);
     }
     if let Ok(mut text) = bottom.single_mut() {
         let wanted = if controls.typing {
@@ -124,8 +125,31 @@ fn show_text(
         } else {
             status.line().unwrap_or_else(|| HELP.to_string())
         };
+        let wanted = displayable(&wanted);
         if text.0 != wanted {
             text.0 = wanted;
         }
+    }
+}
+
+/// The overlay's font has no typographic quotes, dots or dashes: they would show as boxes.
+fn displayable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '“' | '”' | '«' | '»' => '"',
+            '‘' | '’' => '\'',
+            '·' => '|',
+            '—' | '–' => '-',
+            other => other,
+        })
+        .collect::<String>()
+        .replace('…', "...")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn typographic_marks_become_plain_ones_the_font_has() {
+        assert_eq!(super::displayable("Changed: night (say “undo” — or not) · ok …"), "Changed: night (say \"undo\" - or not) | ok ...");
     }
 }
