@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sayscape::edit::{Op, Understood, history, understand};
-use sayscape::pipeline::WordsOnly;
+use sayscape::edit::{Op, Understood, WordsOnly, history, understand};
 use sayscape::scene::{Catalog, TimeOfDay, Weather, load_scene, validate::check_semantics};
 
 fn sayscape(args: &[&str]) -> Output {

@@ -12,4 +12,4 @@ pub mod understand;
 
 pub use history::{EditRecord, History};
 pub use ops::{Op, OpError, apply, summary};
-pub use understand::{Judge, Understood, understand};
+pub use understand::{Judge, Understood, WordsOnly, understand};

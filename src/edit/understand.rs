@@ -39,6 +39,19 @@ pub trait Judge {
     fn name_things(&mut self, instruction: &str) -> Result<Vec<String>, GenerateError>;
 }
 
+/// Reads instructions by their words alone: no model decides what they leave open (a remote
+/// backend; the unit tests of the words).
+pub struct WordsOnly;
+
+impl Judge for WordsOnly {
+    fn weigh(&mut self, _: &str, _: &str, options: &[(String, String)]) -> Result<Vec<(String, f32)>, GenerateError> {
+        Ok(options.iter().map(|(v, _)| (v.clone(), f32::NEG_INFINITY)).collect())
+    }
+    fn name_things(&mut self, _: &str) -> Result<Vec<String>, GenerateError> {
+        Ok(Vec::new())
+    }
+}
+
 /// The least lift for the model's choice of what "it" is, and of an action or value no word says.
 const REFERENT_LIFT: f32 = 1.0;
 const ACTION_LIFT: f32 = 1.0;
@@ -877,21 +890,9 @@ mod tests {
     use super::*;
     use crate::scene::load_scene;
 
-    /// The model's part held fixed, to test the words alone; the real model is tested in
-    /// tests/edit.rs.
-    struct Undecided;
-    impl Judge for Undecided {
-        fn weigh(&mut self, _: &str, _: &str, options: &[(String, String)]) -> Result<Vec<(String, f32)>, GenerateError> {
-            Ok(options.iter().map(|(v, _)| (v.clone(), 0.0)).collect())
-        }
-        fn name_things(&mut self, _: &str) -> Result<Vec<String>, GenerateError> {
-            Ok(Vec::new())
-        }
-    }
-
     fn read(scene: &str, instruction: &str) -> Understood {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes").join(format!("{scene}.json"));
-        understand(&load_scene(&path).unwrap(), instruction, &mut Undecided).unwrap()
+        understand(&load_scene(&path).unwrap(), instruction, &mut WordsOnly).unwrap()
     }
 
     #[test]

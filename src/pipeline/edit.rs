@@ -2,7 +2,7 @@
 //! new scenario, or nothing to do.
 
 use super::{Backend, Pipeline, PipelineError, Progress, Stage, World};
-use crate::edit::{self, Judge, Op, Understood, history};
+use crate::edit::{self, Judge, Op, Understood, WordsOnly, history};
 use crate::generate::GenerateError;
 use crate::plan::replan;
 
@@ -41,18 +41,6 @@ impl Said {
             Said::Redone(_) => "Redone".into(),
             Said::New(world) => format!("New scenario: {}", world.scene.title),
         }
-    }
-}
-
-/// Reads instructions by their words alone: for a backend without a local model.
-pub struct WordsOnly;
-
-impl Judge for WordsOnly {
-    fn weigh(&mut self, _: &str, _: &str, options: &[(String, String)]) -> Result<Vec<(String, f32)>, GenerateError> {
-        Ok(options.iter().map(|(v, _)| (v.clone(), f32::NEG_INFINITY)).collect())
-    }
-    fn name_things(&mut self, _: &str) -> Result<Vec<String>, GenerateError> {
-        Ok(Vec::new())
     }
 }
 

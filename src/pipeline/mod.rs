@@ -10,7 +10,7 @@ mod progress;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-pub use edit::{Said, WordsOnly};
+pub use edit::Said;
 pub use progress::{Progress, Stage};
 
 use crate::generate::openai::OpenAiClient;
