@@ -10,9 +10,10 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- system packages -------------------------------------------------------------------------
 # cmake/clang: llama.cpp and its bindgen; alsa: audio output; xvfb + mesa-vulkan: headless
-# rendering; espeak-ng + sox: speech and sound in the tests.
+# rendering; espeak-ng + sox: speech and sound in the tests; flite: a second synthesiser for
+# the speech evaluation (tests/eval/score_speech.py --flite).
 APT_PACKAGES=(cmake clang g++ debootstrap libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
-  libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng sox
+  libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng flite sox
   python3 python3-pip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

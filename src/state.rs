@@ -19,6 +19,8 @@ impl Plugin for StatePlugin {
         app.init_resource::<SceneClock>()
             .init_resource::<Status>()
             .init_resource::<WorldChange>()
+            .init_resource::<LastHeard>()
+            .init_resource::<SpokenLanguage>()
             .add_message::<ShowLayout>()
             .add_message::<EditLayout>()
             .add_message::<HistoryStep>()
@@ -31,6 +33,37 @@ impl Plugin for StatePlugin {
 pub fn ensure_state(app: &mut App) {
     if !app.is_plugin_added::<StatePlugin>() {
         app.add_plugins(StatePlugin);
+    }
+}
+
+/// What the recogniser heard last ("Heard “…” (French)"), shown as soon as it is ready and
+/// before the world, so a person sees a mishearing and says it again. Cleared by the next
+/// request.
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct LastHeard(pub Option<String>);
+
+/// The spoken language the person chose, `None` to have it detected. L in a window, the left
+/// thumbstick's click in a headset, step through [`SpokenLanguage::CHOICES`].
+#[derive(Resource, Default, Debug, Clone, PartialEq)]
+pub struct SpokenLanguage(pub Option<String>);
+
+impl SpokenLanguage {
+    /// Detected, then the languages the app reads.
+    pub const CHOICES: [Option<&str>; 6] = [None, Some("en"), Some("fr"), Some("es"), Some("de"), Some("it")];
+
+    /// The next choice after this one (a language the list lacks goes back to detection).
+    pub fn next(&self) -> SpokenLanguage {
+        let at = Self::CHOICES.iter().position(|c| *c == self.0.as_deref());
+        let next = at.map_or(0, |i| (i + 1) % Self::CHOICES.len());
+        SpokenLanguage(Self::CHOICES[next].map(str::to_string))
+    }
+
+    /// "detected" or the language's name, for the overlay.
+    pub fn label(&self) -> String {
+        match self.0.as_deref() {
+            None => "detected".into(),
+            Some(code) => crate::voice::transcribe::language_name(code).to_string(),
+        }
     }
 }
 
@@ -132,6 +165,19 @@ impl Status {
 mod tests {
     use super::*;
     use crate::pipeline::Stage;
+
+    #[test]
+    fn the_language_setting_steps_through_every_choice_and_back_to_detection() {
+        let mut language = SpokenLanguage::default();
+        let mut seen = vec![language.label()];
+        for _ in 0..SpokenLanguage::CHOICES.len() {
+            language = language.next();
+            seen.push(language.label());
+        }
+        assert_eq!(seen, ["detected", "English", "French", "Spanish", "German", "Italian", "detected"]);
+        // A language set outside the list (SAYSCAPE_LANGUAGE=pt) steps back to detection.
+        assert_eq!(SpokenLanguage(Some("pt".into())).next(), SpokenLanguage(None));
+    }
 
     #[test]
     fn only_work_in_progress_keeps_the_ring_turning() {

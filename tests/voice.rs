@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sayscape::voice::audio::read_wav;
-use sayscape::voice::transcribe::{Transcriber, default_speech_model};
+use sayscape::voice::transcribe::{Listening, Transcriber, default_speech_model};
 
 const SENTENCES: &[&str] = &[
     "I want to experience the life of a pirate on the seven seas",
@@ -70,11 +70,56 @@ fn sentences() -> Vec<String> {
     all
 }
 
+/// The evaluation set's prompts (tests/eval/speech_*.json, written for this test and for
+/// `tests/eval/score_speech.py`).
+fn eval_prompts(file: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval").join(file);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    items.iter().map(|i| i["prompt"].as_str().unwrap().to_string()).collect()
+}
+
+/// Speaks every sentence (voices and speeds taken in turn) and transcribes them all with
+/// `sayscape transcribe` as it runs by default: language detected among the app's languages,
+/// domain prompt, readings chosen by the on-device model. Returns (language, text) per clip.
+fn transcribe_spoken(dir: &Path, sentences: &[String], voices: &[(&str, u32)]) -> Vec<(String, String)> {
+    let mut wavs = Vec::new();
+    for (i, sentence) in sentences.iter().enumerate() {
+        let (voice, speed) = voices[i % voices.len()];
+        let wav = dir.join(format!("{voice}-{i}.wav"));
+        speak(sentence, voice, speed, &wav);
+        wavs.push(wav);
+    }
+    let out = sayscape().args(["transcribe", "--show-language"]).args(&wavs).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<(String, String)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split_once('\t').map(|(a, b)| (a.to_string(), b.to_string())).unwrap())
+        .collect();
+    assert_eq!(lines.len(), sentences.len());
+    lines
+}
+
+/// Word error rate of the transcripts, and the worst one.
+fn word_error_rate(sentences: &[String], heard: &[(String, String)]) -> (f32, String) {
+    let (mut errors, mut total, mut worst) = (0, 0, (0.0f32, String::new()));
+    for (sentence, (_, text)) in sentences.iter().zip(heard) {
+        let reference = words(sentence);
+        let e = edits(&reference, &words(text));
+        errors += e;
+        total += reference.len();
+        if e as f32 / reference.len() as f32 > worst.0 {
+            worst = (e as f32 / reference.len() as f32, format!("{sentence:?} → {text:?}"));
+        }
+    }
+    (errors as f32 / total as f32, worst.1)
+}
+
 #[test]
 fn spoken_scenarios_are_transcribed_within_the_word_error_bound() {
     let dir = tempfile::tempdir().unwrap();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let transcriber = Transcriber::load(&default_speech_model(), true, threads).unwrap().with_language(Some("en".into()));
+    let mut transcriber = Transcriber::load(&default_speech_model(), true, threads).unwrap();
+    transcriber.listen(Listening { language: Some("en".into()), ..Listening::default() }).unwrap();
     let (mut errors, mut total, mut speech, mut took) = (0, 0, 0.0, 0.0);
     let mut worst = (0.0f32, String::new());
     for (i, sentence) in sentences().iter().enumerate() {
@@ -99,6 +144,60 @@ fn spoken_scenarios_are_transcribed_within_the_word_error_bound() {
     let wer = errors as f32 / total as f32;
     println!("WER {:.1}% over {total} words; real-time factor {:.3}; worst: {}", wer * 100.0, took / speech, worst.1);
     assert!(wer <= 0.15, "word error rate {:.1}% (worst: {})", wer * 100.0, worst.1);
+}
+
+/// Scenario requests nobody tuned the recogniser on, in English and French, in three voices
+/// each: the word error rates stay within their bounds, French is heard as French (never
+/// transcribed in another script), and no transcript is the domain prompt repeated.
+#[test]
+fn new_scenario_requests_are_heard_in_english_and_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let english = eval_prompts("speech_en.json");
+    let french = eval_prompts("speech_fr.json");
+    assert!(english.len() >= 40 && french.len() >= 20);
+    let heard_en = transcribe_spoken(dir.path(), &english, &[("en-us", 150), ("en-gb", 175), ("en-gb-x-rp", 135)]);
+    let heard_fr = transcribe_spoken(dir.path(), &french, &[("fr-fr", 150), ("fr-be", 170), ("fr-ch", 135)]);
+    let (wer_en, worst_en) = word_error_rate(&english, &heard_en);
+    let (wer_fr, worst_fr) = word_error_rate(&french, &heard_fr);
+    let french_heard = heard_fr.iter().filter(|(l, _)| l == "fr").count();
+    println!(
+        "English WER {:.1}% (worst {worst_en}); French WER {:.1}% (worst {worst_fr}); French heard as French {french_heard}/{}",
+        wer_en * 100.0,
+        wer_fr * 100.0,
+        french.len()
+    );
+    // Measured 12–13 % and 55–65 %: the bounds leave room for the machine, not for a regression.
+    assert!(wer_en <= 0.16, "English WER {:.1}% (worst: {worst_en})", wer_en * 100.0);
+    assert!(wer_fr <= 0.72, "French WER {:.1}% (worst: {worst_fr})", wer_fr * 100.0);
+    assert!(french_heard * 5 >= french.len() * 4, "only {french_heard}/{} French clips heard as French: {heard_fr:?}", french.len());
+    let latin = |c: char| c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c) || "’«»–—…".contains(c);
+    for (language, text) in heard_en.iter().chain(&heard_fr) {
+        assert!(sayscape::voice::transcribe::APP_LANGUAGES.contains(&language.as_str()), "heard as {language}: {text}");
+        assert!(text.chars().all(latin), "not in the Latin script: {text:?} ({language})");
+    }
+    let prompts: serde_json::Value = serde_json::from_str(include_str!("../prompts/speech.json")).unwrap();
+    for (language, text) in heard_en.iter().chain(&heard_fr) {
+        let prompt = prompts[language.as_str()].as_str().unwrap_or("");
+        assert!(!prompt.contains(text.trim_end_matches('.')), "the domain prompt came back: {text:?}");
+    }
+}
+
+/// A language fixed by the user is the language of the transcript, whatever the detection
+/// would say; a language the model does not know is refused by name.
+#[test]
+fn a_fixed_language_is_kept_and_an_unknown_one_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("fr.wav");
+    speak("Je veux être un pirate sur les sept mers", "fr-fr", 160, &wav);
+    let out = sayscape().args(["transcribe", "--show-language", "--language", "fr"]).arg(&wav).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("fr\t"));
+    let out = sayscape().args(["transcribe", "--languages", "en,xx"]).arg(&wav).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("\"xx\""), "{stderr}");
+    let out = sayscape().args(["transcribe", "--speech-model"]).arg(dir.path()).arg(&wav).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains(&dir.path().display().to_string()) && stderr.contains("model.bin"), "{stderr}");
 }
 
 fn sayscape() -> Command {

@@ -14,7 +14,7 @@ use super::Live;
 use crate::edit::Understood;
 use crate::pipeline::{Pipeline, PipelineError, Progress, Said, Stage, World};
 use crate::plan::Layout;
-use crate::state::{EditLayout, HistoryStep, PromptSubmitted, ShowLayout, Status};
+use crate::state::{EditLayout, HistoryStep, LastHeard, PromptSubmitted, ShowLayout, SpokenLanguage, Status};
 use crate::voice::audio::Clip;
 
 /// A recording of someone saying a scenario, to be transcribed and built.
@@ -25,6 +25,8 @@ enum Request {
     Prompt(String),
     Speech(Clip),
     Step(HistoryStep),
+    /// The spoken language from now on (`None`: detected).
+    Language(Option<String>),
 }
 
 enum News {
@@ -55,9 +57,12 @@ impl WorkerPlugin {
 impl Plugin for WorkerPlugin {
     fn build(&self, app: &mut App) {
         let live = self.0.lock().ok().and_then(|mut l| l.take()).expect("the worker plugin is added once");
+        crate::state::ensure_state(app);
+        let language = SpokenLanguage(live.pipeline.config().listening.language.clone());
         app.add_message::<SpeechRecorded>()
+            .insert_resource(language)
             .insert_resource(spawn_worker(live))
-            .add_systems(Update, (send_prompts, send_speech, send_steps, receive_news));
+            .add_systems(Update, (send_prompts, send_speech, send_steps, send_language, receive_news));
     }
 }
 
@@ -70,6 +75,12 @@ fn spawn_worker(live: Live) -> Worker {
         .spawn(move || {
             let mut current = world;
             for request in inbox {
+                if let Request::Language(language) = request {
+                    if let Err(e) = pipeline.set_language(language) {
+                        let _ = outbox.send(News::Failed(crate::errors::chain(&e)));
+                    }
+                    continue;
+                }
                 let mut progress = |p: Progress| {
                     let _ = outbox.send(News::Progress(p));
                 };
@@ -110,7 +121,7 @@ fn serve(
             let words = match request {
                 Request::Prompt(prompt) => prompt,
                 Request::Speech(clip) => pipeline.hear(&clip, progress).map_err(said)?.text,
-                Request::Step(_) => unreachable!("matched above"),
+                Request::Step(_) | Request::Language(_) => unreachable!("handled before"),
             };
             match current {
                 Some(world) => pipeline.edit(world, &words, progress).map_err(said)?,
@@ -135,14 +146,21 @@ impl Worker {
     }
 }
 
-fn send_prompts(mut submitted: MessageReader<PromptSubmitted>, worker: Res<Worker>, mut status: ResMut<Status>) {
+fn send_prompts(
+    mut submitted: MessageReader<PromptSubmitted>,
+    worker: Res<Worker>,
+    mut status: ResMut<Status>,
+    mut heard: ResMut<LastHeard>,
+) {
     for PromptSubmitted(prompt) in submitted.read() {
+        heard.0 = None;
         *status = worker.submit(Request::Prompt(prompt.clone()), Progress::new(Stage::Ranking, format!("Imagining “{prompt}” …")));
     }
 }
 
-fn send_speech(mut said: MessageReader<SpeechRecorded>, worker: Res<Worker>, mut status: ResMut<Status>) {
+fn send_speech(mut said: MessageReader<SpeechRecorded>, worker: Res<Worker>, mut status: ResMut<Status>, mut heard: ResMut<LastHeard>) {
     for SpeechRecorded(clip) in said.read() {
+        heard.0 = None;
         *status = worker.submit(Request::Speech(clip.clone()), Progress::new(Stage::Transcribing, "Understanding what you said …"));
     }
 }
@@ -154,12 +172,35 @@ fn send_steps(mut steps: MessageReader<HistoryStep>, worker: Res<Worker>, mut st
     }
 }
 
+/// The language setting changed (L, or the left thumbstick's click): the worker listens
+/// that way from the next utterance on.
+fn send_language(language: Res<SpokenLanguage>, worker: Res<Worker>, mut status: ResMut<Status>) {
+    if language.is_changed() && !language.is_added() {
+        if worker.requests.send(Request::Language(language.0.clone())).is_err() {
+            *status = Status::Failed("the scene worker has stopped; restart sayscape".into());
+        } else if !status.is_busy() {
+            *status = Status::Done(format!("Spoken language: {}", language.label()));
+        }
+    }
+}
+
 /// Applies what the worker reports; the frame never waits for it.
-fn receive_news(worker: Res<Worker>, mut status: ResMut<Status>, mut show: MessageWriter<ShowLayout>, mut edit: MessageWriter<EditLayout>) {
+fn receive_news(
+    worker: Res<Worker>,
+    mut status: ResMut<Status>,
+    mut heard: ResMut<LastHeard>,
+    mut show: MessageWriter<ShowLayout>,
+    mut edit: MessageWriter<EditLayout>,
+) {
     let Ok(news) = worker.news.lock() else { return };
     while let Ok(item) = news.try_recv() {
         match item {
-            News::Progress(progress) => *status = Status::Working(progress),
+            News::Progress(progress) => {
+                if progress.stage == Stage::Heard {
+                    heard.0 = Some(progress.message.clone());
+                }
+                *status = Status::Working(progress);
+            }
             News::Ready { layout, in_place, line } => {
                 *status = Status::Done(line);
                 if in_place {
@@ -170,5 +211,59 @@ fn receive_news(worker: Res<Worker>, mut status: ResMut<Status>, mut show: Messa
             }
             News::Failed(error) => *status = Status::Failed(error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::pipeline::PipelineConfig;
+
+    /// What the test saw, frame by frame.
+    #[derive(Resource, Default)]
+    struct Seen {
+        frame: u32,
+        heard: Option<(u32, String)>,
+        shown: Option<u32>,
+    }
+
+    fn note(heard: Res<LastHeard>, mut shown: MessageReader<ShowLayout>, mut seen: ResMut<Seen>) {
+        seen.frame += 1;
+        if let (None, Some(line)) = (&seen.heard, &heard.0) {
+            seen.heard = Some((seen.frame, line.clone()));
+        }
+        if shown.read().next().is_some() && seen.shown.is_none() {
+            seen.shown = Some(seen.frame);
+        }
+    }
+
+    /// A spoken scenario, through the real worker and models: the transcript reaches the
+    /// overlay's line (and the headset's caption) frames before the world is shown, so a
+    /// mishearing can be seen and said again.
+    #[test]
+    fn what_was_heard_is_shown_before_the_world() {
+        let dir = tempfile::tempdir().unwrap();
+        let wav = dir.path().join("lighthouse.wav");
+        let spoke =
+            std::process::Command::new("espeak-ng").args(["-v", "en-us", "-w"]).arg(&wav).arg("a lighthouse in a storm at night").status();
+        assert!(spoke.is_ok_and(|s| s.success()), "espeak-ng (scripts/setup.sh installs it)");
+        let clip = crate::voice::audio::read_wav(&wav).unwrap();
+        let live = Live { pipeline: Pipeline::new(PipelineConfig::default()), save_to: None, world: None };
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins).add_plugins(WorkerPlugin::new(live)).init_resource::<Seen>().add_systems(PostUpdate, note);
+        app.world_mut().write_message(SpeechRecorded(clip));
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while app.world().resource::<Seen>().shown.is_none() && Instant::now() < deadline {
+            app.update();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let seen = app.world().resource::<Seen>();
+        let (heard_at, line) = seen.heard.clone().expect("a transcript was shown");
+        let shown_at = seen.shown.expect("the world came");
+        assert!(heard_at < shown_at, "heard at frame {heard_at}, world at {shown_at}");
+        assert!(line.to_lowercase().contains("lighthouse") && line.contains("(English)"), "{line}");
+        assert!(matches!(app.world().resource::<Status>(), Status::Done(_)));
     }
 }

@@ -13,6 +13,8 @@ use sayscape::pipeline::{Backend, Pipeline, PipelineConfig, Said, World};
 use sayscape::scene::{Scene, load_scene, save_scene};
 use sayscape::voice::audio::read_wav;
 
+use super::voice_cmd::{SpeechArgs, espeak};
+
 #[derive(Args, Debug, Clone)]
 pub struct EditArgs {
     /// The scene file to change (any version of the format).
@@ -23,9 +25,9 @@ pub struct EditArgs {
     /// Take the instruction from speech in this WAV file instead.
     #[arg(long, conflicts_with = "instruction")]
     pub audio: Option<PathBuf>,
-    /// The spoken language of --audio ("en", "fr", …); detected when omitted.
-    #[arg(long, env = "SAYSCAPE_LANGUAGE")]
-    pub language: Option<String>,
+    /// How --audio is heard.
+    #[command(flatten)]
+    pub speech: SpeechArgs,
     /// Undo the file's last edit.
     #[arg(long, conflicts_with_all = ["instruction", "audio", "redo", "replay"])]
     pub undo: bool,
@@ -50,7 +52,12 @@ pub struct EditArgs {
 impl EditArgs {
     fn pipeline(&self) -> Pipeline {
         let backend = Backend::Local { model: self.model.clone(), threads: self.threads };
-        Pipeline::new(PipelineConfig { backend, seed: self.seed, speech_model: None, language: self.language.clone() })
+        Pipeline::new(PipelineConfig {
+            backend,
+            seed: self.seed,
+            speech_model: self.speech.speech_model.clone(),
+            listening: self.speech.listening(),
+        })
     }
 }
 
@@ -191,10 +198,8 @@ fn bench_speech(pipeline: &mut Pipeline, world: &World) -> anyhow::Result<()> {
     println!("{:<50} {:>8} {:>9}  heard", "spoken instruction", "hear ms", "total ms");
     for (i, (voice, instruction)) in BENCH_INSTRUCTIONS.iter().enumerate() {
         let wav = dir.path().join(format!("{i}.wav"));
-        let spoke = std::process::Command::new("espeak-ng").args(["-v", voice, "-w"]).arg(&wav).arg(instruction).status();
-        if !spoke.is_ok_and(|s| s.success()) {
-            bail!("espeak-ng could not speak {instruction:?} (is it installed? scripts/setup.sh installs it)");
-        }
+        // espeak-ng's own default speed.
+        espeak(instruction, voice, 175, &wav)?;
         let clip = read_wav(&wav)?;
         let t = Instant::now();
         let heard = pipeline.hear(&clip, &mut |_| {})?;

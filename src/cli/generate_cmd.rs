@@ -11,6 +11,8 @@ use sayscape::pipeline::{Backend, Pipeline, PipelineConfig, Progress};
 use sayscape::scene::{Scene, save_scene};
 use sayscape::voice::audio::read_wav;
 
+use super::voice_cmd::SpeechArgs;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {
     /// llama.cpp in this process, on the CPU.
@@ -27,9 +29,9 @@ pub struct GenerateArgs {
     /// Take the scenario from speech in this WAV file instead (transcribed on the device).
     #[arg(long, conflicts_with = "prompt")]
     pub audio: Option<PathBuf>,
-    /// The spoken language of --audio and of push-to-talk ("en", "fr", …); detected when omitted.
-    #[arg(long, env = "SAYSCAPE_LANGUAGE")]
-    pub language: Option<String>,
+    /// How --audio and push-to-talk are heard.
+    #[command(flatten)]
+    pub speech: SpeechArgs,
     #[arg(long, default_value_t = 0)]
     pub seed: u32,
     #[arg(long, value_enum, default_value_t = BackendArg::Local)]
@@ -62,7 +64,7 @@ impl GenerateArgs {
         GenerateArgs {
             prompt: String::new(),
             audio: None,
-            language: std::env::var("SAYSCAPE_LANGUAGE").ok(),
+            speech: SpeechArgs::from_env(),
             seed,
             backend: BackendArg::Local,
             model: None,
@@ -84,7 +86,12 @@ impl GenerateArgs {
                 Backend::remote(url, self.api_key.clone(), self.remote_model.clone(), Duration::from_secs_f64(self.timeout.max(0.1)))
             }
         };
-        Ok(Pipeline::new(PipelineConfig { backend, seed: self.seed, speech_model: None, language: self.language.clone() }))
+        Ok(Pipeline::new(PipelineConfig {
+            backend,
+            seed: self.seed,
+            speech_model: self.speech.speech_model.clone(),
+            listening: self.speech.listening(),
+        }))
     }
 
     /// The scenario: the prompt as given, or what was said in `--audio`.
@@ -92,7 +99,7 @@ impl GenerateArgs {
         let Some(wav) = &self.audio else { return Ok(self.prompt.clone()) };
         let clip = read_wav(wav)?;
         let heard = pipeline.hear(&clip, &mut |_| {}).with_context(|| wav.display().to_string())?;
-        eprintln!("[voice] heard: {} ({:.1} s of speech in {:.2} s)", heard.text, heard.speech_s, heard.took_s);
+        eprintln!("[voice] heard ({}): {} ({:.1} s of speech in {:.2} s)", heard.language, heard.text, heard.speech_s, heard.took_s);
         Ok(heard.text)
     }
 }

@@ -17,6 +17,8 @@ pub mod local;
 pub mod named;
 pub mod openai;
 pub mod rank;
+#[cfg(feature = "llama")]
+pub mod rescore;
 pub mod template;
 pub mod things;
 

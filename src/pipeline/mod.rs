@@ -19,7 +19,7 @@ use crate::plan::{Layout, plan};
 use crate::scene::Scene;
 use crate::voice::VoiceError;
 use crate::voice::audio::Clip;
-use crate::voice::transcribe::{Transcriber, Transcript, default_speech_model};
+use crate::voice::transcribe::{Listening, Transcriber, Transcript, default_speech_model, language_name};
 
 /// Where scenes come from.
 #[derive(Debug, Clone)]
@@ -49,8 +49,8 @@ pub struct PipelineConfig {
     pub seed: u32,
     /// Whisper model folder (CTranslate2 format); `None`: the one the set-up script fetched.
     pub speech_model: Option<PathBuf>,
-    /// The spoken language ("en", "fr", …); `None`: detected from the audio.
-    pub language: Option<String>,
+    /// The spoken language, or the languages to detect it among; the domain prompt.
+    pub listening: Listening,
 }
 
 impl Backend {
@@ -110,14 +110,43 @@ impl Pipeline {
         if self.ears.is_none() {
             progress(Progress::new(Stage::LoadingSpeechModel, "Loading the speech model …"));
             let dir = self.config.speech_model.clone().unwrap_or_else(default_speech_model);
-            let transcriber = Transcriber::load(&dir, true, cores() as usize)?;
-            self.ears = Some(transcriber.with_language(self.config.language.clone()));
+            let mut transcriber = Transcriber::load(&dir, true, cores() as usize)?;
+            transcriber.listen(self.config.listening.clone())?;
+            self.ears = Some(transcriber);
         }
         progress(Progress::new(Stage::Transcribing, "Understanding what you said …"));
         let ears = self.ears.as_ref().expect("loaded above");
-        let heard = ears.transcribe(speech)?;
-        progress(Progress::new(Stage::Heard, format!("Heard “{}”", heard.text)));
+        let mut heard = ears.transcribe(speech)?;
+        self.choose_reading(&mut heard, progress)?;
+        progress(Progress::new(Stage::Heard, format!("Heard “{}” ({})", heard.text, language_name(&heard.language))));
         Ok(heard)
+    }
+
+    /// The on-device model chooses among the recogniser's readings (when it is the backend
+    /// and rescoring is on; it is loaded now, as the request needs it next anyway).
+    fn choose_reading(&mut self, heard: &mut Transcript, progress: &mut dyn FnMut(Progress)) -> Result<(), PipelineError> {
+        if !self.config.listening.rescore || heard.hypotheses.len() < 2 || !matches!(self.config.backend, Backend::Local { .. }) {
+            return Ok(());
+        }
+        #[cfg(feature = "llama")]
+        {
+            let generator = self.local_generator(progress)?;
+            crate::voice::rescore::choose(heard, generator, crate::voice::rescore::LM_WEIGHT)?;
+        }
+        #[cfg(not(feature = "llama"))]
+        let _ = progress;
+        Ok(())
+    }
+
+    /// Fix the spoken language (`None`: detect it among the expected ones) from the next
+    /// utterance on: the setting in the window and the headset.
+    pub fn set_language(&mut self, language: Option<String>) -> Result<(), PipelineError> {
+        let listening = Listening { language, ..self.config.listening.clone() };
+        if let Some(ears) = &mut self.ears {
+            ears.listen(listening.clone())?;
+        }
+        self.config.listening = listening;
+        Ok(())
     }
 
     /// One valid scene for a request in any language.

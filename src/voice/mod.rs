@@ -1,9 +1,13 @@
 //! Voice: the user speaks, the app understands. Audio in (`audio`: WAV files and resampling
 //! to 16 kHz mono; `capture`: the microphone), where the speech is (`vad`), and speech to text
-//! on the device (`transcribe`: Whisper through CTranslate2).
+//! on the device (`transcribe`: Whisper through CTranslate2, `mel`: its features, `domain`: the
+//! scenario vocabulary it is told to expect).
 
 pub mod audio;
 pub mod capture;
+pub mod domain;
+mod mel;
+pub mod rescore;
 pub mod transcribe;
 pub mod vad;
 

@@ -7,6 +7,8 @@ use ct2rs::{ComputeType, Config, WhisperOptions};
 
 use super::VoiceError;
 use super::audio::{Clip, SPEECH_RATE, resample};
+use super::domain::DomainPrompts;
+use super::mel::MelFeatures;
 use super::vad::speech_span;
 
 /// A spoken scenario is a sentence or two; longer recordings are refused, not cut.
@@ -20,10 +22,43 @@ pub fn default_speech_model() -> PathBuf {
     }
 }
 
+/// The languages the app reads (its words, edits and speech prompts): a spoken language is
+/// detected among these unless the user names others.
+pub const APP_LANGUAGES: [&str; 5] = ["en", "fr", "es", "de", "it"];
+
+/// One reading of the speech, with the recogniser's score (mean log-probability per token).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hypothesis {
+    pub text: String,
+    pub score: f32,
+    /// Tokens in the reading (the score's length).
+    pub tokens: usize,
+}
+
+/// A language's English name, for people ("fr" → "French"); the code itself when unknown.
+pub fn language_name(code: &str) -> &str {
+    match code {
+        "en" => "English",
+        "fr" => "French",
+        "es" => "Spanish",
+        "de" => "German",
+        "it" => "Italian",
+        "pt" => "Portuguese",
+        "nl" => "Dutch",
+        other => other,
+    }
+}
+
 /// What one transcription gave and cost.
 #[derive(Debug, Clone)]
 pub struct Transcript {
+    /// The best reading.
     pub text: String,
+    /// Every reading the beam search ended with, best first (the text's among them); one
+    /// unless more were asked for with [`Transcriber::keep_hypotheses`].
+    pub hypotheses: Vec<Hypothesis>,
+    /// The language it was heard in ("en", "fr", …): given, or detected.
+    pub language: String,
     /// Seconds of speech found (after trimming silence).
     pub speech_s: f32,
     /// Seconds the recogniser took.
@@ -37,12 +72,50 @@ impl Transcript {
     }
 }
 
+/// How the recogniser listens: the language, if the user fixed it; the languages a detection
+/// may choose from; whether the app's domain prompt conditions the decoding; whether the
+/// on-device language model chooses among the beam's readings ([`super::rescore`]).
+#[derive(Debug, Clone)]
+pub struct Listening {
+    pub language: Option<String>,
+    pub languages: Vec<String>,
+    pub domain_prompt: bool,
+    pub rescore: bool,
+}
+
+/// Readings kept for rescoring (the beam's width).
+pub const RESCORED_HYPOTHESES: usize = 5;
+
+impl Default for Listening {
+    fn default() -> Self {
+        Listening { language: None, languages: APP_LANGUAGES.iter().map(|c| c.to_string()).collect(), domain_prompt: true, rescore: true }
+    }
+}
+
+impl Listening {
+    /// The user's settings: `language` fixes it; `languages` (comma-separated codes, also
+    /// `SAYSCAPE_LANGUAGES`) narrows or widens the detection; the app's five by default.
+    pub fn new(language: Option<String>, languages: Option<&str>) -> Listening {
+        let mut listening = Listening { language: language.map(|c| c.trim().to_lowercase()), ..Listening::default() };
+        if let Some(list) = languages {
+            listening.languages = list.split(',').map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()).collect();
+        }
+        listening
+    }
+}
+
 pub struct Transcriber {
     whisper: ct2rs::sys::Whisper,
     tokenizer: ct2rs::tokenizers::hf::Tokenizer,
     features: MelFeatures,
     options: WhisperOptions,
-    language: Option<String>,
+    domain: DomainPrompts,
+    listening: Listening,
+}
+
+/// Spaces collapsed, ends trimmed.
+fn tidy(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl Transcriber {
@@ -52,7 +125,7 @@ impl Transcriber {
             ["model.bin", "config.json", "tokenizer.json", "preprocessor_config.json"].into_iter().find(|f| !dir.join(f).exists());
         if let Some(file) = missing {
             return Err(VoiceError::Model(format!(
-                "{}: no {file}; run scripts/setup.sh to fetch the speech model, or set SAYSCAPE_SPEECH_MODEL",
+                "{}: no {file}; a speech model is a Whisper model in CTranslate2 format (run scripts/setup.sh for the default one)",
                 dir.display()
             )));
         }
@@ -65,15 +138,38 @@ impl Transcriber {
         let whisper = ct2rs::sys::Whisper::new(dir, config).map_err(|e| bad(&e))?;
         let tokenizer = ct2rs::tokenizers::hf::Tokenizer::new(dir).map_err(|e| bad(&e))?;
         let features = MelFeatures::read(&dir.join("preprocessor_config.json"), whisper.n_mels()).map_err(|e| bad(&e))?;
+        let domain = DomainPrompts::load(&tokenizer)?;
         // Beam search (5, Whisper's own default): greedy decoding missed words on synthetic voices.
         let options = WhisperOptions { beam_size: 5, ..Default::default() };
-        Ok(Transcriber { whisper, tokenizer, features, options, language: None })
+        Ok(Transcriber { whisper, tokenizer, features, options, domain, listening: Listening::default() })
     }
 
-    /// Transcribe assuming this language ("en", "fr", …) instead of detecting it.
-    pub fn with_language(mut self, language: Option<String>) -> Transcriber {
-        self.language = language;
-        self
+    /// Keep the `n` best readings of the beam (for rescoring), not only the best one.
+    pub fn keep_hypotheses(&mut self, n: usize) {
+        self.options.num_hypotheses = n.clamp(1, self.options.beam_size);
+    }
+
+    /// Listen this way from now on. A language the model does not know is refused by name.
+    pub fn listen(&mut self, listening: Listening) -> Result<(), VoiceError> {
+        if self.whisper.is_multilingual() {
+            for code in listening.language.iter().chain(&listening.languages) {
+                if self.tokenizer.token_to_id(&format!("<|{code}|>")).is_none() {
+                    return Err(VoiceError::Model(format!(
+                        "language {code:?}: the speech model does not know it (a code such as en, fr, es, de, it)"
+                    )));
+                }
+            }
+            if listening.language.is_none() && listening.languages.is_empty() {
+                return Err(VoiceError::Model("no language to listen for: give --language or a list of languages".into()));
+            }
+        }
+        self.keep_hypotheses(if listening.rescore { RESCORED_HYPOTHESES } else { 1 });
+        self.listening = listening;
+        Ok(())
+    }
+
+    pub fn listening(&self) -> &Listening {
+        &self.listening
     }
 
     /// Finds the speech in a clip (any rate) and transcribes it.
@@ -86,60 +182,139 @@ impl Transcriber {
             return Err(VoiceError::TooLong { seconds: speech_s });
         }
         let t0 = Instant::now();
-        let text = self.recognise(speech)?;
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (hypotheses, language) = self.recognise(speech)?;
+        let text = hypotheses.first().map(|h| h.text.clone()).unwrap_or_default();
         if text.is_empty() {
             return Err(VoiceError::NoSpeech);
         }
-        Ok(Transcript { text, speech_s, took_s: t0.elapsed().as_secs_f32() })
+        Ok(Transcript { text, hypotheses, language, speech_s, took_s: t0.elapsed().as_secs_f32() })
     }
 
-    /// Speech (16 kHz) → text on a window fitted to the speech. A short window can send the
-    /// decoder into a loop; such a transcript is redone on the standard 30 s window, the way
-    /// Whisper's own decoder falls back when its output repeats itself.
-    fn recognise(&self, speech: &[f32]) -> Result<String, VoiceError> {
+    /// Speech (16 kHz) → its readings, and the language it was heard in: one encoder pass,
+    /// language detection on that encoding (unless the language is fixed), then beam search.
+    fn recognise(&self, speech: &[f32]) -> Result<(Vec<Hypothesis>, String), VoiceError> {
         let speech_s = speech.len() as f32 / SPEECH_RATE as f32;
-        let text = self.recognise_in(speech, false)?;
-        if !looks_degenerate(&text, speech_s) {
-            return Ok(text);
-        }
-        tracing::debug!("short-window transcript looks degenerate ({text:?}); redoing it on 30 s windows");
-        self.recognise_in(speech, true)
-    }
-
-    /// One encoder pass, language detection on that encoding when no language is given, then
-    /// beam search.
-    fn recognise_in(&self, speech: &[f32], full_window: bool) -> Result<String, VoiceError> {
-        let (mut mel, shape) = self.features.windows(speech, full_window);
+        let (mut mel, shape) = self.features.windows(speech);
         let mel = ct2rs::sys::StorageView::new(&shape, &mut mel, Default::default()).map_err(failed)?;
         let encoded = self.whisper.encode(&mel, false).map_err(failed)?;
-        let mut prompt = vec!["<|startoftranscript|>".to_string()];
         // An English-only model has no language or task tokens.
+        let language = if self.whisper.is_multilingual() { self.language_of(&encoded)? } else { "en".to_string() };
+        Ok((self.recognise_in(&encoded, shape[0], speech_s, &language)?, language))
+    }
+
+    /// The readings of the encoded speech in one language. A decoder can fall into a loop
+    /// ("ma ma ma ma …"); such a transcript is decoded again with repeats forbidden, the way
+    /// Whisper's own decoder falls back when its output repeats itself.
+    fn recognise_in(
+        &self,
+        encoded: &ct2rs::sys::StorageView,
+        windows: usize,
+        speech_s: f32,
+        language: &str,
+    ) -> Result<Vec<Hypothesis>, VoiceError> {
+        let mut prompt = self.prompt(language);
+        // A loop costs time in proportion to its length: no speech needs more tokens than this;
+        // CTranslate2 counts the prompt in the length.
+        let seconds = speech_s / windows as f32;
+        let limit = |prompt: &[String]| prompt.len() + (MAX_TOKENS_PER_S * seconds) as usize + 24;
+        let mut options = WhisperOptions { max_length: limit(&prompt), ..self.options.clone() };
+        let mut hypotheses = self.decode(encoded, &prompt, windows, &options)?;
+        // Unclear speech can make the decoder repeat its prompt instead of the speech.
+        if let Some(domain) = self.domain_text(language)
+            && hypotheses.first().is_some_and(|best| echoes(&best.text, &domain))
+        {
+            tracing::debug!("the transcript repeats the domain prompt ({:?}); decoding again without it", hypotheses[0].text);
+            prompt = self.prompt_without_domain(language);
+            options.max_length = limit(&prompt);
+            hypotheses = self.decode(encoded, &prompt, windows, &options)?;
+        }
+        if !hypotheses.first().is_some_and(|best| looks_degenerate(&best.text, speech_s)) {
+            return Ok(hypotheses);
+        }
+        tracing::debug!("the transcript looks degenerate ({:?}); decoding again without repeats", hypotheses[0].text);
+        let strict = WhisperOptions { no_repeat_ngram_size: 3, repetition_penalty: 1.2, ..options };
+        self.decode(encoded, &prompt, windows, &strict)
+    }
+
+    /// Whisper's prompt: the domain text of the language as the previous text, then the
+    /// start of a transcript in that language without timestamps.
+    fn prompt(&self, language: &str) -> Vec<String> {
+        let mut prompt = Vec::new();
+        if self.listening.domain_prompt
+            && let Some(domain) = self.domain.for_language(language)
+        {
+            prompt.push("<|startofprev|>".to_string());
+            prompt.extend(domain.iter().cloned());
+        }
+        prompt.extend(self.prompt_without_domain(language));
+        prompt
+    }
+
+    /// The domain text used for this language, if any.
+    fn domain_text(&self, language: &str) -> Option<String> {
+        self.listening.domain_prompt.then(|| self.domain.text(language)).flatten().map(str::to_string)
+    }
+
+    /// The start of a transcript in `language`, without timestamps.
+    fn prompt_without_domain(&self, language: &str) -> Vec<String> {
+        let mut prompt = vec!["<|startoftranscript|>".to_string()];
         if self.whisper.is_multilingual() {
-            let language = match &self.language {
-                Some(code) => format!("<|{code}|>"),
-                None => self
-                    .whisper
-                    .detect_language(&encoded)
-                    .map_err(failed)?
-                    .into_iter()
-                    .next()
-                    .and_then(|ranked| ranked.into_iter().next())
-                    .map(|best| best.language)
-                    .ok_or_else(|| failed("no language detected"))?,
-            };
-            prompt.extend([language, "<|transcribe|>".to_string()]);
+            prompt.extend([format!("<|{language}|>"), "<|transcribe|>".to_string()]);
         }
         prompt.push("<|notimestamps|>".to_string());
-        // A loop costs time in proportion to its length: no speech needs more tokens than this.
-        let seconds = speech.len() as f32 / SPEECH_RATE as f32 / shape[0] as f32;
-        let options = WhisperOptions { max_length: (MAX_TOKENS_PER_S * seconds) as usize + 24, ..self.options.clone() };
-        let mut parts = Vec::new();
-        for result in self.whisper.generate(&encoded, &vec![prompt; shape[0]], &options).map_err(failed)? {
-            let tokens = result.sequences.into_iter().next().unwrap_or_default();
-            parts.push(ct2rs::Tokenizer::decode(&self.tokenizer, tokens).map_err(failed)?);
+        prompt
+    }
+
+    /// Beam search over every window of the encoding. One window: its readings, best first;
+    /// several (over 30 s of speech): the best reading of each, joined.
+    fn decode(
+        &self,
+        encoded: &ct2rs::sys::StorageView,
+        prompt: &[String],
+        windows: usize,
+        options: &WhisperOptions,
+    ) -> Result<Vec<Hypothesis>, VoiceError> {
+        let options = WhisperOptions { return_scores: true, ..options.clone() };
+        let mut per_window = Vec::new();
+        for result in self.whisper.generate(encoded, &vec![prompt.to_vec(); windows], &options).map_err(failed)? {
+            let mut readings = Vec::new();
+            for (tokens, score) in result.sequences.into_iter().zip(result.scores) {
+                let count = tokens.len();
+                let text = tidy(&ct2rs::Tokenizer::decode(&self.tokenizer, tokens).map_err(failed)?);
+                readings.push(Hypothesis { text, score, tokens: count });
+            }
+            per_window.push(readings);
         }
-        Ok(parts.join(" "))
+        if per_window.len() == 1 {
+            return Ok(per_window.remove(0));
+        }
+        let best: Vec<&Hypothesis> = per_window.iter().filter_map(|r| r.first()).collect();
+        let tokens = best.iter().map(|h| h.tokens).sum::<usize>().max(1);
+        Ok(vec![Hypothesis {
+            text: tidy(&best.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join(" ")),
+            score: best.iter().map(|h| h.score * h.tokens as f32).sum::<f32>() / tokens as f32,
+            tokens,
+        }])
+    }
+
+    /// The language fixed by the user, or the likeliest of the languages they speak. Whisper's
+    /// detection ranks all of its ~100 languages; a clip of synthetic French can rank Thai or
+    /// Burmese first, and a transcript forced into a language nobody here speaks comes out in
+    /// its script. Only the expected languages are candidates. (Decoding in the two likeliest
+    /// when the detection was unsure, and keeping the surer reading, was measured: French WER
+    /// 62.7 % → 64.3 % choosing by the recogniser's score, → 74.0 % by the language model's
+    /// too, which prefers English; so it is not done.)
+    fn language_of(&self, encoded: &ct2rs::sys::StorageView) -> Result<String, VoiceError> {
+        if let Some(code) = &self.listening.language {
+            return Ok(code.clone());
+        }
+        let ranked = self.whisper.detect_language(encoded).map_err(failed)?.into_iter().next().unwrap_or_default();
+        let code_of = |token: &str| token.trim_start_matches("<|").trim_end_matches("|>").to_string();
+        ranked
+            .iter()
+            .map(|r| code_of(&r.language))
+            .find(|code| self.listening.languages.contains(code))
+            .ok_or_else(|| failed("none of the expected languages was among the detected ones"))
     }
 }
 
@@ -147,6 +322,18 @@ impl Transcriber {
 fn failed(e: impl std::fmt::Display) -> VoiceError {
     VoiceError::Model(format!("the recogniser failed: {e}"))
 }
+
+/// Whether a transcript repeats a run of `ECHO_WORDS` words of the domain prompt: people do
+/// not say eight words in a row of it, a decoder that lost the speech does.
+fn echoes(text: &str, domain: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).filter(|w| !w.is_empty()).collect()
+    };
+    let (said, prompt) = (words(text), words(domain));
+    said.windows(ECHO_WORDS).any(|run| prompt.windows(ECHO_WORDS).any(|p| p == run))
+}
+
+const ECHO_WORDS: usize = 8;
 
 /// Fast speech is about 4 words (6 tokens) a second; twice that is the cap.
 const MAX_TOKENS_PER_S: f32 = 12.0;
@@ -166,75 +353,17 @@ fn looks_degenerate(text: &str, speech_s: f32) -> bool {
     })
 }
 
-/// Whisper's log-mel features, over a window fitted to the speech instead of always 30 s.
-///
-/// The encoder's cost grows with its window, and a spoken scenario is a few seconds long: a
-/// 30 s window spends most of the time on padding. CTranslate2 accepts any window up to 30 s;
-/// the speech is followed by `TAIL_S` of padding, as Whisper saw in training, so the last word
-/// is not cut.
-struct MelFeatures {
-    n_fft: usize,
-    hop: usize,
-    /// Frames of one full (30 s) window.
-    max_frames: usize,
-    filters: ndarray::Array2<f64>,
-}
-
-/// Padding after the speech, in seconds. Measured over 72 clips: 3 s gave 9.2 % WER; 2 s
-/// sent the decoder into loops ("take take take…"), 5 s gave 11.3 %.
-const TAIL_S: f32 = 3.0;
-/// Windows are whole seconds, at least this long.
-const MIN_WINDOW_S: usize = 3;
-
-impl MelFeatures {
-    fn read(path: &Path, n_mels: usize) -> Result<MelFeatures, VoiceError> {
-        #[derive(serde::Deserialize)]
-        struct Preprocessor {
-            n_fft: usize,
-            hop_length: usize,
-            sampling_rate: usize,
-            nb_max_frames: usize,
-        }
-        let bad = |reason: String| VoiceError::Model(format!("{}: {reason}", path.display()));
-        let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-        let p: Preprocessor = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        if p.sampling_rate != SPEECH_RATE as usize {
-            return Err(bad(format!("sampling rate {} (expected {SPEECH_RATE})", p.sampling_rate)));
-        }
-        let filters = mel_spec::mel::mel(p.sampling_rate as f64, p.n_fft, n_mels, None, None, false, true);
-        Ok(MelFeatures { n_fft: p.n_fft, hop: p.hop_length, max_frames: p.nb_max_frames, filters })
-    }
-
-    /// Features of `speech` as a batch of windows: (data, [windows, n_mels, frames]). Speech
-    /// longer than one full window is cut into full windows; `full` gives 30 s windows always.
-    fn windows(&self, speech: &[f32], full: bool) -> (Vec<f32>, [usize; 3]) {
-        let frames_per_s = SPEECH_RATE as usize / self.hop;
-        let chunk_samples = self.max_frames * self.hop;
-        let chunks: Vec<&[f32]> = speech.chunks(chunk_samples).collect();
-        let needed = chunks.iter().map(|c| c.len().div_ceil(self.hop)).max().unwrap_or(0);
-        let seconds = (needed as f32 / frames_per_s as f32 + TAIL_S).ceil() as usize;
-        let frames = if full { self.max_frames } else { (seconds.max(MIN_WINDOW_S) * frames_per_s).min(self.max_frames) };
-        let n_mels = self.filters.nrows();
-        let mut data = vec![0.0f32; chunks.len() * n_mels * frames];
-        for (w, chunk) in chunks.iter().enumerate() {
-            let window = &mut data[w * n_mels * frames..(w + 1) * n_mels * frames];
-            let mut stft = mel_spec::stft::Spectrogram::new(self.n_fft, self.hop);
-            for (i, hop) in chunk.chunks(self.hop).enumerate().take(frames) {
-                if let Some(fft) = stft.add(hop) {
-                    let mel = mel_spec::mel::norm_mel(&mel_spec::mel::log_mel_spectrogram(&fft, &self.filters));
-                    for m in 0..n_mels {
-                        window[m * frames + i] = mel[[m, 0]] as f32;
-                    }
-                }
-            }
-        }
-        (data, [chunks.len(), n_mels, frames])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::looks_degenerate;
+
+    #[test]
+    fn a_transcript_that_repeats_the_domain_prompt_is_recognised() {
+        let domain = "I want to be a pirate captain on a galleon on the seven seas. Take me to a castle.";
+        assert!(super::echoes("I want to be a pirate captain on a galleon on the seven seas.", domain));
+        assert!(!super::echoes("I want to be a pirate on the seven seas", domain));
+        assert!(!super::echoes("take me to a castle with a dragon at night", domain));
+    }
 
     #[test]
     fn decoder_loops_are_recognised() {

@@ -22,7 +22,7 @@ mod weather;
 
 use bevy::prelude::*;
 
-pub use hud::HudPlugin;
+pub use hud::{HudPlugin, displayable};
 pub use instances::Placed;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint};
 pub use room::RoomPart;

@@ -1,6 +1,7 @@
 //! Comfort-first controller input: snap turns of 30° on the right thumbstick, a 3 m teleport
 //! on the left one (push forward, release to jump). No smooth rotation: it makes people sick.
-//! A or X: hold to talk; B or Y: undo the last change.
+//! A or X: hold to talk; B or Y: undo the last change; a click of the left thumbstick steps
+//! the spoken language (detected, English, French, …).
 
 use std::ops::Deref;
 
@@ -14,7 +15,7 @@ use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::session::{XrSessionCreated, session_available};
 
 use crate::plan::Surface;
-use crate::state::{CurrentLayout, HistoryStep, TalkButton};
+use crate::state::{CurrentLayout, HistoryStep, SpokenLanguage, TalkButton};
 use crate::world::Player;
 
 const SNAP_DEG: f32 = 30.0;
@@ -30,7 +31,7 @@ impl Plugin for ControlsPlugin {
             .add_systems(OxrSendActionBindings, suggest_bindings)
             .add_systems(XrSessionCreated, attach_actions)
             .add_systems(PreUpdate, sync_actions.before(OxrActionSetSyncSet).run_if(openxr_session_running))
-            .add_systems(Update, (snap_turn, teleport, talk, undo).run_if(openxr_session_running));
+            .add_systems(Update, (snap_turn, teleport, talk, undo, step_language).run_if(openxr_session_running));
     }
 }
 
@@ -43,6 +44,8 @@ struct Actions {
     talk: openxr::Action<bool>,
     /// B (or Y): undo the last change.
     undo: openxr::Action<bool>,
+    /// The left thumbstick's click: the next spoken language.
+    language: openxr::Action<bool>,
 }
 
 fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
@@ -52,7 +55,8 @@ fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
         let walk = set.create_action("teleport", "Teleport", &[])?;
         let talk = set.create_action("talk", "Push to talk", &[])?;
         let undo = set.create_action("undo", "Undo the last change", &[])?;
-        Ok(Actions { set, turn, walk, talk, undo })
+        let language = set.create_action("spoken_language", "Next spoken language", &[])?;
+        Ok(Actions { set, turn, walk, talk, undo, language })
     })();
     match created {
         Ok(actions) => commands.insert_resource(actions),
@@ -72,6 +76,11 @@ fn suggest_bindings(actions: Option<Res<Actions>>, mut bindings: MessageWriter<O
             action: actions.walk.as_raw(),
             interaction_profile: profile.into(),
             bindings: vec!["/user/hand/left/input/thumbstick".into()],
+        });
+        bindings.write(OxrSuggestActionBinding {
+            action: actions.language.as_raw(),
+            interaction_profile: profile.into(),
+            bindings: vec!["/user/hand/left/input/thumbstick/click".into()],
         });
     }
     bindings.write(OxrSuggestActionBinding {
@@ -152,6 +161,16 @@ fn undo(actions: Option<Res<Actions>>, session: Res<OxrSession>, mut step: Messa
     let down = actions.undo.state(session.deref(), openxr::Path::NULL).map(|s| s.current_state).unwrap_or(false);
     if down && !*held {
         step.write(HistoryStep::Undo);
+    }
+    *held = down;
+}
+
+/// Click the left thumbstick for the next spoken language; the release re-arms it.
+fn step_language(actions: Option<Res<Actions>>, session: Res<OxrSession>, mut language: ResMut<SpokenLanguage>, mut held: Local<bool>) {
+    let Some(actions) = actions else { return };
+    let down = actions.language.state(session.deref(), openxr::Path::NULL).map(|s| s.current_state).unwrap_or(false);
+    if down && !*held {
+        *language = language.next();
     }
     *held = down;
 }

@@ -2,6 +2,7 @@
 //! the player's feet (riding the ship, sitting in the cockpit), comfort-first controls
 //! (teleport and snap turns), and frame timings for the test on a real runtime (Monado).
 
+mod caption;
 mod controls;
 
 use std::sync::{Arc, Mutex};
@@ -64,7 +65,7 @@ pub struct HeadsetPlugin {
 impl Plugin for HeadsetPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(Headset)
-            .add_plugins(controls::ControlsPlugin)
+            .add_plugins((controls::ControlsPlugin, caption::CaptionPlugin))
             .insert_resource(XrRun {
                 started: Instant::now(),
                 frames: self.frames,
