@@ -6,13 +6,13 @@ use crate::voice::VoiceError;
 use crate::voice::rescore::Rescore;
 
 impl Rescore for LocalGenerator {
-    fn likelihoods(&mut self, language: &str, texts: &[String]) -> Result<Vec<f32>, VoiceError> {
+    fn likelihoods(&mut self, language: &str, start: &str, endings: &[String]) -> Result<Vec<f32>, VoiceError> {
         let failed = |e: super::GenerateError| VoiceError::Model(format!("the model could not weigh what was heard: {e}"));
         self.cache_fixed_prompts().map_err(failed)?;
         let name = crate::voice::transcribe::language_name(language);
-        let question = format!("Someone says to the app, in {name}, the scenario they want to live: \"");
+        let question = format!("Someone says to the app, in {name}, the scenario they want to live: \"{start}");
         // The closing quote ends the request: a reading cut short is not favoured for it.
-        let options: Vec<(String, String)> = texts.iter().map(|t| (t.clone(), format!("{}\"", t.trim()))).collect();
+        let options: Vec<(String, String)> = endings.iter().map(|e| (e.clone(), format!("{}\"", e.trim_end()))).collect();
         let list = vec![("heard".to_string(), question, options)];
         let mut scores = self.score("", &list).map_err(failed)?;
         Ok(scores.pop().unwrap_or_default())
