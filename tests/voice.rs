@@ -178,8 +178,10 @@ fn new_scenario_requests_are_heard_in_english_and_french() {
     }
     let prompts: serde_json::Value = serde_json::from_str(include_str!("../prompts/speech.json")).unwrap();
     for (language, text) in heard_en.iter().chain(&heard_fr) {
+        // Eight words in a row of the prompt are an echo of it (a short transcript may be in it).
         let prompt = prompts[language.as_str()].as_str().unwrap_or("");
-        assert!(!prompt.contains(text.trim_end_matches('.')), "the domain prompt came back: {text:?}");
+        let echoed = text.split_whitespace().count() >= 8 && prompt.contains(text.trim_end_matches('.'));
+        assert!(!echoed, "the domain prompt came back: {text:?}");
     }
 }
 

@@ -7,11 +7,10 @@ use std::time::Instant;
 
 use anyhow::bail;
 use clap::Args;
-use sayscape::generate::local::LocalGenerator;
+use sayscape::pipeline::{Backend, Pipeline, PipelineConfig};
 use sayscape::voice::audio::{Clip, read_wav};
 use sayscape::voice::capture::Recorder;
-use sayscape::voice::rescore;
-use sayscape::voice::transcribe::{Listening, Transcriber, Transcript, default_speech_model};
+use sayscape::voice::transcribe::{Listening, Transcript};
 
 /// How speech is heard: the model, the language, the domain prompt.
 #[derive(Args, Debug, Clone, Default)]
@@ -53,44 +52,24 @@ impl SpeechArgs {
         }
     }
 
-    pub fn model_dir(&self) -> PathBuf {
-        self.speech_model.clone().unwrap_or_else(default_speech_model)
-    }
-
-    /// The recogniser these options describe, with the language model that chooses among its
-    /// readings (`model`, or the default one) unless rescoring is off.
-    pub fn ears(&self, int8: bool, model: Option<&Path>) -> anyhow::Result<Ears> {
-        let mut transcriber = Transcriber::load(&self.model_dir(), int8, sayscape::pipeline::cores() as usize)?;
-        transcriber.listen(self.listening())?;
-        let rescorer = match self.no_rescore {
-            true => None,
-            false => {
-                let path = model.map(Path::to_path_buf).unwrap_or_else(sayscape::generate::default_model_path);
-                Some(LocalGenerator::load(&path, sayscape::pipeline::cores())?)
-            }
-        };
-        Ok(Ears { transcriber, rescorer })
+    /// A pipeline that hears this way; `model` (or the default one) chooses among the
+    /// recogniser's readings unless rescoring is off.
+    pub fn pipeline(&self, model: Option<&Path>) -> Pipeline {
+        Pipeline::new(PipelineConfig {
+            backend: Backend::Local { model: model.map(Path::to_path_buf), threads: None },
+            seed: 0,
+            speech_model: self.speech_model.clone(),
+            listening: self.listening(),
+        })
     }
 }
 
-/// The recogniser and, when rescoring, the language model: speech → transcript as the
-/// pipeline hears it.
-pub struct Ears {
-    transcriber: Transcriber,
-    rescorer: Option<LocalGenerator>,
-}
-
-impl Ears {
-    /// The transcript, its time including the rescoring.
-    pub fn hear(&mut self, clip: &Clip) -> anyhow::Result<Transcript> {
-        let t0 = Instant::now();
-        let mut heard = self.transcriber.transcribe(clip)?;
-        if let Some(rescorer) = &mut self.rescorer {
-            rescore::choose(&mut heard, rescorer, rescore::LM_WEIGHT)?;
-        }
-        heard.took_s = t0.elapsed().as_secs_f32();
-        Ok(heard)
-    }
+/// Speech → transcript as the pipeline hears it; the time includes the rescoring.
+fn hear(pipeline: &mut Pipeline, clip: &Clip) -> anyhow::Result<Transcript> {
+    let t0 = Instant::now();
+    let mut heard = pipeline.hear(clip, &mut |_| {})?;
+    heard.took_s = t0.elapsed().as_secs_f32();
+    Ok(heard)
 }
 
 #[derive(Args, Debug)]
@@ -129,9 +108,9 @@ pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<ExitCode> {
         // Every file is read before the model loads, so a bad one fails fast.
         None => args.wavs.iter().map(|w| Ok((w.display().to_string(), read_wav(w)?))).collect::<anyhow::Result<_>>()?,
     };
-    let mut ears = args.speech.ears(true, args.model.as_deref())?;
+    let mut pipeline = args.speech.pipeline(args.model.as_deref());
     for (name, clip) in &clips {
-        let heard = ears.hear(clip).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let heard = hear(&mut pipeline, clip).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
         if args.hypotheses {
             for h in &heard.hypotheses {
                 eprintln!("[voice]   {:.3} × {} tokens: {}", h.score, h.tokens, h.text);
@@ -186,8 +165,8 @@ const BENCH_SENTENCES: &[(&str, &str)] = &[
 ];
 
 /// Real-time factor of the recogniser and the time from the end of speech to the transcript:
-/// as the app hears (int8, domain prompt, readings rescored), without the domain help, and
-/// with float32 weights.
+/// as the app hears (int8, domain prompt, readings rescored), with the prompt only, and
+/// without the domain help.
 pub fn bench(args: &BenchVoiceArgs) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let wavs: Vec<PathBuf> = if args.wavs.is_empty() {
@@ -202,22 +181,16 @@ pub fn bench(args: &BenchVoiceArgs) -> anyhow::Result<ExitCode> {
         args.wavs.clone()
     };
     let clips: Vec<_> = wavs.iter().map(|w| read_wav(w)).collect::<Result<_, _>>()?;
-    for (name, int8, domain) in
-        [("int8, prompt + rescoring", true, true), ("int8, no domain help", true, false), ("float32, prompt + rescoring", false, true)]
-    {
+    for (name, prompt, rescore) in [("prompt + rescoring", true, true), ("prompt only", true, false), ("no domain help", false, false)] {
         let t0 = Instant::now();
-        let speech = SpeechArgs {
-            no_domain_prompt: !domain || args.speech.no_domain_prompt,
-            no_rescore: !domain || args.speech.no_rescore,
-            ..args.speech.clone()
-        };
-        let mut ears = speech.ears(int8, args.model.as_deref())?;
+        let speech = SpeechArgs { no_domain_prompt: !prompt, no_rescore: !rescore, ..args.speech.clone() };
+        let mut pipeline = speech.pipeline(args.model.as_deref());
+        // The first clip loads the models and warms them up: the figures are steady-state.
+        hear(&mut pipeline, &clips[0])?;
         let load_s = t0.elapsed().as_secs_f32();
-        // One warm-up so the figures are steady-state.
-        ears.hear(&clips[0])?;
         let (mut spoken, mut took, mut worst, mut per_4s) = (0.0f32, 0.0f32, 0.0f32, Vec::new());
         for clip in &clips {
-            let heard = ears.hear(clip)?;
+            let heard = hear(&mut pipeline, clip)?;
             spoken += heard.speech_s;
             took += heard.took_s;
             worst = worst.max(heard.took_s);
@@ -226,7 +199,7 @@ pub fn bench(args: &BenchVoiceArgs) -> anyhow::Result<ExitCode> {
         }
         let mean_4s = per_4s.iter().sum::<f32>() / per_4s.len() as f32;
         println!(
-            "{name:>27}: load {load_s:.2} s; {spoken:.1} s of speech in {took:.2} s: real-time factor {:.3} (target ≤ 0.2: ratio {:.2}); end of speech → transcript: mean {:.2} s, worst {worst:.2} s, per 4 s of speech {mean_4s:.2} s (target ≤ 0.8: ratio {:.2})",
+            "int8, {name:>18}: load and first clip {load_s:.2} s; {spoken:.1} s of speech in {took:.2} s: real-time factor {:.3} (target ≤ 0.2: ratio {:.2}); end of speech → transcript: mean {:.2} s, worst {worst:.2} s, per 4 s of speech {mean_4s:.2} s (target ≤ 0.8: ratio {:.2})",
             took / spoken,
             took / spoken / 0.2,
             took / clips.len() as f32,

@@ -120,13 +120,15 @@ fn show_caption(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{Progress, Stage};
 
     #[test]
     fn the_caption_shows_what_was_heard_above_the_status() {
         let heard = LastHeard(Some("Heard “a pirate ship in a storm” (English)".into()));
-        let working = Status::Working(Progress::new(Stage::Ranking, "Imagining …"));
-        assert_eq!(caption_lines(&heard, &working, &SpokenLanguage::default()), "Heard “a pirate ship in a storm” (English)\nImagining …");
+        let failed = Status::Failed("the model stopped".into());
+        assert_eq!(
+            caption_lines(&heard, &failed, &SpokenLanguage::default()),
+            "Heard “a pirate ship in a storm” (English)\nCould not do that: the model stopped"
+        );
         let idle = caption_lines(&LastHeard::default(), &Status::Idle, &SpokenLanguage(Some("fr".into())));
         assert!(idle.contains("language (French)"), "{idle}");
     }
