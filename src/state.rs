@@ -9,6 +9,7 @@ use bevy::prelude::*;
 
 use crate::pipeline::Progress;
 use crate::plan::Layout;
+use crate::voice::transcribe::APP_LANGUAGES;
 
 /// Registers the resources and messages below. Every plugin that reads them adds it when it
 /// is not there yet, so each works on its own and none registers the state twice.
@@ -48,8 +49,16 @@ pub struct LastHeard(pub Option<String>);
 pub struct SpokenLanguage(pub Option<String>);
 
 impl SpokenLanguage {
-    /// Detected, then the languages the app reads.
-    pub const CHOICES: [Option<&str>; 6] = [None, Some("en"), Some("fr"), Some("es"), Some("de"), Some("it")];
+    /// Detected, then the languages the app reads ([`APP_LANGUAGES`]).
+    pub const CHOICES: [Option<&str>; APP_LANGUAGES.len() + 1] = {
+        let mut choices = [None; APP_LANGUAGES.len() + 1];
+        let mut i = 0;
+        while i < APP_LANGUAGES.len() {
+            choices[i + 1] = Some(APP_LANGUAGES[i]);
+            i += 1;
+        }
+        choices
+    };
 
     /// The next choice after this one (a language the list lacks goes back to detection).
     pub fn next(&self) -> SpokenLanguage {

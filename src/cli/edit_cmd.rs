@@ -52,12 +52,7 @@ pub struct EditArgs {
 impl EditArgs {
     fn pipeline(&self) -> Pipeline {
         let backend = Backend::Local { model: self.model.clone(), threads: self.threads };
-        Pipeline::new(PipelineConfig {
-            backend,
-            seed: self.seed,
-            speech_model: self.speech.speech_model.clone(),
-            listening: self.speech.listening(),
-        })
+        Pipeline::new(self.speech.config(backend, self.seed))
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use sayscape::pipeline::{Backend, Pipeline, PipelineConfig, Progress};
+use sayscape::pipeline::{Backend, Pipeline, Progress};
 use sayscape::scene::{Scene, save_scene};
 use sayscape::voice::audio::read_wav;
 
@@ -86,12 +86,7 @@ impl GenerateArgs {
                 Backend::remote(url, self.api_key.clone(), self.remote_model.clone(), Duration::from_secs_f64(self.timeout.max(0.1)))
             }
         };
-        Ok(Pipeline::new(PipelineConfig {
-            backend,
-            seed: self.seed,
-            speech_model: self.speech.speech_model.clone(),
-            listening: self.speech.listening(),
-        }))
+        Ok(Pipeline::new(self.speech.config(backend, self.seed)))
     }
 
     /// The scenario: the prompt as given, or what was said in `--audio`.

@@ -55,7 +55,7 @@ pub struct Transcript {
     /// The best reading.
     pub text: String,
     /// Every reading the beam search ended with, best first (the text's among them); one
-    /// unless more were asked for with [`Transcriber::keep_hypotheses`].
+    /// unless rescoring is on ([`Listening::rescore`]).
     pub hypotheses: Vec<Hypothesis>,
     /// The language it was heard in ("en", "fr", …): given, or detected.
     pub language: String,
@@ -144,11 +144,6 @@ impl Transcriber {
         Ok(Transcriber { whisper, tokenizer, features, options, domain, listening: Listening::default() })
     }
 
-    /// Keep the `n` best readings of the beam (for rescoring), not only the best one.
-    pub fn keep_hypotheses(&mut self, n: usize) {
-        self.options.num_hypotheses = n.clamp(1, self.options.beam_size);
-    }
-
     /// Listen this way from now on. A language the model does not know is refused by name.
     pub fn listen(&mut self, listening: Listening) -> Result<(), VoiceError> {
         if self.whisper.is_multilingual() {
@@ -163,7 +158,8 @@ impl Transcriber {
                 return Err(VoiceError::Model("no language to listen for: give --language or a list of languages".into()));
             }
         }
-        self.keep_hypotheses(if listening.rescore { RESCORED_HYPOTHESES } else { 1 });
+        // The beam's best readings, for rescoring, or only the best one.
+        self.options.num_hypotheses = if listening.rescore { RESCORED_HYPOTHESES.min(self.options.beam_size) } else { 1 };
         self.listening = listening;
         Ok(())
     }
@@ -221,7 +217,7 @@ impl Transcriber {
         let mut hypotheses = self.decode(encoded, &prompt, windows, &options)?;
         // Unclear speech can make the decoder repeat its prompt instead of the speech.
         if let Some(domain) = self.domain_text(language)
-            && hypotheses.first().is_some_and(|best| echoes(&best.text, &domain))
+            && hypotheses.first().is_some_and(|best| echoes(&best.text, domain))
         {
             tracing::debug!("the transcript repeats the domain prompt ({:?}); decoding again without it", hypotheses[0].text);
             prompt = self.prompt_without_domain(language);
@@ -251,8 +247,8 @@ impl Transcriber {
     }
 
     /// The domain text used for this language, if any.
-    fn domain_text(&self, language: &str) -> Option<String> {
-        self.listening.domain_prompt.then(|| self.domain.text(language)).flatten().map(str::to_string)
+    fn domain_text(&self, language: &str) -> Option<&str> {
+        self.listening.domain_prompt.then(|| self.domain.text(language)).flatten()
     }
 
     /// The start of a transcript in `language`, without timestamps.

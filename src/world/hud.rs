@@ -154,12 +154,11 @@ fn show_text(
                 }
                 _ => continue,
             },
-            HudLine::Heard => {
-                if heard.is_changed() {
-                    *visibility = if heard.0.is_some() { Visibility::Inherited } else { Visibility::Hidden };
-                }
+            HudLine::Heard if heard.is_changed() => {
+                *visibility = if heard.0.is_some() { Visibility::Inherited } else { Visibility::Hidden };
                 heard.0.clone().unwrap_or_default()
             }
+            HudLine::Heard => continue,
             HudLine::Status if controls.typing => format!("Say a change or a new scenario (Enter to go, Esc to cancel): {}_", line.0),
             HudLine::Status => status.line().unwrap_or_else(|| help(&language)),
         };
