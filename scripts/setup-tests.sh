@@ -5,6 +5,20 @@ set -euo pipefail
 SAYSCAPE_HOME="${SAYSCAPE_HOME:-$HOME/.cache/sayscape}"
 log() { printf '[setup-tests] %s\n' "$*" >&2; }
 
+# --- a real browser for the studio's test ----------------------------------------------------
+# tests/studio.rs drives the page at `sayscape serve`'s root in headless Chromium through its
+# WebDriver (chromium-driver), both from Debian.
+browser=()
+for p in chromium chromium-driver; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || browser+=("$p")
+done
+if ((${#browser[@]})); then
+  log "installing: ${browser[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${browser[@]}" >/dev/null
+fi
+
 # --- an OpenAI-compatible server for the tests -----------------------------------------------
 # The remote backend (`generate --backend openai`) is tested against a real server on loopback:
 # llama.cpp's own llama-server (what the README recommends on a PC), built from the llama.cpp

@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs one way: `voice → text → spec → plan → world + soundscape`.
 //! [`scene`] is the data model every stage reads; [`plan`] lays a scene out; [`generate`]
-//! turns words into a scene; [`edit`] changes a scene by instruction; [`pipeline`] strings the stages together as one API; [`world`],
+//! turns words into a scene; [`edit`] changes a scene by instruction; [`pipeline`] strings the stages together as one API; [`serve`] offers it over HTTP; [`world`],
 //! [`audio`] and [`xr`] build what the person sees and hears; [`state`] is what they share
 //! while the app runs; [`app`] composes them into the window, the snapshot and the headset.
 
@@ -15,6 +15,7 @@ pub mod generate;
 pub mod pipeline;
 pub mod plan;
 pub mod scene;
+pub mod serve;
 pub mod state;
 pub mod voice;
 pub mod world;

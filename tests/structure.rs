@@ -81,3 +81,18 @@ fn the_command_line_only_parses_and_prints() {
         }
     }
 }
+
+#[test]
+fn the_service_serves_the_pipeline_and_never_runs_a_world_in_its_process() {
+    // A Bevy app owns its process's event loop and starts once: the service renders through a
+    // child `sayscape render`, and makes scenes only through the pipeline.
+    let bad = reaches("serve", &["app", "world", "xr", "cli"]);
+    assert!(bad.is_empty(), "src/serve reaches the app or the world:\n{}", bad.join("\n"));
+    let bevy: Vec<String> = sources("serve").into_iter().filter(|(_, t)| t.contains("bevy")).map(|(f, _)| f).collect();
+    assert!(bevy.is_empty(), "src/serve uses Bevy: {bevy:?}");
+    for (file, text) in sources("serve") {
+        for needle in ["LocalGenerator", "OpenAiClient", "ServiceClient"] {
+            assert!(!text.contains(needle), "{file} drives a generator itself ({needle}) instead of the pipeline");
+        }
+    }
+}

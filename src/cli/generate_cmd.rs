@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use sayscape::generate::service::ServiceClient;
 use sayscape::pipeline::{Backend, Pipeline, Progress};
 use sayscape::scene::{Scene, save_scene};
 use sayscape::voice::audio::read_wav;
@@ -21,19 +22,10 @@ pub enum BackendArg {
     Openai,
 }
 
+/// Where scenes come from: the on-device model, an OpenAI-compatible server, or a sayscape
+/// service (with the others as its fallback).
 #[derive(Args, Debug, Clone)]
-pub struct GenerateArgs {
-    /// The scenario, in any language.
-    #[arg(required_unless_present = "audio", default_value = "")]
-    pub prompt: String,
-    /// Take the scenario from speech in this WAV file instead (transcribed on the device).
-    #[arg(long, conflicts_with = "prompt")]
-    pub audio: Option<PathBuf>,
-    /// How --audio and push-to-talk are heard.
-    #[command(flatten)]
-    pub speech: SpeechArgs,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u32,
+pub struct ModelArgs {
     #[arg(long, value_enum, default_value_t = BackendArg::Local)]
     pub backend: BackendArg,
     /// GGUF model file (local backend); default: SAYSCAPE_MODEL or the embedded default model.
@@ -50,22 +42,28 @@ pub struct GenerateArgs {
     /// Model name sent to the server.
     #[arg(long, default_value = "default")]
     pub remote_model: String,
-    /// Seconds to wait for the server.
+    /// Seconds to wait for the server (or the service, queue included).
     #[arg(long, default_value_t = 120.0)]
     pub timeout: f64,
-    /// Write the scene to this file (atomically) instead of stdout.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
-impl GenerateArgs {
-    /// Settings for scenarios asked for later (typed or spoken in a window or headset).
-    pub fn defaults(seed: u32) -> GenerateArgs {
-        GenerateArgs {
-            prompt: String::new(),
-            audio: None,
-            speech: SpeechArgs::from_env(),
-            seed,
+/// A sayscape service (`sayscape serve`) that makes the scenes; the on-device model is used
+/// when it is gone or busy.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RemoteArgs {
+    /// The service's URL, e.g. http://192.168.1.20:7878
+    #[arg(long, env = "SAYSCAPE_REMOTE")]
+    pub remote: Option<String>,
+    /// The service's token (sent as a Bearer token).
+    #[arg(long, env = "SAYSCAPE_TOKEN", hide_env_values = true)]
+    pub remote_token: Option<String>,
+}
+
+impl ModelArgs {
+    pub fn defaults(remote: RemoteArgs) -> ModelArgs {
+        ModelArgs {
             backend: BackendArg::Local,
             model: None,
             threads: None,
@@ -73,20 +71,69 @@ impl GenerateArgs {
             api_key: std::env::var("SAYSCAPE_API_KEY").ok(),
             remote_model: "default".into(),
             timeout: 120.0,
+            remote,
+        }
+    }
+
+    /// The backend these arguments ask for.
+    pub fn backend(&self) -> anyhow::Result<Backend> {
+        let timeout = Duration::from_secs_f64(self.timeout.max(0.1));
+        let own = match self.backend {
+            BackendArg::Local => Backend::Local { model: self.model.clone(), threads: self.threads },
+            BackendArg::Openai => {
+                let url = self.url.clone().context("--backend openai needs --url URL")?;
+                Backend::remote(url, self.api_key.clone(), self.remote_model.clone(), timeout)
+            }
+        };
+        Ok(match &self.remote.remote {
+            None => own,
+            Some(url) => {
+                if !url.starts_with("http://") && !url.starts_with("https://") {
+                    anyhow::bail!("--remote {url:?}: give the service's URL, e.g. http://192.168.1.20:7878");
+                }
+                let client = ServiceClient { url: url.clone(), token: self.remote.remote_token.clone(), timeout };
+                Backend::Service { client, fallback: Box::new(own) }
+            }
+        })
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GenerateArgs {
+    /// The scenario, in any language.
+    #[arg(required_unless_present = "audio", default_value = "")]
+    pub prompt: String,
+    /// Take the scenario from speech in this WAV file instead (transcribed on the device).
+    #[arg(long, conflicts_with = "prompt")]
+    pub audio: Option<PathBuf>,
+    /// How --audio and push-to-talk are heard.
+    #[command(flatten)]
+    pub speech: SpeechArgs,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u32,
+    #[command(flatten)]
+    pub models: ModelArgs,
+    /// Write the scene to this file (atomically) instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl GenerateArgs {
+    /// Settings for scenarios asked for later (typed or spoken in a window or headset).
+    pub fn defaults(seed: u32, remote: RemoteArgs) -> GenerateArgs {
+        GenerateArgs {
+            prompt: String::new(),
+            audio: None,
+            speech: SpeechArgs::from_env(),
+            seed,
+            models: ModelArgs::defaults(remote),
             out: None,
         }
     }
 
     /// The pipeline these arguments ask for.
     pub fn pipeline(&self) -> anyhow::Result<Pipeline> {
-        let backend = match self.backend {
-            BackendArg::Local => Backend::Local { model: self.model.clone(), threads: self.threads },
-            BackendArg::Openai => {
-                let url = self.url.clone().context("--backend openai needs --url URL")?;
-                Backend::remote(url, self.api_key.clone(), self.remote_model.clone(), Duration::from_secs_f64(self.timeout.max(0.1)))
-            }
-        };
-        Ok(Pipeline::new(self.speech.config(backend, self.seed)))
+        Ok(Pipeline::new(self.speech.config(self.models.backend()?, self.seed)))
     }
 
     /// The scenario: the prompt as given, or what was said in `--audio`.

@@ -5,6 +5,7 @@ mod bench_cmd;
 mod edit_cmd;
 mod generate_cmd;
 mod scene_cmds;
+mod serve_cmd;
 mod sheet_cmd;
 mod voice_cmd;
 mod world_cmds;
@@ -56,6 +57,8 @@ pub enum Command {
     Render(world_cmds::RenderArgs),
     /// Render a contact sheet of kinds or families to a PNG, to look at what the world builds.
     Sheet(sheet_cmd::SheetArgs),
+    /// The generation service for headsets on the LAN, and the scenario studio at its root.
+    Serve(serve_cmd::ServeArgs),
     /// Benchmarks that print figures and ratios.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -79,6 +82,9 @@ pub enum BenchCommand {
     Audio(audio_cmds::BenchAudioArgs),
     /// Instruction → edited, planned scene: time per instruction, median and p95.
     Edit(edit_cmd::BenchEditArgs),
+    /// The service: validate and plan requests/s, generation latency with 1 and 4 clients
+    /// against the CLI's own time, the server's peak memory.
+    Serve(serve_cmd::BenchServeArgs),
 }
 
 const VERBS: &[&str] = &[
@@ -97,6 +103,7 @@ const VERBS: &[&str] = &[
     "xr",
     "transcribe",
     "sheet",
+    "serve",
 ];
 
 /// Lets `sayscape "a pirate ship"` mean `sayscape run "a pirate ship"`.
@@ -133,6 +140,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Audio(args)) => audio_cmds::bench(&args),
         Command::Soundscape(args) => audio_cmds::soundscape(&args),
         Command::Xr(args) => xr_cmd::xr(&args),
+        Command::Serve(args) => serve_cmd::serve_command(&args),
+        Command::Bench(BenchCommand::Serve(args)) => serve_cmd::bench(&args),
         Command::Transcribe(args) => voice_cmd::transcribe(&args),
         Command::Bench(BenchCommand::Voice(args)) => voice_cmd::bench(&args),
         Command::Bench(BenchCommand::Generate(args)) => bench_cmd::generate(&args),

@@ -12,7 +12,7 @@ use sayscape::plan::{Layout, plan};
 use sayscape::scene::{load_scene, save_scene};
 use sayscape::world::ViewPoint;
 
-use super::generate_cmd::{GenerateArgs, with_spinner};
+use super::generate_cmd::{GenerateArgs, RemoteArgs, with_spinner};
 
 pub fn parse_size(text: &str) -> Result<Size, String> {
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(|| format!("{text:?}: expected WIDTHxHEIGHT, e.g. 1280x720"))?;
@@ -40,6 +40,8 @@ pub struct ViewArgs {
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     pub size: Size,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Args, Debug)]
@@ -114,7 +116,7 @@ pub fn live(args: &GenerateArgs, save_to: Option<PathBuf>, world: Option<World>)
 pub fn view(args: &ViewArgs) -> anyhow::Result<ExitCode> {
     let world = world_of(&args.file, args.seed)?;
     let start = ViewStart::Layout(world.layout.clone().into());
-    app::view(start, live(&GenerateArgs::defaults(args.seed as u32), None, Some(world))?, args.size)?;
+    app::view(start, live(&GenerateArgs::defaults(args.seed as u32, args.remote.clone()), None, Some(world))?, args.size)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use sayscape::app::{self, Size, ViewStart};
 
-use super::generate_cmd::GenerateArgs;
+use super::generate_cmd::{GenerateArgs, RemoteArgs};
 use super::world_cmds::{live, world_of};
 
 #[derive(Args, Debug)]
@@ -22,6 +22,8 @@ pub struct XrArgs {
     /// With --frames: give up after this many seconds.
     #[arg(long, default_value_t = 120.0)]
     pub timeout: f64,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 pub fn xr(args: &XrArgs) -> anyhow::Result<ExitCode> {
@@ -32,7 +34,7 @@ pub fn xr(args: &XrArgs) -> anyhow::Result<ExitCode> {
         Some(world) => ViewStart::Layout(world.layout.clone().into()),
         None => ViewStart::Prompt(args.scene.clone()),
     };
-    let live = live(&GenerateArgs::defaults(args.seed), None, world)?;
+    let live = live(&GenerateArgs::defaults(args.seed, args.remote.clone()), None, world)?;
     if let Err(reason) = sayscape::xr::runtime_available() {
         eprintln!("{reason}: showing the desktop view instead");
         app::view(start, live, Size { width: 1280, height: 720 })?;

@@ -19,6 +19,7 @@ pub mod openai;
 pub mod rank;
 #[cfg(feature = "llama")]
 pub mod rescore;
+pub mod service;
 pub mod template;
 pub mod things;
 

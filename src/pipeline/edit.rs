@@ -53,7 +53,7 @@ impl Pipeline {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Understood, PipelineError> {
         progress(Progress::new(Stage::Understanding, format!("Changing the world: “{}” …", instruction.trim())));
-        if let Backend::Remote(_) = self.config.backend {
+        if let Backend::Remote(_) = self.local_backend() {
             return Ok(edit::understand(&world.scene, instruction, &mut WordsOnly)?);
         }
         self.local_judge(progress, |judge| edit::understand(&world.scene, instruction, judge))

@@ -14,6 +14,7 @@ pub use edit::Said;
 pub use progress::{Progress, Stage};
 
 use crate::generate::openai::OpenAiClient;
+use crate::generate::service::{ServiceClient, ServiceError};
 use crate::generate::{GenerateError, check_request};
 use crate::plan::{Layout, plan};
 use crate::scene::Scene;
@@ -33,6 +34,9 @@ pub enum Backend {
     },
     /// An OpenAI-compatible chat-completions server (a bigger model on a PC).
     Remote(OpenAiClient),
+    /// A sayscape generation service (`sayscape serve`); when it is gone or busy, the
+    /// on-device model (`fallback`) makes the scene instead, and the progress says so.
+    Service { client: ServiceClient, fallback: Box<Backend> },
 }
 
 impl Default for Backend {
@@ -68,6 +72,8 @@ pub enum PipelineError {
     Generate(#[from] GenerateError),
     #[error(transparent)]
     Voice(#[from] VoiceError),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
     #[error("this build has no llama.cpp (feature \"llama\"); use the remote backend")]
     NoLocalEngine,
     /// An instruction inside a world that changes nothing, or cannot be done; the reason.
@@ -89,6 +95,8 @@ pub struct Pipeline {
     local: Option<crate::generate::local::LocalGenerator>,
     /// Loaded the first time someone speaks.
     ears: Option<Transcriber>,
+    /// Tokens per second of the last scene the on-device model wrote.
+    last_tokens_per_s: Option<f64>,
 }
 
 impl Pipeline {
@@ -98,7 +106,33 @@ impl Pipeline {
             #[cfg(feature = "llama")]
             local: None,
             ears: None,
+            last_tokens_per_s: None,
         }
+    }
+
+    /// Loads the generator now rather than on the first request (a service warms up before it
+    /// takes work).
+    pub fn prepare(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<(), PipelineError> {
+        #[cfg(feature = "llama")]
+        if matches!(self.local_backend(), Backend::Local { .. }) {
+            self.local_generator(progress)?;
+        }
+        #[cfg(not(feature = "llama"))]
+        let _ = progress;
+        Ok(())
+    }
+
+    /// The on-device backend: the configured one, or a service's fallback.
+    fn local_backend(&self) -> &Backend {
+        match &self.config.backend {
+            Backend::Service { fallback, .. } => fallback,
+            other => other,
+        }
+    }
+
+    /// Tokens per second of the last scene the on-device model wrote (a service's metrics).
+    pub fn last_tokens_per_s(&self) -> Option<f64> {
+        self.last_tokens_per_s
     }
 
     pub fn config(&self) -> &PipelineConfig {
@@ -125,7 +159,7 @@ impl Pipeline {
     /// The on-device model chooses among the recogniser's readings (when it is the backend
     /// and rescoring is on; it is loaded now, as the request needs it next anyway).
     fn choose_reading(&mut self, heard: &mut Transcript, progress: &mut dyn FnMut(Progress)) -> Result<(), PipelineError> {
-        if !self.config.listening.rescore || heard.hypotheses.len() < 2 || !matches!(self.config.backend, Backend::Local { .. }) {
+        if !self.config.listening.rescore || heard.hypotheses.len() < 2 || !matches!(self.local_backend(), Backend::Local { .. }) {
             return Ok(());
         }
         #[cfg(feature = "llama")]
@@ -149,6 +183,11 @@ impl Pipeline {
         Ok(())
     }
 
+    /// The seed of the next scenes and layouts (a service's clients choose theirs).
+    pub fn set_seed(&mut self, seed: u32) {
+        self.config.seed = seed;
+    }
+
     /// One valid scene for a request in any language.
     pub fn scene(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
         let request = check_request(request)?;
@@ -158,6 +197,28 @@ impl Pipeline {
                 Ok(client.generate(request, self.config.seed)?)
             }
             Backend::Local { .. } => self.local_scene(request, progress),
+            Backend::Service { client, fallback } => {
+                let seed = self.config.seed;
+                let answer = client.generate(request, seed, &mut |stage, message| {
+                    if let Some(stage) = Stage::from_name(stage) {
+                        progress(Progress::new(stage, message));
+                    } else if stage == "queued" {
+                        progress(Progress::new(Stage::Asking, message));
+                    }
+                });
+                match answer {
+                    Ok(scene) => Ok(scene),
+                    Err(e) if e.is_service_down() => {
+                        tracing::warn!("{e}; using the on-device model");
+                        progress(Progress::new(Stage::Asking, format!("{e}; using the on-device model")));
+                        match fallback.as_ref() {
+                            Backend::Remote(other) => Ok(other.generate(request, seed)?),
+                            _ => self.local_scene(request, progress),
+                        }
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
         }
     }
 
@@ -182,7 +243,7 @@ impl Pipeline {
     ) -> Result<&mut crate::generate::local::LocalGenerator, PipelineError> {
         use crate::generate::default_model_path;
         use crate::generate::local::LocalGenerator;
-        let Backend::Local { model, threads } = &self.config.backend else { unreachable!("called for the local backend") };
+        let Backend::Local { model, threads } = self.local_backend() else { unreachable!("called for the local backend") };
         if self.local.is_none() {
             let path = model.clone().unwrap_or_else(default_model_path);
             progress(Progress::new(Stage::LoadingModel, format!("Loading the model {} …", path.display())));
@@ -206,6 +267,7 @@ impl Pipeline {
                 Step::Writing => Progress::new(Stage::Writing, "Naming the scenario …"),
             })
         })?;
+        self.last_tokens_per_s = (stats.write_s > 0.0).then(|| stats.written_tokens as f64 / stats.write_s);
         tracing::info!(
             "scene in {:.2} s (ranking {:.2} s, writing {:.2} s, {} tokens)",
             stats.total_s,

@@ -19,6 +19,40 @@ pub enum Stage {
     Planning,
 }
 
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 9] = [
+        Stage::LoadingSpeechModel,
+        Stage::Transcribing,
+        Stage::Heard,
+        Stage::LoadingModel,
+        Stage::Asking,
+        Stage::Ranking,
+        Stage::Writing,
+        Stage::Understanding,
+        Stage::Planning,
+    ];
+
+    /// The stage's name on the wire (the generation service's event names).
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::LoadingSpeechModel => "loading_speech_model",
+            Stage::Transcribing => "transcribing",
+            Stage::Heard => "heard",
+            Stage::LoadingModel => "loading_model",
+            Stage::Asking => "asking",
+            Stage::Ranking => "ranking",
+            Stage::Writing => "writing",
+            Stage::Understanding => "understanding",
+            Stage::Planning => "planning",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 /// One progress report: the stage and a line for the person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod form;
+pub mod locate;
 pub mod room;
 pub mod schema;
 pub mod types;

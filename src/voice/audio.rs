@@ -27,7 +27,8 @@ pub fn read_wav(path: &Path) -> Result<Clip, VoiceError> {
     parse_wav(&bytes).map_err(|reason| VoiceError::Audio(format!("{name}: {reason}")))
 }
 
-fn parse_wav(bytes: &[u8]) -> Result<Clip, String> {
+/// Reads WAV bytes (a file's or a request body's); the reason names what is wrong.
+pub fn parse_wav(bytes: &[u8]) -> Result<Clip, String> {
     if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
         return Err("not a WAV file (no RIFF/WAVE header)".into());
     }

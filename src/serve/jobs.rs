@@ -1,0 +1,260 @@
+//! Generation jobs: a bounded queue in front of the one worker thread that owns the model.
+//!
+//! The model is loaded once, by the worker, and is never shared: jobs wait their turn. A full
+//! queue refuses new jobs at once (the caller answers 503), so a crowd of clients never piles
+//! up unbounded work. Each job streams its progress to its own channel and ends with exactly
+//! one final event: the scene, or the error.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+
+use super::library::Library;
+use super::metrics::{Metrics, Outcome};
+use crate::errors::chain;
+use crate::generate::GenerateError;
+use crate::pipeline::{Pipeline, PipelineConfig, PipelineError, Progress, Stage};
+use crate::scene::Scene;
+use crate::voice::audio::Clip;
+use crate::voice::transcribe::language_name;
+
+/// What a job is asked: words, or speech to hear first.
+pub enum Input {
+    Text(String),
+    Speech(Clip),
+}
+
+pub struct Job {
+    pub input: Input,
+    pub seed: Option<u32>,
+    /// Also keep the scene in the library under this (checked) name.
+    pub save_as: Option<String>,
+    pub events: mpsc::UnboundedSender<JobEvent>,
+    pub arrived: Instant,
+    pub deadline: Instant,
+}
+
+/// What a job reports, in order; `Done` or `Failed` comes last, once.
+#[derive(Debug, Clone)]
+pub enum JobEvent {
+    /// A stage of the pipeline (`queued`, `transcribing`, `heard`, `ranking`, `writing`,
+    /// `planning`, `saved`) and a line for the person; `detail` adds fields to the event's data
+    /// (`heard`: the `text` and its `language`; `saved`: the `name`).
+    Progress {
+        stage: &'static str,
+        message: String,
+        detail: Option<serde_json::Value>,
+    },
+    Done(Box<Scene>),
+    /// The HTTP status that fits (400 a bad request, 500 the model failed, 503 the server is
+    /// stopping, 504 the time limit) and the message.
+    Failed {
+        status: u16,
+        message: String,
+    },
+}
+
+impl JobEvent {
+    pub fn is_final(&self) -> bool {
+        !matches!(self, JobEvent::Progress { .. })
+    }
+}
+
+/// Why a job was not queued.
+pub enum Refusal {
+    Full,
+    Stopping,
+}
+
+/// The queue's end that request handlers hold.
+pub struct Queue {
+    sender: mpsc::Sender<Job>,
+    pub capacity: usize,
+    metrics: Arc<Metrics>,
+    stopping: Arc<AtomicBool>,
+    /// The running job's events, so that a server that stops before the job ends can say so.
+    running: Arc<Mutex<Option<mpsc::UnboundedSender<JobEvent>>>>,
+    ready: Arc<AtomicBool>,
+}
+
+impl Queue {
+    /// Starts the worker thread; it loads the model before taking the first job.
+    pub fn start(config: PipelineConfig, capacity: usize, library: Arc<Library>, metrics: Arc<Metrics>) -> Queue {
+        let (sender, receiver) = mpsc::channel(capacity.max(1));
+        let queue = Queue {
+            sender,
+            capacity: capacity.max(1),
+            metrics: metrics.clone(),
+            stopping: Arc::new(AtomicBool::new(false)),
+            running: Arc::new(Mutex::new(None)),
+            ready: Arc::new(AtomicBool::new(false)),
+        };
+        let worker = Worker {
+            pipeline: Pipeline::new(config),
+            receiver,
+            library,
+            metrics,
+            stopping: queue.stopping.clone(),
+            running: queue.running.clone(),
+            ready: queue.ready.clone(),
+        };
+        std::thread::Builder::new().name("sayscape-generation".into()).spawn(move || worker.run()).expect("a thread can be started");
+        queue
+    }
+
+    /// Queues a job; its place in the line (1: next) or why not.
+    pub fn submit(&self, job: Job) -> Result<usize, Refusal> {
+        if self.stopping.load(Ordering::SeqCst) {
+            self.metrics.job(Outcome::Rejected, None);
+            return Err(Refusal::Stopping);
+        }
+        // Counted before sending, so the worker's decrement never comes first.
+        let place = self.metrics.waiting.fetch_add(1, Ordering::SeqCst) + 1;
+        match self.sender.try_send(job) {
+            Ok(()) => Ok(place),
+            Err(e) => {
+                self.metrics.waiting.fetch_sub(1, Ordering::SeqCst);
+                self.metrics.job(Outcome::Rejected, None);
+                Err(match e {
+                    mpsc::error::TrySendError::Full(_) => Refusal::Full,
+                    mpsc::error::TrySendError::Closed(_) => Refusal::Stopping,
+                })
+            }
+        }
+    }
+
+    /// True once the model is loaded (or failed to load: jobs then fail with the reason).
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst)
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Stops taking work: queued jobs are failed with a message, the running one finishes.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    /// Tells the running job's client that the server stopped before its scene was made.
+    pub fn abandon_running(&self, why: &str) {
+        if let Some(events) = self.running.lock().expect("queue lock").take() {
+            let _ = events.send(JobEvent::Failed { status: 503, message: why.into() });
+            self.metrics.job(Outcome::Failed, None);
+        }
+    }
+}
+
+struct Worker {
+    pipeline: Pipeline,
+    receiver: mpsc::Receiver<Job>,
+    library: Arc<Library>,
+    metrics: Arc<Metrics>,
+    stopping: Arc<AtomicBool>,
+    running: Arc<Mutex<Option<mpsc::UnboundedSender<JobEvent>>>>,
+    ready: Arc<AtomicBool>,
+}
+
+impl Worker {
+    fn run(mut self) {
+        let t0 = Instant::now();
+        match self.pipeline.prepare(&mut |p| tracing::info!("{p}")) {
+            Ok(()) => eprintln!("[serve] model ready in {:.1} s", t0.elapsed().as_secs_f64()),
+            // Each job will fail with the reason; the library and the rest still work.
+            Err(e) => eprintln!("[serve] the model did not load: {}", chain(&e)),
+        }
+        self.ready.store(true, Ordering::SeqCst);
+        while let Some(job) = self.receiver.blocking_recv() {
+            self.metrics.waiting.fetch_sub(1, Ordering::SeqCst);
+            self.take(job);
+        }
+    }
+
+    fn take(&mut self, job: Job) {
+        let fail = |job: &Job, status, message: String, outcome| {
+            let _ = job.events.send(JobEvent::Failed { status, message });
+            self.metrics.job(outcome, None);
+        };
+        if job.events.is_closed() {
+            self.metrics.job(Outcome::Abandoned, None);
+            return;
+        }
+        if self.stopping.load(Ordering::SeqCst) {
+            return fail(&job, 503, "the server is stopping; the request was not started: send it again later".into(), Outcome::Rejected);
+        }
+        if Instant::now() >= job.deadline {
+            return fail(&job, 504, "the request waited in the queue past its time limit".into(), Outcome::TimedOut);
+        }
+        *self.running.lock().expect("queue lock") = Some(job.events.clone());
+        self.metrics.running.store(1, Ordering::SeqCst);
+        let result = self.generate(&job);
+        self.metrics.running.store(0, Ordering::SeqCst);
+        let still_ours = self.running.lock().expect("queue lock").take().is_some();
+        if !still_ours {
+            return; // the server stopped meanwhile and already told the client
+        }
+        let seconds = job.arrived.elapsed().as_secs_f64();
+        let event = match result {
+            Ok(scene) if Instant::now() <= job.deadline => {
+                self.metrics.job(Outcome::Done, Some(seconds));
+                JobEvent::Done(Box::new(scene))
+            }
+            Ok(_) => {
+                self.metrics.job(Outcome::TimedOut, Some(seconds));
+                JobEvent::Failed { status: 504, message: format!("the scene took {seconds:.1} s, past the request's time limit") }
+            }
+            Err((status, message)) => {
+                self.metrics.job(Outcome::Failed, Some(seconds));
+                JobEvent::Failed { status, message }
+            }
+        };
+        let _ = job.events.send(event);
+    }
+
+    fn generate(&mut self, job: &Job) -> Result<Scene, (u16, String)> {
+        let events = job.events.clone();
+        let send = |stage, message, detail| {
+            let _ = events.send(JobEvent::Progress { stage, message, detail });
+        };
+        // `heard` is sent below, with the transcript as data of its own.
+        let mut progress = |p: Progress| {
+            if p.stage != Stage::Heard {
+                send(p.stage.name(), p.message, None);
+            }
+        };
+        if let Some(seed) = job.seed {
+            self.pipeline.set_seed(seed);
+        }
+        let request = match &job.input {
+            Input::Text(text) => text.clone(),
+            Input::Speech(clip) => {
+                let heard = self.pipeline.hear(clip, &mut progress).map_err(failure)?;
+                let message = format!("Heard “{}” ({})", heard.text, language_name(&heard.language));
+                send(Stage::Heard.name(), message, Some(serde_json::json!({"text": heard.text, "language": heard.language})));
+                heard.text
+            }
+        };
+        let world = self.pipeline.world(&request, &mut progress).map_err(failure)?;
+        if let Some(tokens_per_s) = self.pipeline.last_tokens_per_s() {
+            self.metrics.tokens_per_s(tokens_per_s);
+        }
+        if let Some(name) = &job.save_as {
+            let written = self.library.save(name, &world.scene).map_err(|e| (500, e.to_string()))?;
+            let created = written == super::library::Written::Created;
+            send("saved", format!("Saved {name}.json"), Some(serde_json::json!({"name": name, "created": created})));
+        }
+        Ok(world.scene)
+    }
+}
+
+/// The HTTP status and message for a pipeline error: the request's fault or the server's.
+fn failure(error: PipelineError) -> (u16, String) {
+    let status = match &error {
+        PipelineError::Generate(GenerateError::Prompt(_)) | PipelineError::Voice(_) => 400,
+        _ => 500,
+    };
+    (status, chain(&error))
+}

@@ -1,0 +1,160 @@
+//! A scene's picture and sound for the service: a headless render to PNG and the soundscape
+//! to WAV.
+//!
+//! A render runs `sayscape render` in a child process: a Bevy app owns its process's event
+//! loop and can start only once, and a renderer that crashes must not take the service with
+//! it. Renders go one at a time (the software renderer uses every core) and are remembered by
+//! their scene text and options, so a library's thumbnails cost one render each.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+
+use super::metrics::Metrics;
+use crate::audio::offline::{OUTPUT_RATE, render as render_sound};
+use crate::audio::wav::wav_bytes;
+use crate::plan::plan;
+use crate::scene::Scene;
+
+/// Longest soundscape the service renders.
+pub const MAX_SOUNDSCAPE_S: f32 = 60.0;
+/// Largest render, pixels per side.
+pub const MAX_RENDER_SIDE: u32 = 2048;
+/// A render that takes longer than this is stopped.
+const RENDER_TIME_LIMIT: Duration = Duration::from_secs(180);
+/// Renders remembered (a library's thumbnails and the studio's last previews).
+const REMEMBERED: usize = 128;
+
+/// What a render shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Shot {
+    /// `spawn` (the player's eyes) or `overview`.
+    pub view: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub seed: u64,
+}
+
+impl Shot {
+    /// Reads `view=spawn|overview` and `size=WxH`; the reason names the bad parameter.
+    pub fn parse(view: Option<&str>, size: Option<&str>, seed: Option<u64>) -> Result<Shot, String> {
+        let view = match view.unwrap_or("spawn") {
+            "spawn" => "spawn",
+            "overview" => "overview",
+            other => return Err(format!("view={other:?}: give spawn or overview")),
+        };
+        let (width, height) = match size {
+            None => (640, 360),
+            Some(text) => {
+                let parsed = text.split_once(['x', 'X']).and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)));
+                match parsed {
+                    Some((w, h)) if (16..=MAX_RENDER_SIDE).contains(&w) && (16..=MAX_RENDER_SIDE).contains(&h) => (w, h),
+                    _ => return Err(format!("size={text:?}: give WIDTHxHEIGHT, each from 16 to {MAX_RENDER_SIDE}")),
+                }
+            }
+        };
+        Ok(Shot { view, width, height, seed: seed.unwrap_or(0) })
+    }
+}
+
+pub struct Renderer {
+    /// The sayscape program that renders (this very binary).
+    program: PathBuf,
+    one_at_a_time: Semaphore,
+    remembered: Mutex<HashMap<u64, Arc<Vec<u8>>>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Renderer {
+    pub fn new(program: PathBuf, metrics: Arc<Metrics>) -> Renderer {
+        Renderer { program, one_at_a_time: Semaphore::new(1), remembered: Mutex::new(HashMap::new()), metrics }
+    }
+
+    /// The PNG of a (valid) scene's text.
+    pub async fn render(&self, scene_text: &[u8], shot: Shot) -> Result<Arc<Vec<u8>>, String> {
+        let key = {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            (scene_text, shot).hash(&mut hasher);
+            hasher.finish()
+        };
+        if let Some(png) = self.remembered.lock().expect("render cache lock").get(&key) {
+            return Ok(png.clone());
+        }
+        let _turn = self.one_at_a_time.acquire().await.map_err(|_| "the renderer is stopping".to_string())?;
+        if let Some(png) = self.remembered.lock().expect("render cache lock").get(&key) {
+            return Ok(png.clone());
+        }
+        let t0 = Instant::now();
+        let png = Arc::new(self.run_renderer(scene_text, shot).await?);
+        self.metrics.render(t0.elapsed().as_secs_f64());
+        let mut remembered = self.remembered.lock().expect("render cache lock");
+        if remembered.len() >= REMEMBERED {
+            remembered.clear();
+        }
+        remembered.insert(key, png.clone());
+        Ok(png)
+    }
+
+    async fn run_renderer(&self, scene_text: &[u8], shot: Shot) -> Result<Vec<u8>, String> {
+        let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the render: {e}"))?;
+        let (scene, png) = (dir.path().join("scene.json"), dir.path().join("render.png"));
+        std::fs::write(&scene, scene_text).map_err(|e| format!("{}: {e}", scene.display()))?;
+        // Below the generation worker's priority: a preview must not slow a scenario down.
+        let mut command = match which_nice() {
+            Some(nice) => {
+                let mut c = tokio::process::Command::new(nice);
+                c.args(["-n", "10"]).arg(&self.program);
+                c
+            }
+            None => tokio::process::Command::new(&self.program),
+        };
+        command
+            .arg("render")
+            .arg(&scene)
+            .arg("--out")
+            .arg(&png)
+            .args(["--view", shot.view, "--size", &format!("{}x{}", shot.width, shot.height), "--seed", &shot.seed.to_string()])
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        let output = tokio::time::timeout(RENDER_TIME_LIMIT, command.output())
+            .await
+            .map_err(|_| format!("the render took over {} s and was stopped", RENDER_TIME_LIMIT.as_secs()))?
+            .map_err(|e| format!("cannot start the renderer {}: {e}", self.program.display()))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+            return Err(format!("the renderer failed ({}): {last}", output.status));
+        }
+        std::fs::read(&png).map_err(|e| format!("the renderer wrote no image: {e}"))
+    }
+}
+
+/// `nice` (coreutils), where there is one.
+fn which_nice() -> Option<&'static str> {
+    ["/usr/bin/nice", "/bin/nice"].into_iter().find(|p| std::path::Path::new(p).exists())
+}
+
+/// `seconds` of a scene's soundscape, heard from the player's place, as a WAV file's bytes.
+pub fn soundscape_wav(scene: &Scene, seconds: f32, seed: u64) -> Result<Vec<u8>, String> {
+    let layout = plan(scene, seed);
+    let recording = render_sound(&layout, seconds).map_err(|e| e.to_string())?;
+    Ok(wav_bytes(&recording.samples, OUTPUT_RATE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shots_are_checked_by_parameter() {
+        assert_eq!(Shot::parse(None, None, None).unwrap(), Shot { view: "spawn", width: 640, height: 360, seed: 0 });
+        assert_eq!(Shot::parse(Some("overview"), Some("320x200"), Some(3)).unwrap().width, 320);
+        assert!(Shot::parse(Some("top"), None, None).unwrap_err().starts_with("view="));
+        assert!(Shot::parse(None, Some("9999x10"), None).unwrap_err().starts_with("size="));
+        assert!(Shot::parse(None, Some("wide"), None).unwrap_err().starts_with("size="));
+    }
+}
