@@ -47,47 +47,92 @@ pub type Shared = Arc<Service>;
 
 /// `{"error": message}` with a status.
 pub fn error_response(status: StatusCode, message: &str) -> Response {
-    (status, axum::Json(json!({"error": message, "status": status.as_u16()}))).into_response()
+    ApiError::new(status, message).into_response()
 }
 
-fn problems_response(problems: Vec<ProblemAt>) -> Response {
-    problems_response_saying(problems, "")
+/// An error answer: its status, a message naming the argument, field or limit, and for an
+/// invalid scene every problem with its JSON path and line.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    problems: Option<Vec<ProblemAt>>,
 }
 
-/// 422 with every problem; `more` ends the message (what was not done).
-fn problems_response_saying(problems: Vec<ProblemAt>, more: &str) -> Response {
-    let n = problems.len();
-    let message = format!("the scene is invalid: {n} problem{}{more}", if n == 1 { "" } else { "s" });
-    (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({"error": message, "status": 422, "problems": problems}))).into_response()
-}
+/// What a handler answers.
+type Answer = Result<Response, ApiError>;
 
-fn library_error(error: LibraryError) -> Response {
-    match error {
-        LibraryError::BadName { .. } => error_response(StatusCode::BAD_REQUEST, &error.to_string()),
-        LibraryError::NotFound(_) => error_response(StatusCode::NOT_FOUND, &error.to_string()),
-        LibraryError::Scene(e) => problems_response(super::library::problems_at(&e, b"")),
-        LibraryError::Io { .. } => error_response(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into(), problems: None }
+    }
+
+    fn bad(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// 422 with every problem; `more` ends the message (what was not done).
+    fn invalid(problems: Vec<ProblemAt>, more: &str) -> ApiError {
+        let n = problems.len();
+        let message = format!("the scene is invalid: {n} problem{}{more}", if n == 1 { "" } else { "s" });
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, message, problems: Some(problems) }
     }
 }
 
-/// The body, or 413 naming the cap when it is larger.
-async fn read_body(body: Body, limit: usize, what: &str) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| error_response(StatusCode::PAYLOAD_TOO_LARGE, &format!("the body is too large: {what} are at most {limit} bytes")))
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"error": self.message, "status": self.status.as_u16()});
+        if let Some(problems) = self.problems {
+            body["problems"] = json!(problems);
+        }
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<LibraryError> for ApiError {
+    fn from(error: LibraryError) -> ApiError {
+        match error {
+            LibraryError::BadName { .. } => ApiError::bad(error.to_string()),
+            LibraryError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, error.to_string()),
+            LibraryError::Scene(e) => ApiError::invalid(super::library::problems_at(&e, b""), ""),
+            LibraryError::Io { .. } => ApiError::internal(error.to_string()),
+        }
+    }
+}
+
+/// The body, or 413 naming the cap when it is larger. An oversized body is still read (up to
+/// four times the cap, then the connection is dropped) so that a client that writes its whole
+/// request before reading gets the 413 instead of a broken pipe.
+async fn read_body(body: Body, limit: usize, what: &str) -> Result<Bytes, ApiError> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let (mut bytes, mut seen) = (Vec::new(), 0usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad(format!("the body could not be read: {e}")))?;
+        seen += chunk.len();
+        if seen <= limit {
+            bytes.extend_from_slice(&chunk);
+        } else if seen > 4 * limit {
+            break;
+        }
+    }
+    if seen > limit {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is too large: {what} are at most {limit} bytes")));
+    }
+    Ok(bytes.into())
 }
 
 fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response()
 }
 
-fn bad_request(message: String) -> Response {
-    error_response(StatusCode::BAD_REQUEST, &message)
-}
-
 /// An optional number in the query, or 400 naming the parameter.
-fn number<T: std::str::FromStr>(query: &HashMap<String, String>, key: &str) -> Result<Option<T>, Response> {
-    query.get(key).map(|v| v.parse::<T>().map_err(|_| bad_request(format!("{key}={v:?}: not a number of the right kind")))).transpose()
+fn number<T: std::str::FromStr>(query: &HashMap<String, String>, key: &str) -> Result<Option<T>, ApiError> {
+    query.get(key).map(|v| v.parse::<T>().map_err(|_| ApiError::bad(format!("{key}={v:?}: not a number of the right kind")))).transpose()
 }
 
 // --- the service ----------------------------------------------------------------------------
@@ -121,146 +166,96 @@ pub async fn catalog() -> Response {
 
 // --- the library ----------------------------------------------------------------------------
 
-pub async fn list_scenes(State(s): State<Shared>) -> Response {
-    match s.library.list() {
-        Ok(entries) => axum::Json(json!({"scenes": entries})).into_response(),
-        Err(e) => library_error(e),
-    }
+pub async fn list_scenes(State(s): State<Shared>) -> Answer {
+    Ok(axum::Json(json!({"scenes": s.library.list()?})).into_response())
 }
 
-pub async fn get_scene(State(s): State<Shared>, Path(name): Path<String>) -> Response {
-    match s.library.read(&name) {
-        Ok(text) => json_bytes(StatusCode::OK, text),
-        Err(e) => library_error(e),
-    }
+pub async fn get_scene(State(s): State<Shared>, Path(name): Path<String>) -> Answer {
+    Ok(json_bytes(StatusCode::OK, s.library.read(&name)?))
 }
 
-pub async fn put_scene(State(s): State<Shared>, Path(name): Path<String>, body: Body) -> Response {
-    if let Err(e) = check_name(&name) {
-        return library_error(e);
-    }
-    let text = match read_body(body, MAX_SCENE_BYTES as usize, "scenes").await {
-        Ok(text) => text,
-        Err(response) => return response,
-    };
+pub async fn put_scene(State(s): State<Shared>, Path(name): Path<String>, body: Body) -> Answer {
+    check_name(&name)?;
+    let text = read_body(body, MAX_SCENE_BYTES as usize, "scenes").await?;
     let library = s.library.clone();
-    let written = tokio::task::spawn_blocking(move || library.write(&name, &text).map(|r| (name, r))).await.expect("the write task ran");
-    match written {
-        Ok((name, Ok(how))) => {
-            let status = if how == Written::Created { StatusCode::CREATED } else { StatusCode::OK };
-            (status, axum::Json(json!({"name": name, "created": how == Written::Created}))).into_response()
-        }
-        Ok((name, Err(problems))) => problems_response_saying(problems, &format!("; nothing was written to {name}.json")),
-        Err(e) => library_error(e),
-    }
+    let (name, written) =
+        tokio::task::spawn_blocking(move || library.write(&name, &text).map(|r| (name, r))).await.expect("the write task ran")?;
+    let how = written.map_err(|problems| ApiError::invalid(problems, &format!("; nothing was written to {name}.json")))?;
+    let status = if how == Written::Created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, axum::Json(json!({"name": name, "created": how == Written::Created}))).into_response())
 }
 
-pub async fn delete_scene(State(s): State<Shared>, Path(name): Path<String>) -> Response {
-    match s.library.delete(&name) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => library_error(e),
-    }
+pub async fn delete_scene(State(s): State<Shared>, Path(name): Path<String>) -> Answer {
+    s.library.delete(&name)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 // --- a scene's layout, picture and sound: of a library scene, or of a scene sent -------------
 
 /// A library scene's text and its validated scene.
-fn library_scene(library: &Library, name: &str) -> Result<(Vec<u8>, Scene), Response> {
-    let text = library.read(name).map_err(library_error)?;
-    let scene = validate_text(&text, &format!("{name}.json")).map_err(problems_response)?;
+fn library_scene(library: &Library, name: &str) -> Result<(Vec<u8>, Scene), ApiError> {
+    let text = library.read(name)?;
+    let scene = validate_text(&text, &format!("{name}.json")).map_err(|problems| ApiError::invalid(problems, ""))?;
     Ok((text, scene))
 }
 
 /// A scene sent in the body, validated.
-async fn sent_scene(body: Body) -> Result<(Bytes, Scene), Response> {
+async fn sent_scene(body: Body) -> Result<(Bytes, Scene), ApiError> {
     let text = read_body(body, MAX_SCENE_BYTES as usize, "scenes").await?;
-    let scene = validate_text(&text, "the request body").map_err(problems_response)?;
+    let scene = validate_text(&text, "the request body").map_err(|problems| ApiError::invalid(problems, ""))?;
     Ok((text, scene))
 }
 
-pub async fn validate(body: Body) -> Response {
-    match sent_scene(body).await {
-        Ok((_, scene)) => axum::Json(json!({"valid": true, "title": scene.title, "problems": []})).into_response(),
-        Err(response) => response,
-    }
+pub async fn validate(body: Body) -> Answer {
+    let (_, scene) = sent_scene(body).await?;
+    Ok(axum::Json(json!({"valid": true, "title": scene.title, "problems": []})).into_response())
 }
 
-fn layout_of(scene: &Scene, query: &HashMap<String, String>) -> Response {
-    match number::<u64>(query, "seed") {
-        Ok(seed) => axum::Json(plan(scene, seed.unwrap_or(0))).into_response(),
-        Err(response) => response,
-    }
+fn layout_of(scene: &Scene, query: &HashMap<String, String>) -> Answer {
+    let seed = number::<u64>(query, "seed")?.unwrap_or(0);
+    Ok(axum::Json(plan(scene, seed)).into_response())
 }
 
-pub async fn scene_layout(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
-    match library_scene(&s.library, &name) {
-        Ok((_, scene)) => layout_of(&scene, &q),
-        Err(response) => response,
-    }
+pub async fn scene_layout(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Answer {
+    layout_of(&library_scene(&s.library, &name)?.1, &q)
 }
 
-pub async fn layout(Query(q): Query<HashMap<String, String>>, body: Body) -> Response {
-    match sent_scene(body).await {
-        Ok((_, scene)) => layout_of(&scene, &q),
-        Err(response) => response,
-    }
+pub async fn layout(Query(q): Query<HashMap<String, String>>, body: Body) -> Answer {
+    layout_of(&sent_scene(body).await?.1, &q)
 }
 
-async fn render_of(s: &Service, text: &[u8], query: &HashMap<String, String>) -> Response {
-    let shot = match number::<u64>(query, "seed").and_then(|seed| {
-        Shot::parse(query.get("view").map(String::as_str), query.get("size").map(String::as_str), seed).map_err(bad_request)
-    }) {
-        Ok(shot) => shot,
-        Err(response) => return response,
-    };
-    match s.renderer.render(text, shot).await {
-        Ok(png) => ([(header::CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response(),
-        Err(message) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &message),
-    }
+async fn render_of(s: &Service, text: &[u8], query: &HashMap<String, String>) -> Answer {
+    let seed = number::<u64>(query, "seed")?;
+    let shot = Shot::parse(query.get("view").map(String::as_str), query.get("size").map(String::as_str), seed).map_err(ApiError::bad)?;
+    let png = s.renderer.render(text, shot).await.map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response())
 }
 
-pub async fn scene_render(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
-    match library_scene(&s.library, &name) {
-        Ok((text, _)) => render_of(&s, &text, &q).await,
-        Err(response) => response,
-    }
+pub async fn scene_render(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Answer {
+    render_of(&s, &library_scene(&s.library, &name)?.0, &q).await
 }
 
-pub async fn render(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>, body: Body) -> Response {
-    match sent_scene(body).await {
-        Ok((text, _)) => render_of(&s, &text, &q).await,
-        Err(response) => response,
-    }
+pub async fn render(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>, body: Body) -> Answer {
+    render_of(&s, &sent_scene(body).await?.0, &q).await
 }
 
-async fn soundscape_of(s: &Service, scene: Scene, query: &HashMap<String, String>) -> Response {
-    let (seconds, seed) = match (number::<f32>(query, "seconds"), number::<u64>(query, "seed")) {
-        (Ok(seconds), Ok(seed)) => (seconds.unwrap_or(10.0), seed.unwrap_or(0)),
-        (Err(response), _) | (_, Err(response)) => return response,
-    };
+async fn soundscape_of(s: &Service, scene: Scene, query: &HashMap<String, String>) -> Answer {
+    let seconds = number::<f32>(query, "seconds")?.unwrap_or(10.0);
+    let seed = number::<u64>(query, "seed")?.unwrap_or(0);
     if !(0.1..=MAX_SOUNDSCAPE_S).contains(&seconds) {
-        return bad_request(format!("seconds={seconds}: give a length from 0.1 to {MAX_SOUNDSCAPE_S}"));
+        return Err(ApiError::bad(format!("seconds={seconds}: give a length from 0.1 to {MAX_SOUNDSCAPE_S}")));
     }
     let rendered = tokio::task::spawn_blocking(move || soundscape_wav(&scene, seconds, seed)).await.expect("the soundscape task ran");
     s.metrics.soundscape();
-    match rendered {
-        Ok(wav) => ([(header::CONTENT_TYPE, "audio/wav")], wav).into_response(),
-        Err(message) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &message),
-    }
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], rendered.map_err(ApiError::internal)?).into_response())
 }
 
-pub async fn scene_soundscape(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
-    match library_scene(&s.library, &name) {
-        Ok((_, scene)) => soundscape_of(&s, scene, &q).await,
-        Err(response) => response,
-    }
+pub async fn scene_soundscape(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Answer {
+    soundscape_of(&s, library_scene(&s.library, &name)?.1, &q).await
 }
 
-pub async fn soundscape(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>, body: Body) -> Response {
-    match sent_scene(body).await {
-        Ok((_, scene)) => soundscape_of(&s, scene, &q).await,
-        Err(response) => response,
-    }
+pub async fn soundscape(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>, body: Body) -> Answer {
+    soundscape_of(&s, sent_scene(body).await?.1, &q).await
 }
 
 // --- generation -------------------------------------------------------------------------------
@@ -291,14 +286,14 @@ async fn read_request(
     headers: &HeaderMap,
     query: &HashMap<String, String>,
     body: Body,
-) -> Result<(Input, Option<u32>, Option<String>), Response> {
+) -> Result<(Input, Option<u32>, Option<String>), ApiError> {
     if is_wav(headers) {
         let bytes = read_body(body, MAX_SPEECH_BYTES, "speech recordings").await?;
-        let clip = parse_wav(&bytes).map_err(|reason| bad_request(format!("the body is not usable speech: {reason}")))?;
+        let clip = parse_wav(&bytes).map_err(|reason| ApiError::bad(format!("the body is not usable speech: {reason}")))?;
         if clip.seconds() > MAX_SPEECH_S {
-            return Err(error_response(
+            return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                &format!("the speech is {:.1} s long; at most {MAX_SPEECH_S} s are accepted", clip.seconds()),
+                format!("the speech is {:.1} s long; at most {MAX_SPEECH_S} s are accepted", clip.seconds()),
             ));
         }
         let save_as = query.get("save_as").cloned();
@@ -309,14 +304,14 @@ async fn read_request(
     let request: GenerateRequest = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
         let path = e.path().to_string();
         let at = if path == "." { "$".to_string() } else { format!("$.{path}") };
-        bad_request(format!("{at}: {} (send {{\"prompt\": \"…\"}} as JSON, or a WAV with Content-Type: audio/wav)", e.inner()))
+        ApiError::bad(format!("{at}: {} (send {{\"prompt\": \"…\"}} as JSON, or a WAV with Content-Type: audio/wav)", e.inner()))
     })?;
     if let Err(e) = crate::generate::check_request(&request.prompt) {
         let reason = match e {
             crate::generate::GenerateError::Prompt(reason) => reason,
             other => other.to_string(),
         };
-        return Err(bad_request(format!("$.prompt: {reason}")));
+        return Err(ApiError::bad(format!("$.prompt: {reason}")));
     }
     Ok((Input::Text(request.prompt), request.seed, request.save_as))
 }
@@ -327,12 +322,12 @@ pub async fn generate(State(s): State<Shared>, Query(q): Query<HashMap<String, S
     }
     let (input, seed, save_as) = match read_request(&headers, &q, body).await {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     if let Some(name) = &save_as
         && let Err(e) = check_name(name)
     {
-        return bad_request(format!("save_as: {e}"));
+        return ApiError::bad(format!("save_as: {e}")).into_response();
     }
     let (events, mut receiver) = mpsc::unbounded_channel();
     let arrived = Instant::now();
