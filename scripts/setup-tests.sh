@@ -1,23 +1,17 @@
 #!/usr/bin/env bash
 # Set-up that only the test suite needs, on top of scripts/setup.sh (the main job's): a real
-# OpenAI-compatible server for the remote-backend test. Idempotent: safe to run twice.
+# OpenAI-compatible server for the remote-backend test, a browser for the studio's test, and
+# the Monado root for the XR test. Idempotent: safe to run twice.
 set -euo pipefail
 SAYSCAPE_HOME="${SAYSCAPE_HOME:-$HOME/.cache/sayscape}"
 log() { printf '[setup-tests] %s\n' "$*" >&2; }
+# shellcheck source=scripts/apt.sh
+source "$(dirname "$0")/apt.sh"
 
 # --- a real browser for the studio's test ----------------------------------------------------
 # tests/studio.rs drives the page at `sayscape serve`'s root in headless Chromium through its
 # WebDriver (chromium-driver), both from Debian.
-browser=()
-for p in chromium chromium-driver; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || browser+=("$p")
-done
-if ((${#browser[@]})); then
-  log "installing: ${browser[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${browser[@]}" >/dev/null
-fi
+apt_install_missing chromium chromium-driver
 
 # --- an OpenAI-compatible server for the tests -----------------------------------------------
 # The remote backend (`generate --backend openai`) is tested against a real server on loopback:

@@ -7,6 +7,8 @@ SAYSCAPE_HOME="${SAYSCAPE_HOME:-$HOME/.cache/sayscape}"
 MODELS="$SAYSCAPE_HOME/models"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
+# shellcheck source=scripts/apt.sh
+source "$(dirname "$0")/apt.sh"
 
 # --- system packages -------------------------------------------------------------------------
 # cmake/clang: llama.cpp and its bindgen; alsa: audio output; xvfb + mesa-vulkan: headless
@@ -15,16 +17,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 APT_PACKAGES=(cmake clang g++ debootstrap libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
   libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng flite sox
   python3 python3-pip)
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "installing: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install_missing "${APT_PACKAGES[@]}"
 command -v cargo >/dev/null || { log "cargo not found: install Rust (rustup) first"; exit 1; }
 
 # --- models ----------------------------------------------------------------------------------
