@@ -309,6 +309,36 @@ fn twenty_clients_at_once_are_each_answered_once_or_told_to_retry() {
 }
 
 #[test]
+fn a_job_past_its_time_limit_is_stopped_and_the_worker_takes_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--job-timeout", "0.8"]);
+    server.wait_until_ready();
+    for (n, prompt) in ["a pirate ship on the open sea", "a castle under siege at dusk"].into_iter().enumerate() {
+        let (status, _, events) = generate_events(&server.url, &json!({"prompt": prompt}));
+        assert_eq!(status, 200);
+        let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+        assert!(names.contains(&"ranking"), "the job started: {names:?}");
+        let last = events.last().unwrap();
+        assert_eq!(last.name, "error", "{events:?}");
+        let data: Value = serde_json::from_str(&last.data).unwrap();
+        assert_eq!(data["status"], 504, "{data}");
+        assert!(data["message"].as_str().unwrap().contains("time limit"), "{data}");
+        // The model stops at the same instant as the stream (within a token or a batch),
+        // not at the end of the scene (about 2.5 s in all): the worker is free at once.
+        let t0 = Instant::now();
+        loop {
+            let metrics = get(&format!("{}/metrics", server.url)).text();
+            let counted = format!("sayscape_jobs_total{{outcome=\"timed_out\"}} {}\n", n + 1);
+            if metrics.contains(&counted) && metrics.contains("sayscape_jobs_running 0\n") {
+                break;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(1), "the worker is still busy with a timed-out job:\n{metrics}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
 fn a_token_is_required_beyond_loopback_and_checked_on_every_call() {
     let dir = library_with_scenes();
     let open =

@@ -340,7 +340,7 @@ struct Reader<'a> {
     /// The kinds this clause names, with their word spans.
     named_kinds: Vec<(String, (usize, usize))>,
     ops: Vec<Op>,
-    /// Why something said could not be done ("there are no cars here").
+    /// Why something said could not be done ("no “cars” in this world").
     notes: Vec<String>,
 }
 
@@ -537,7 +537,7 @@ impl Reader<'_> {
                     self.act_on(&kind, &ids, count);
                 }
                 Some(_) => {}
-                None => self.notes.push(format!("there are no {word} here")),
+                None => self.notes.push(format!("no “{word}” in this world")),
             }
         }
         Ok(())

@@ -68,6 +68,9 @@ pub struct LocalModel {
     /// Batch row of the last token evaluated with logits.
     last_row: i32,
     pub timings: Timings,
+    /// When set and passed, the next decode fails with `TimedOut` (checked before each one,
+    /// so a request stops within one token or batch of its time limit).
+    pub deadline: Option<Instant>,
 }
 
 // The context is only used from the thread that owns the LocalModel.
@@ -96,7 +99,16 @@ impl LocalModel {
         let ctx = model
             .new_context(backend, ctx_params)
             .map_err(|e| GenerateError::Model { path: path.display().to_string(), reason: format!("cannot create a context: {e}") })?;
-        Ok(LocalModel { ctx, model, _backend: backend, prefix: None, continuation: None, last_row: 0, timings: Timings::default() })
+        Ok(LocalModel {
+            ctx,
+            model,
+            _backend: backend,
+            prefix: None,
+            continuation: None,
+            last_row: 0,
+            timings: Timings::default(),
+            deadline: None,
+        })
     }
 
     pub fn tokenize(&self, text: &str, bos: bool) -> Vec<LlamaToken> {
@@ -174,6 +186,7 @@ impl LocalModel {
 
     /// Adds log P of each option's second and later tokens, one sequence per option.
     fn score_tails(&mut self, chunk: &[usize], options: &[Vec<LlamaToken>], start: usize, scores: &mut [f32]) -> Result<(), GenerateError> {
+        self.check_deadline()?;
         let t0 = Instant::now();
         let mut batch = LlamaBatch::new(BATCH_TOKENS.max(chunk.iter().map(|&i| options[i].len()).sum()), 1);
         let mut rows = Vec::new(); // (option, token index predicted, batch row)
@@ -278,6 +291,7 @@ impl LocalModel {
     }
 
     fn eval_one(&mut self, token: LlamaToken, pos: usize, seq: i32) -> Result<(), GenerateError> {
+        self.check_deadline()?;
         let mut batch = LlamaBatch::new(1, 1);
         batch.add(token, pos as i32, &[seq], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
         self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
@@ -287,6 +301,7 @@ impl LocalModel {
 
     /// Evaluates tokens on the given sequences, in batches; logits only for the last one.
     fn eval(&mut self, tokens: &[LlamaToken], start: usize, seqs: &[i32], last_logits: bool) -> Result<(), GenerateError> {
+        self.check_deadline()?;
         check_room(start + tokens.len())?;
         let t0 = Instant::now();
         let mut batch = LlamaBatch::new(BATCH_TOKENS, seqs.len() as i32);
@@ -307,6 +322,31 @@ impl LocalModel {
 
     fn last_output(&self) -> i32 {
         self.last_row
+    }
+
+    /// Fails with `TimedOut` once the deadline has passed, after dropping what the request had
+    /// evaluated: the cached prompts stay, so the next request starts clean.
+    fn check_deadline(&mut self) -> Result<(), GenerateError> {
+        if self.deadline.is_none_or(|d| Instant::now() < d) {
+            return Ok(());
+        }
+        self.forget_request();
+        Err(GenerateError::TimedOut)
+    }
+
+    fn forget_request(&mut self) {
+        let Some(prefix) = &self.prefix else {
+            self.ctx.clear_kv_cache();
+            return;
+        };
+        let base = prefix.tokens as u32;
+        let after_continuation = self.continuation.as_ref().map(|c| base + c.tokens as u32);
+        // Clearing a range that holds nothing is not an error worth reporting here.
+        let _ = self.ctx.clear_kv_cache_seq(Some(PREFIX_SEQ as u32), Some(base), None);
+        for seq in QUESTION_SEQ..CONTINUATION_SEQ {
+            let _ = self.ctx.clear_kv_cache_seq(Some(seq as u32), None, None);
+        }
+        let _ = self.ctx.clear_kv_cache_seq(Some(CONTINUATION_SEQ as u32), after_continuation, None);
     }
 }
 

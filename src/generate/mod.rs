@@ -40,6 +40,9 @@ pub enum GenerateError {
     Engine(String),
     #[error("server {url}: {reason}")]
     Remote { url: String, reason: String },
+    /// The request's time limit passed (a service's job); what it had evaluated is dropped.
+    #[error("the time limit passed before the scene was finished")]
+    TimedOut,
     /// The scene failed validation; the source keeps every problem with its JSON path.
     #[error("the generated scene is invalid")]
     Invalid(#[source] crate::scene::SceneError),

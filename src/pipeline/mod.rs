@@ -97,6 +97,8 @@ pub struct Pipeline {
     ears: Option<Transcriber>,
     /// Tokens per second of the last scene the on-device model wrote.
     last_tokens_per_s: Option<f64>,
+    /// The on-device model stops at this instant (a service's job time limit).
+    deadline: Option<Instant>,
 }
 
 impl Pipeline {
@@ -107,6 +109,17 @@ impl Pipeline {
             local: None,
             ears: None,
             last_tokens_per_s: None,
+            deadline: None,
+        }
+    }
+
+    /// From now on the on-device model stops at `deadline` with
+    /// [`GenerateError::TimedOut`] (`None`: no limit).
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+        #[cfg(feature = "llama")]
+        if let Some(generator) = &mut self.local {
+            generator.model.deadline = deadline;
         }
     }
 
@@ -253,7 +266,10 @@ impl Pipeline {
             tracing::info!("model ready in {:.2} s", t0.elapsed().as_secs_f64());
             self.local = Some(generator);
         }
-        Ok(self.local.as_mut().expect("loaded above"))
+        let deadline = self.deadline;
+        let generator = self.local.as_mut().expect("loaded above");
+        generator.model.deadline = deadline;
+        Ok(generator)
     }
 
     #[cfg(feature = "llama")]
@@ -287,4 +303,29 @@ impl Pipeline {
 /// Threads for the models: every core the process may use.
 pub fn cores() -> i32 {
     std::thread::available_parallelism().map_or(2, |n| n.get() as i32)
+}
+
+#[cfg(all(test, feature = "llama"))]
+mod tests {
+    use super::*;
+
+    /// The embedded model (fetched by the set-up script): a request past its deadline stops
+    /// within a moment, and what it had evaluated does not leak into the next request.
+    #[test]
+    fn a_request_past_its_deadline_stops_and_the_next_one_is_unharmed() {
+        let mut pipeline = Pipeline::new(PipelineConfig::default());
+        pipeline.prepare(&mut |_| {}).unwrap();
+        pipeline.scene("a quiet farm at dawn", &mut |_| {}).unwrap(); // fills the prompt caches
+        let before = pipeline.scene("a pirate ship at sea", &mut |_| {}).unwrap();
+
+        pipeline.set_deadline(Some(Instant::now() + Duration::from_millis(300)));
+        let t0 = Instant::now();
+        let error = pipeline.scene("a jazz club in the 1920s", &mut |_| {}).unwrap_err();
+        assert!(matches!(error, PipelineError::Generate(GenerateError::TimedOut)), "{error}");
+        assert!(t0.elapsed() < Duration::from_millis(1500), "stopped after {:?}", t0.elapsed());
+
+        pipeline.set_deadline(None);
+        let after = pipeline.scene("a pirate ship at sea", &mut |_| {}).unwrap();
+        assert_eq!(serde_json::to_value(&before).unwrap(), serde_json::to_value(&after).unwrap());
+    }
 }

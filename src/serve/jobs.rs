@@ -190,7 +190,11 @@ impl Worker {
         }
         *self.running.lock().expect("queue lock") = Some(job.events.clone());
         self.metrics.running.store(1, Ordering::SeqCst);
+        // The model itself stops at the time limit (within a token), so a late job frees the
+        // worker for the next one instead of running to its end.
+        self.pipeline.set_deadline(Some(job.deadline));
         let result = self.generate(&job);
+        self.pipeline.set_deadline(None);
         self.metrics.running.store(0, Ordering::SeqCst);
         let still_ours = self.running.lock().expect("queue lock").take().is_some();
         if !still_ours {
@@ -207,7 +211,7 @@ impl Worker {
                 JobEvent::Failed { status: 504, message: format!("the scene took {seconds:.1} s, past the request's time limit") }
             }
             Err((status, message)) => {
-                self.metrics.job(Outcome::Failed, Some(seconds));
+                self.metrics.job(if status == 504 { Outcome::TimedOut } else { Outcome::Failed }, Some(seconds));
                 JobEvent::Failed { status, message }
             }
         };
@@ -254,6 +258,7 @@ impl Worker {
 fn failure(error: PipelineError) -> (u16, String) {
     let status = match &error {
         PipelineError::Generate(GenerateError::Prompt(_)) | PipelineError::Voice(_) => 400,
+        PipelineError::Generate(GenerateError::TimedOut) => 504,
         _ => 500,
     };
     (status, chain(&error))
