@@ -322,7 +322,7 @@ mod tests {
         let t0 = Instant::now();
         let error = pipeline.scene("a jazz club in the 1920s", &mut |_| {}).unwrap_err();
         assert!(matches!(error, PipelineError::Generate(GenerateError::TimedOut)), "{error}");
-        assert!(t0.elapsed() < Duration::from_millis(1500), "stopped after {:?}", t0.elapsed());
+        assert!(t0.elapsed() < Duration::from_secs(3), "stopped after {:?}", t0.elapsed());
 
         pipeline.set_deadline(None);
         let after = pipeline.scene("a pirate ship at sea", &mut |_| {}).unwrap();

@@ -92,6 +92,7 @@ impl Queue {
             ready: Arc::new(AtomicBool::new(false)),
         };
         let worker = Worker {
+            default_seed: config.seed,
             pipeline: Pipeline::new(config),
             receiver,
             library,
@@ -150,6 +151,8 @@ impl Queue {
 
 struct Worker {
     pipeline: Pipeline,
+    /// The seed of a job that names none (the server's `--seed`).
+    default_seed: u32,
     receiver: mpsc::Receiver<Job>,
     library: Arc<Library>,
     metrics: Arc<Metrics>,
@@ -207,11 +210,17 @@ impl Worker {
                 JobEvent::Done(Box::new(scene))
             }
             Ok(_) => {
+                eprintln!("[serve] a scene was finished {seconds:.1} s after its request arrived, past its time limit: dropped");
                 self.metrics.job(Outcome::TimedOut, Some(seconds));
                 JobEvent::Failed { status: 504, message: format!("the scene took {seconds:.1} s, past the request's time limit") }
             }
+            Err((504, message)) => {
+                eprintln!("[serve] a job was stopped at its time limit, {seconds:.1} s after its request arrived");
+                self.metrics.job(Outcome::TimedOut, Some(seconds));
+                JobEvent::Failed { status: 504, message }
+            }
             Err((status, message)) => {
-                self.metrics.job(if status == 504 { Outcome::TimedOut } else { Outcome::Failed }, Some(seconds));
+                self.metrics.job(Outcome::Failed, Some(seconds));
                 JobEvent::Failed { status, message }
             }
         };
@@ -229,9 +238,7 @@ impl Worker {
                 send(p.stage.name(), p.message, None);
             }
         };
-        if let Some(seed) = job.seed {
-            self.pipeline.set_seed(seed);
-        }
+        self.pipeline.set_seed(job.seed.unwrap_or(self.default_seed));
         let request = match &job.input {
             Input::Text(text) => text.clone(),
             Input::Speech(clip) => {
