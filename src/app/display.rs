@@ -30,7 +30,9 @@ pub fn ensure_display() -> Result<Option<VirtualDisplay>, AppError> {
         return Ok(None);
     }
     let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        // `-terminate`: Xvfb quits when its last client leaves, so a renderer that is killed
+        // (and never runs `Drop`) does not leave its display behind.
+        .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp", "-terminate"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
