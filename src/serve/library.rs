@@ -10,7 +10,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::files::write_atomically;
-use crate::scene::{Problem, Scene, SceneError, parse_scene};
+use crate::scene::{Problem, Scene, SceneError, parse_scene, save_scene};
 
 /// Longest scene name, in bytes.
 pub const MAX_NAME_BYTES: usize = 100;
@@ -184,13 +184,12 @@ impl Library {
         Ok(Ok(if existed { Written::Replaced } else { Written::Created }))
     }
 
-    /// Writes a scene made here (a generated one) as pretty JSON.
+    /// Writes a scene made here (a generated one, valid by construction) as pretty JSON.
     pub fn save(&self, name: &str, scene: &Scene) -> Result<Written, LibraryError> {
-        let text = serde_json::to_string_pretty(scene).expect("a scene always serialises") + "\n";
-        match self.write(name, text.as_bytes())? {
-            Ok(written) => Ok(written),
-            Err(problems) => unreachable!("a generated scene is valid: {problems:?}"),
-        }
+        let path = self.path_of(name)?;
+        let existed = path.exists();
+        save_scene(scene, &path)?;
+        Ok(if existed { Written::Replaced } else { Written::Created })
     }
 
     pub fn delete(&self, name: &str) -> Result<(), LibraryError> {

@@ -133,12 +133,8 @@ pub fn get(url: &str) -> Answer {
     call("GET", url, &[], None)
 }
 
-/// One server-sent event.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub name: String,
-    pub data: String,
-}
+/// One server-sent event, read by the library's own client.
+pub use sayscape::generate::service::Event;
 
 /// `POST /v1/generate` as an event stream: the status and every event (none when refused).
 pub fn generate_events(url: &str, body: &serde_json::Value) -> (u16, Option<String>, Vec<Event>) {
@@ -156,20 +152,13 @@ pub fn generate_events(url: &str, body: &serde_json::Value) -> (u16, Option<Stri
 }
 
 pub fn parse_events(text: &str) -> Vec<Event> {
-    text.split("\n\n")
-        .filter(|block| !block.trim().is_empty())
-        .map(|block| {
-            let mut event = Event { name: "message".into(), data: String::new() };
-            for line in block.lines() {
-                if let Some(v) = line.strip_prefix("event: ") {
-                    event.name = v.into();
-                } else if let Some(v) = line.strip_prefix("data: ") {
-                    event.data.push_str(v);
-                }
-            }
-            event
-        })
-        .collect()
+    let mut events = Vec::new();
+    sayscape::generate::service::read_events(text.as_bytes(), &mut |event| {
+        events.push(event);
+        true
+    })
+    .unwrap();
+    events
 }
 
 /// A library folder with two of the repository's scenes in it.
