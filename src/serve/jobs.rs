@@ -68,14 +68,32 @@ pub enum Refusal {
     Stopping,
 }
 
+/// A job in the line, and who answers it: the worker that takes it, or the stop that turns it
+/// away. Whoever sets `claimed` first sends the job's final event; the other leaves it alone.
+struct Queued {
+    job: Job,
+    claimed: Arc<AtomicBool>,
+}
+
+/// What the stop needs of a waiting job to turn it away without the worker.
+struct Waiting {
+    events: mpsc::UnboundedSender<JobEvent>,
+    claimed: Arc<AtomicBool>,
+}
+
+const STOPPING: &str = "the server is stopping; the request was not started: send it again later";
+
 /// The queue's end that request handlers hold.
 pub struct Queue {
-    sender: mpsc::Sender<Job>,
+    sender: mpsc::Sender<Queued>,
     pub capacity: usize,
     metrics: Arc<Metrics>,
     stopping: Arc<AtomicBool>,
     /// The running job's events, so that a server that stops before the job ends can say so.
     running: Arc<Mutex<Option<mpsc::UnboundedSender<JobEvent>>>>,
+    /// The jobs in the line, so that a stop answers them at once rather than after the
+    /// running job (which may outlast the grace period and the connections).
+    waiting: Arc<Mutex<Vec<Waiting>>>,
     ready: Arc<AtomicBool>,
 }
 
@@ -89,6 +107,7 @@ impl Queue {
             metrics: metrics.clone(),
             stopping: Arc::new(AtomicBool::new(false)),
             running: Arc::new(Mutex::new(None)),
+            waiting: Arc::new(Mutex::new(Vec::new())),
             ready: Arc::new(AtomicBool::new(false)),
         };
         let worker = Worker {
@@ -99,6 +118,7 @@ impl Queue {
             metrics,
             stopping: queue.stopping.clone(),
             running: queue.running.clone(),
+            waiting: queue.waiting.clone(),
             ready: queue.ready.clone(),
         };
         std::thread::Builder::new().name("sayscape-generation".into()).spawn(move || worker.run()).expect("a thread can be started");
@@ -107,15 +127,21 @@ impl Queue {
 
     /// Queues a job; its place in the line (1: next) or why not.
     pub fn submit(&self, job: Job) -> Result<usize, Refusal> {
+        // Under the lock that `stop` takes after raising its flag: a job is either refused
+        // here or registered in time to be turned away by the stop.
+        let mut waiting = self.waiting.lock().expect("queue lock");
         if self.stopping.load(Ordering::SeqCst) {
             self.metrics.job(Outcome::Rejected, None);
             return Err(Refusal::Stopping);
         }
-        // Counted before sending, so the worker's decrement never comes first.
+        // Counted and registered before sending, so the worker never sees the job first.
         let place = self.metrics.waiting.fetch_add(1, Ordering::SeqCst) + 1;
-        match self.sender.try_send(job) {
+        let claimed = Arc::new(AtomicBool::new(false));
+        waiting.push(Waiting { events: job.events.clone(), claimed: claimed.clone() });
+        match self.sender.try_send(Queued { job, claimed }) {
             Ok(()) => Ok(place),
             Err(e) => {
+                waiting.pop();
                 self.metrics.waiting.fetch_sub(1, Ordering::SeqCst);
                 self.metrics.job(Outcome::Rejected, None);
                 Err(match e {
@@ -135,9 +161,15 @@ impl Queue {
         self.stopping.load(Ordering::SeqCst)
     }
 
-    /// Stops taking work: queued jobs are failed with a message, the running one finishes.
+    /// Stops taking work: queued jobs are failed with a message now, the running one finishes.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);
+        for waiting in self.waiting.lock().expect("queue lock").drain(..) {
+            if !waiting.claimed.swap(true, Ordering::SeqCst) {
+                let _ = waiting.events.send(JobEvent::Failed { status: 503, message: STOPPING.into() });
+                self.metrics.job(Outcome::Rejected, None);
+            }
+        }
     }
 
     /// Tells the running job's client that the server stopped before its scene was made.
@@ -153,11 +185,12 @@ struct Worker {
     pipeline: Pipeline,
     /// The seed of a job that names none (the server's `--seed`).
     default_seed: u32,
-    receiver: mpsc::Receiver<Job>,
+    receiver: mpsc::Receiver<Queued>,
     library: Arc<Library>,
     metrics: Arc<Metrics>,
     stopping: Arc<AtomicBool>,
     running: Arc<Mutex<Option<mpsc::UnboundedSender<JobEvent>>>>,
+    waiting: Arc<Mutex<Vec<Waiting>>>,
     ready: Arc<AtomicBool>,
 }
 
@@ -170,9 +203,12 @@ impl Worker {
             Err(e) => eprintln!("[serve] the model did not load: {}", chain(&e)),
         }
         self.ready.store(true, Ordering::SeqCst);
-        while let Some(job) = self.receiver.blocking_recv() {
+        while let Some(Queued { job, claimed }) = self.receiver.blocking_recv() {
             self.metrics.waiting.fetch_sub(1, Ordering::SeqCst);
-            self.take(job);
+            self.waiting.lock().expect("queue lock").retain(|w| !Arc::ptr_eq(&w.claimed, &claimed));
+            if !claimed.swap(true, Ordering::SeqCst) {
+                self.take(job);
+            }
         }
     }
 
@@ -186,7 +222,7 @@ impl Worker {
             return;
         }
         if self.stopping.load(Ordering::SeqCst) {
-            return fail(&job, 503, "the server is stopping; the request was not started: send it again later".into(), Outcome::Rejected);
+            return fail(&job, 503, STOPPING.into(), Outcome::Rejected);
         }
         if Instant::now() >= job.deadline {
             return fail(&job, 504, "the request waited in the queue past its time limit".into(), Outcome::TimedOut);

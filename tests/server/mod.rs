@@ -18,10 +18,20 @@ pub struct Server {
 
 impl Server {
     /// Starts the server on `library` with extra arguments; waits until it listens.
+    ///
+    /// The time limits are long unless a test sets them: the suite runs servers side by side
+    /// on a loaded machine, and a test about something else must not fail on the clock.
     pub fn start(library: &Path, extra: &[&str]) -> Server {
+        let mut limits = Vec::new();
+        for (flag, seconds) in [("--job-timeout", "900"), ("--grace", "600")] {
+            if !extra.contains(&flag) {
+                limits.extend([flag, seconds]);
+            }
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_sayscape"))
             .args(["serve", "--addr", "127.0.0.1:0", "--library"])
             .arg(library)
+            .args(limits)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -70,7 +80,7 @@ impl Server {
     pub fn wait_until_ready(&self) {
         let t0 = std::time::Instant::now();
         while get(&format!("{}/healthz", self.url)).json()["model_ready"] != true {
-            assert!(t0.elapsed() < Duration::from_secs(120), "the model never loaded");
+            assert!(t0.elapsed() < Duration::from_secs(600), "the model never loaded");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
