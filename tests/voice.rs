@@ -263,11 +263,19 @@ fn bad_recordings_fail_with_clear_messages() {
     );
     // Ten minutes of bursts: speech-like energy all the way through.
     write_pcm(&path("ten_minutes.wav"), (0..16000 * 600).map(|i| if (i / 8000) % 2 == 0 { ((i as f32) * 0.05).sin() * 0.5 } else { 0.0 }));
+    // Sounds that are not a voice, which Whisper writes as captions ("BEEP!"). Undithered, so
+    // the clip is the same on every run (these two were refused 6 times in 6 with dither too).
+    for (file, synth) in [("beep.wav", "synth 0.4 sine 880 pad 0.5 0.5"), ("whistle.wav", "synth 1.0 sine 1800-2400 vol 0.4 pad 0.3 0.3")] {
+        let made = Command::new("sox").args(["-D", "-n", "-r", "16000", "-b", "16"]).arg(path(file)).args(synth.split(' ')).status();
+        assert!(made.unwrap().success(), "sox makes {file}");
+    }
     std::fs::write(path("corrupt.wav"), b"RIFF\x10\x00\x00\x00WAVEjunkjunkjunk").unwrap();
     std::fs::write(path("not_audio.wav"), b"hello, this is text").unwrap();
     let cases = [
         ("silence.wav", "no speech found"),
         ("noise.wav", "no speech found"),
+        ("beep.wav", "no speech found"),
+        ("whistle.wav", "no speech found"),
         ("ten_minutes.wav", "at most 60 s"),
         ("corrupt.wav", "damaged"),
         ("not_audio.wav", "not a WAV file"),

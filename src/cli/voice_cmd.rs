@@ -117,11 +117,12 @@ pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<ExitCode> {
             }
         }
         eprintln!(
-            "[voice] {name}: {:.1} s of speech in {:.2} s (real-time factor {:.2}), {}",
+            "[voice] {name}: {:.1} s of speech in {:.2} s (real-time factor {:.2}), {}, no-speech probability {:.2}",
             heard.speech_s,
             heard.took_s,
             heard.real_time_factor(),
-            heard.language
+            heard.language,
+            heard.no_speech
         );
         if args.show_language {
             println!("{}\t{}", heard.language, heard.text);

@@ -17,7 +17,7 @@ use thiserror::Error;
 pub enum VoiceError {
     #[error("{0}")]
     Audio(String),
-    #[error("no speech found in the recording (only silence or steady noise)")]
+    #[error("no speech found in the recording (silence, noise, or a sound that is not a voice): say the scenario again")]
     NoSpeech,
     #[error("{seconds:.0} s of speech: a scenario is a sentence or two, at most 60 s")]
     TooLong { seconds: f32 },

@@ -90,7 +90,7 @@ mod tests {
 
     fn transcript(readings: &[(&str, f32)]) -> Transcript {
         let hypotheses: Vec<Hypothesis> = readings.iter().map(|(t, s)| Hypothesis { text: t.to_string(), score: *s, tokens: 10 }).collect();
-        Transcript { text: hypotheses[0].text.clone(), hypotheses, language: "en".into(), speech_s: 3.0, took_s: 0.1 }
+        Transcript { text: hypotheses[0].text.clone(), hypotheses, language: "en".into(), speech_s: 3.0, took_s: 0.1, no_speech: 0.0 }
     }
 
     #[test]
