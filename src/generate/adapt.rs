@@ -66,9 +66,7 @@ pub fn adapt(template: &Template, asked: &Asked) -> Scene {
     if let Some(time) = time {
         scene.setting.time_of_day = time;
     }
-    if let Some(weather) = explicit::<Weather>(ranking, "weather", &scene.setting.weather)
-        && !scene.setting.terrain.is_airless()
-    {
+    if let Some(weather) = explicit::<Weather>(ranking, "weather", &scene.setting.weather) {
         set_weather(&mut scene, weather);
     }
     add_sky_features(&mut scene, named, time.is_some() || named.iter().any(|(f, _)| *f == "time_of_day"));
@@ -201,8 +199,13 @@ pub fn weather_look(weather: Weather) -> (f32, f32, f32, f32) {
     }
 }
 
-/// A new weather with its look and its sounds; beats of the template's own weather go.
+/// A new weather with its look and its sounds; beats of the template's own weather go. Where
+/// there is no air (the Moon, Mars's sky aside, open space) nothing changes: every caller is
+/// safe, whatever led it here ("the icy surface of a moon" names snow).
 pub fn set_weather(scene: &mut Scene, weather: Weather) {
+    if scene.setting.terrain.is_airless() {
+        return;
+    }
     let (cloud_cover, fog, wind, waves) = weather_look(weather);
     let s = &mut scene.setting;
     s.weather = weather;
@@ -488,6 +491,20 @@ mod tests {
         // A kind the likelihoods favour but nobody named or wrote is not added.
         let s = adapt(farm, &Asked::plain("a farm", &r, &[], &Written::default()));
         assert!(!s.entities.iter().any(|e| e.kind == "camel"), "an unnamed camel");
+    }
+
+    #[test]
+    fn where_there_is_no_air_nothing_brings_weather() {
+        // "Saturn's rings from the icy surface of one of its moons": ice names snow, which on
+        // land falls from the sky; on a moon it must not.
+        let moon = template("moon_landing");
+        assert!(moon.scene.setting.terrain.is_airless());
+        let r = ranking(&[("terrain", &[("snow", 6.0)]), ("weather", &[("snow", 6.0)])]);
+        let named = [("terrain", "snow"), ("weather", "snow")];
+        let s = adapt(moon, &Asked::plain("the icy surface of a moon", &r, &named, &Written::default()));
+        assert_eq!(s.setting.weather, Weather::Clear);
+        assert!(!s.soundscape.ambience.iter().any(|a| matches!(a.sound, SoundKind::Wind | SoundKind::Rain)));
+        valid(&s);
     }
 
     #[test]
