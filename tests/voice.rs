@@ -287,6 +287,15 @@ fn bad_recordings_fail_with_clear_messages() {
         assert!(!out.status.success(), "{file}: should fail");
         assert!(stderr.contains(file) && stderr.contains(message), "{file}: {stderr}");
     }
+    // In a batch, a recording with nothing said is named and skipped (an empty line keeps the
+    // lines in step); the others are still transcribed, and the exit says how many failed.
+    speak("Take me to a jazz club", "en-us", 150, &path("said.wav"));
+    let out = sayscape().arg("transcribe").args([path("beep.wav"), path("said.wav")]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].is_empty() && lines[1].to_lowercase().contains("jazz club"), "{stdout}");
+    assert!(!out.status.success() && stderr.contains("beep.wav") && stderr.contains("nothing heard in 1 of 2"), "{stderr}");
     // This machine has no microphone: a message, not a crash.
     let out = sayscape().args(["transcribe", "--mic", "1"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use anyhow::bail;
 use clap::Args;
-use sayscape::pipeline::{Backend, Pipeline, PipelineConfig};
+use sayscape::pipeline::{Backend, Pipeline, PipelineConfig, PipelineError};
+use sayscape::voice::VoiceError;
 use sayscape::voice::audio::{Clip, read_wav};
 use sayscape::voice::capture::Recorder;
 use sayscape::voice::transcribe::{Listening, Transcript};
@@ -65,11 +66,17 @@ impl SpeechArgs {
 }
 
 /// Speech → transcript as the pipeline hears it; the time includes the rescoring.
-fn hear(pipeline: &mut Pipeline, clip: &Clip) -> anyhow::Result<Transcript> {
+fn hear(pipeline: &mut Pipeline, clip: &Clip) -> Result<Transcript, PipelineError> {
     let t0 = Instant::now();
     let mut heard = pipeline.hear(clip, &mut |_| {})?;
     heard.took_s = t0.elapsed().as_secs_f32();
     Ok(heard)
+}
+
+/// A failure that belongs to one recording (nothing said, too long): the others are still
+/// worth transcribing. Anything else (the model) would fail them all alike.
+fn is_the_clip_s(error: &PipelineError) -> bool {
+    matches!(error, PipelineError::Voice(VoiceError::NoSpeech | VoiceError::TooLong { .. }))
 }
 
 #[derive(Args, Debug)]
@@ -109,8 +116,19 @@ pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<ExitCode> {
         None => args.wavs.iter().map(|w| Ok((w.display().to_string(), read_wav(w)?))).collect::<anyhow::Result<_>>()?,
     };
     let mut pipeline = args.speech.pipeline(args.model.as_deref());
+    let mut unheard = Vec::new();
     for (name, clip) in &clips {
-        let heard = hear(&mut pipeline, clip).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let heard = match hear(&mut pipeline, clip) {
+            Ok(heard) => heard,
+            // Still one line per recording on stdout (empty), so scripts stay in step.
+            Err(e) if is_the_clip_s(&e) => {
+                eprintln!("error: {name}: {e}");
+                println!();
+                unheard.push(name.as_str());
+                continue;
+            }
+            Err(e) => bail!("{name}: {e}"),
+        };
         if args.hypotheses {
             for h in &heard.hypotheses {
                 eprintln!("[voice]   {:.3} × {} tokens: {}", h.score, h.tokens, h.text);
@@ -129,6 +147,9 @@ pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<ExitCode> {
         } else {
             println!("{}", heard.text);
         }
+    }
+    if !unheard.is_empty() {
+        bail!("nothing heard in {} of {} recordings: {}", unheard.len(), clips.len(), unheard.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
