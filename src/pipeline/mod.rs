@@ -114,13 +114,10 @@ impl Pipeline {
     }
 
     /// From now on the on-device model stops at `deadline` with
-    /// [`GenerateError::TimedOut`] (`None`: no limit).
+    /// [`GenerateError::TimedOut`] (`None`: no limit). Every use of the model goes through
+    /// `local_generator`, which hands it the deadline.
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
         self.deadline = deadline;
-        #[cfg(feature = "llama")]
-        if let Some(generator) = &mut self.local {
-            generator.model.deadline = deadline;
-        }
     }
 
     /// Loads the generator now rather than on the first request (a service warms up before it
