@@ -86,7 +86,270 @@ pub fn voice(kind: SoundKind, seed: u64) -> Box<dyn Voice> {
         SoundKind::Roar => roars(seed),
         SoundKind::Hooves => hooves(seed),
         SoundKind::Wings => wingbeats(seed),
+        SoundKind::Alarm => alarm_bell(seed),
+        SoundKind::Siren => siren(seed),
+        SoundKind::Beeping => beeps(seed),
+        SoundKind::Phone => phone(seed),
+        SoundKind::Footsteps => footsteps(seed),
+        SoundKind::Hum => hum(seed),
+        SoundKind::Typing => typing(seed),
+        SoundKind::Clatter => clatter(seed),
+        SoundKind::Rumble => rumble(seed),
+        SoundKind::Ticking => ticking(seed),
+        SoundKind::Sizzle => sizzle(seed),
+        SoundKind::Chime => chime(seed),
+        SoundKind::Applause => applause(seed),
+        SoundKind::Splash => splash(seed),
     }
+}
+
+/// A fire alarm: an electric bell's clapper striking about 18 times a second, in bursts of a
+/// few seconds with short gaps (the temporal pattern of evacuation alarms).
+fn alarm_bell(seed: u64) -> Box<dyn Voice> {
+    let ratios = [1.0, 2.76, 5.4];
+    let base = 950.0 * Rng::new(seed).range(0.95, 1.05);
+    let mut partials: Vec<(Sine, f32)> = ratios.iter().map(|r| (Sine::default(), *r)).collect();
+    let (mut strike, mut clapper, mut cycle) = (Decay::new(0.05), Phase(0.0), Phase(Rng::new(seed + 1).unit()));
+    let mut last = 0.0;
+    voice_from(move || {
+        // 4 s cycles: ringing for 3.2 s, then silence.
+        let ringing = cycle.advance(0.25) < 0.8;
+        let c = clapper.advance(18.0);
+        if c < last && ringing {
+            strike.hit(1.0);
+        }
+        last = c;
+        let env = strike.sample();
+        partials.iter_mut().enumerate().map(|(i, (osc, r))| osc.next(base * *r) / (1.0 + i as f32)).sum::<f32>() * env * 0.8
+    })
+}
+
+/// An emergency vehicle's wail: a tone sweeping up and down between 650 and 1500 Hz every
+/// few seconds, with the harmonics of a horn speaker.
+fn siren(seed: u64) -> Box<dyn Voice> {
+    let (mut sweep, mut tone) = (Phase(Rng::new(seed).unit()), Phase(0.0));
+    let mut horn = BandPass::new(1200.0, 0.8);
+    voice_from(move || {
+        let s = sine(sweep.advance(0.22)) * 0.5 + 0.5;
+        let hz = 650.0 + 850.0 * s;
+        let p = tone.advance(hz);
+        let raw = sine(p) * 0.7 + sine(p * 2.0 % 1.0) * 0.2 + saw(p) * 0.15;
+        horn.next(raw) * 1.6
+    })
+}
+
+/// A patient monitor (or a till's scanner): a short pure beep about once a second.
+fn beeps(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let hz = [880.0, 960.0, 1040.0][(rng.unit() * 2.99) as usize];
+    let period = samples(rng.range(0.75, 1.1));
+    let (mut osc, mut n) = (Sine::default(), samples(rng.range(0.0, 0.8)));
+    let length = samples(0.09);
+    voice_from(move || {
+        n = (n + 1) % period;
+        if n < length {
+            // A soft edge at either end so the beep does not click.
+            let edge = (n.min(length - n) as f32 / samples(0.005) as f32).min(1.0);
+            osc.next(hz) * edge * 0.6
+        } else {
+            0.0
+        }
+    })
+}
+
+/// A telephone: two tones together (440 and 480 Hz, the ring of North American phones) for two
+/// seconds, then four of silence, now and then.
+fn phone(seed: u64) -> Box<dyn Voice> {
+    let (mut a, mut b, mut warble) = (Sine::default(), Sine::default(), Phase(0.0));
+    let mut ring = Every::new(seed, 6.0, 16.0);
+    let mut left = 0u32;
+    voice_from(move || {
+        if ring.tick() {
+            left = samples(4.0);
+        }
+        if left == 0 {
+            return 0.0;
+        }
+        left -= 1;
+        // Two 1.6 s rings with a short gap between them.
+        let t = samples(4.0) - left;
+        let on = t < samples(1.6) || (t > samples(2.0) && t < samples(3.6));
+        let w = 0.6 + 0.4 * sine(warble.advance(20.0));
+        if on { (a.next(440.0) + b.next(480.0)) * 0.35 * w } else { 0.0 }
+    })
+}
+
+/// People walking on a hard floor: heel and toe, at a walking pace, several walkers at once.
+fn footsteps(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut walkers: Vec<(Every, Decay, BandPass)> = (0..3)
+        .map(|i| (Every::new(seed + i, 0.45, 0.62), Decay::new(0.03), BandPass::new(rng.range(600.0, 1400.0), 1.5)))
+        .collect();
+    let mut low = LowPass::new(3500.0);
+    voice_from(move || {
+        let mut out = 0.0;
+        for (step, heel, band) in &mut walkers {
+            if step.tick() {
+                heel.hit(rng.range(0.4, 1.0));
+            }
+            out += band.next(rng.signed() * heel.sample());
+        }
+        low.next(out) * 2.2
+    })
+}
+
+/// Machines and ventilation: the mains hum (50 Hz and its harmonics) over a steady airy hiss.
+fn hum(seed: u64) -> Box<dyn Voice> {
+    let (mut h1, mut h2, mut h3) = (Sine::default(), Sine::default(), Sine::default());
+    let (mut air, mut band, mut drift) = (Pink::new(seed), BandPass::new(400.0, 0.7), Drift::new(seed + 1, 6.0));
+    voice_from(move || {
+        let mains = h1.next(50.0) * 0.5 + h2.next(100.0) * 0.35 + h3.next(150.0) * 0.15;
+        mains * 0.6 + band.next(air.sample()) * (0.5 + 0.2 * drift.sample())
+    })
+}
+
+/// Typing on keyboards: quick bursts of key clicks, with pauses between words and sentences.
+fn typing(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let (mut click, mut band) = (Decay::new(0.006), BandPass::new(3000.0, 2.0));
+    let (mut key, mut pause) = (Every::new(seed, 0.06, 0.16), 0u32);
+    voice_from(move || {
+        if pause > 0 {
+            pause -= 1;
+        } else if key.tick() {
+            click.hit(rng.range(0.5, 1.0));
+            band.set(rng.range(2000.0, 4500.0));
+            if rng.chance(0.12) {
+                pause = samples(rng.range(0.3, 1.5));
+            }
+        }
+        band.next(rng.signed() * click.sample()) * 3.0
+    })
+}
+
+/// Dishes, pans and tools: bright metallic knocks that ring briefly, at random.
+fn clatter(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut knock = Every::new(seed, 0.15, 1.4);
+    let mut rings: Vec<(Sine, Decay, f32)> = (0..3).map(|_| (Sine::default(), Decay::new(0.15), 1000.0)).collect();
+    let (mut noise_hit, mut band) = (Decay::new(0.01), BandPass::new(4000.0, 1.5));
+    voice_from(move || {
+        if knock.tick() {
+            let base = rng.range(900.0, 2600.0);
+            for (i, (_, d, hz)) in rings.iter_mut().enumerate() {
+                *hz = base * [1.0, 2.32, 3.9][i];
+                d.hit(rng.range(0.3, 1.0) / (1.0 + i as f32));
+            }
+            noise_hit.hit(1.0);
+        }
+        let tone: f32 = rings.iter_mut().map(|(osc, d, hz)| osc.next(*hz) * d.sample()).sum();
+        tone * 0.5 + band.next(rng.signed() * noise_hit.sample()) * 1.5
+    })
+}
+
+/// An earthquake: a deep rumble that swells and fades, with creaks of the building.
+fn rumble(seed: u64) -> Box<dyn Voice> {
+    let (mut deep, mut low, mut swell) = (Brown::new(seed), LowPass::new(90.0), Drift::new(seed + 1, 1.5));
+    let (mut rattle, mut rattle_band, mut rng) = (Decay::new(0.02), BandPass::new(1500.0, 3.0), Rng::new(seed + 2));
+    voice_from(move || {
+        let s = swell.sample();
+        if rng.chance(0.002 * s) {
+            rattle.hit(rng.range(0.3, 1.0));
+            rattle_band.set(rng.range(800.0, 2500.0));
+        }
+        low.next(deep.sample()) * (1.5 + 2.5 * s) + rattle_band.next(rng.signed() * rattle.sample()) * 1.2
+    })
+}
+
+/// A clock (or a countdown): a dry tick every second, the tock a little lower.
+fn ticking(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let (mut click, mut band, mut n, mut tock) = (Decay::new(0.004), BandPass::new(3200.0, 4.0), 0u32, false);
+    voice_from(move || {
+        n += 1;
+        if n >= samples(1.0) {
+            n = 0;
+            tock = !tock;
+            band.set(if tock { 2400.0 } else { 3200.0 });
+            click.hit(1.0);
+        }
+        band.next(rng.signed() * click.sample()) * 5.0
+    })
+}
+
+/// Food frying: a dense high crackle over a hiss.
+fn sizzle(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let (mut hiss, mut soft, mut drift) = (HighPass::new(3000.0), LowPass::new(9000.0), Drift::new(seed + 1, 2.0));
+    let (mut pop, mut pop_band) = (Decay::new(0.003), BandPass::new(5000.0, 2.0));
+    voice_from(move || {
+        if rng.chance(0.006) {
+            pop.hit(rng.range(0.3, 1.0));
+            pop_band.set(rng.range(3000.0, 8000.0));
+        }
+        soft.next(hiss.next(rng.signed())) * (0.35 + 0.2 * drift.sample()) + pop_band.next(rng.signed() * pop.sample()) * 3.0
+    })
+}
+
+/// A public-address chime: three falling notes (a station's or an airport's announcement),
+/// now and then.
+fn chime(seed: u64) -> Box<dyn Voice> {
+    let notes = [midi(76.0), midi(72.0), midi(67.0)];
+    let mut every = Every::new(seed, 14.0, 30.0);
+    let (mut osc, mut overtone, mut ring) = (Sine::default(), Sine::default(), Decay::new(0.9));
+    let (mut at, mut note) = (0u32, 3usize);
+    voice_from(move || {
+        if every.tick() {
+            (at, note) = (0, 0);
+            ring.hit(1.0);
+        }
+        at += 1;
+        if note < 3 && at >= samples(0.55) {
+            (at, note) = (0, note + 1);
+            if note < 3 {
+                ring.hit(1.0);
+            }
+        }
+        let hz = notes[note.min(2)];
+        (osc.next(hz) + overtone.next(hz * 3.0) * 0.2) * ring.sample() * 0.6
+    })
+}
+
+/// Applause: many hands clapping, each a short noise burst, dense enough to become a roar.
+fn applause(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let mut hands: Vec<(Every, Decay, BandPass)> =
+        (0..24).map(|i| (Every::new(seed + i, 0.18, 0.3), Decay::new(0.012), BandPass::new(rng.range(900.0, 2600.0), 1.2))).collect();
+    voice_from(move || {
+        let mut out = 0.0;
+        for (clap, d, band) in &mut hands {
+            if clap.tick() {
+                d.hit(rng.range(0.4, 1.0));
+            }
+            out += band.next(rng.signed() * d.sample());
+        }
+        out * 0.9
+    })
+}
+
+/// Water splashing (a pool, a fountain): bursts of bright noise with bubbling tones.
+fn splash(seed: u64) -> Box<dyn Voice> {
+    let mut rng = Rng::new(seed);
+    let (mut burst, mut band, mut every) = (Decay::new(0.25), BandPass::new(1500.0, 0.8), Every::new(seed, 0.4, 2.5));
+    let (mut bubble, mut tone, mut hz) = (Decay::new(0.05), Sine::default(), 600.0f32);
+    let mut bed = (Pink::new(seed + 1), HighPass::new(800.0));
+    voice_from(move || {
+        if every.tick() {
+            burst.hit(rng.range(0.4, 1.0));
+            band.set(rng.range(900.0, 2500.0));
+        }
+        if rng.chance(0.0015) {
+            bubble.hit(rng.range(0.2, 0.6));
+            hz = rng.range(400.0, 1400.0);
+        }
+        hz *= 1.00002;
+        band.next(rng.signed() * burst.sample()) * 1.5 + tone.next(hz) * bubble.sample() * 0.4 + bed.1.next(bed.0.sample()) * 0.12
+    })
 }
 
 fn waves(seed: u64) -> Box<dyn Voice> {

@@ -335,7 +335,7 @@ pub fn entity_for(scene: &Scene, info: &KindInfo, form: Option<Form>) -> Entity 
         None => Placement { relation, target: None, distance, position: None },
     };
     let count = if placement.relation == Relation::On { count.min(4) } else { count };
-    Entity { id: unique_id(scene, &info.kind), kind: info.kind.clone(), count, placement, motion: None, scale: 1.0, color: None, form }
+    Entity { id: unique_id(scene, &info.kind), kind: info.kind.clone(), count, placement, motion: None, scale: 1.0, color: None, form, activity: None }
 }
 
 /// Whether a kind can be added to the scene: it lives there, or it is a small boat the land can

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use super::rank::Ranking;
 use crate::scene::{Scene, parse_scene};
 
-include!(concat!(env!("OUT_DIR"), "/scene_library.rs"));
+use crate::scene::embedded::SCENE_LIBRARY;
 
 /// One scenario of the library.
 #[derive(Debug)]

@@ -1,4 +1,5 @@
-//! The catalog: every kind of thing the world can build, read from `assets/catalog.json`.
+//! The catalog: every kind of thing the world can build, read from the files of
+//! `assets/catalog/` (one per theme; a kind is listed once across them).
 //!
 //! The catalog is data so that authors can read it and the generation grammar can enumerate
 //! it; it is compiled into the binary so that a scene never meets a kind the renderer lacks.
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::form::Form;
 use super::types::{Entity, Era, MotionKind, SoundKind};
 
-const CATALOG_JSON: &str = include_str!("../../assets/catalog.json");
+use super::embedded::CATALOG_FILES;
 
 /// Where instances of a kind live, which decides their height and the ground they need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -206,21 +207,34 @@ impl Catalog {
     /// The catalog compiled into this binary.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::parse(CATALOG_JSON).expect("assets/catalog.json is checked by the tests"))
+        CATALOG.get_or_init(|| Catalog::parse_files(CATALOG_FILES).expect("assets/catalog/ is checked by the tests"))
     }
 
-    /// Parses a catalog file; errors name the problem.
+    /// Parses one catalog file; errors name the problem.
     pub fn parse(json: &str) -> Result<Catalog, CatalogError> {
-        let file: CatalogFile = serde_json::from_str(json).map_err(|e| CatalogError(e.to_string()))?;
-        if file.format != "sayscape.catalog/1" {
-            return Err(CatalogError(format!("unknown format {:?}", file.format)));
+        Catalog::parse_files(&[("catalog", json)])
+    }
+
+    /// Parses the files of a catalog, (name, JSON) each, into one; errors name the file.
+    pub fn parse_files(files: &[(&str, &str)]) -> Result<Catalog, CatalogError> {
+        let mut kinds: Vec<KindInfo> = Vec::new();
+        let mut home: Vec<&str> = Vec::new();
+        for (name, json) in files {
+            let in_file = |e: CatalogError| CatalogError(format!("{name}.json: {}", e.0));
+            let file: CatalogFile = serde_json::from_str(json).map_err(|e| in_file(CatalogError(e.to_string())))?;
+            if file.format != "sayscape.catalog/1" {
+                return Err(in_file(CatalogError(format!("unknown format {:?}", file.format))));
+            }
+            for entry in file.kinds {
+                kinds.push(entry.into_info().map_err(in_file)?);
+                home.push(name);
+            }
         }
-        let kinds: Vec<KindInfo> = file.kinds.into_iter().map(KindEntry::into_info).collect::<Result<_, _>>()?;
         let mut by_kind = HashMap::new();
         let mut by_word = HashMap::new();
         for (i, info) in kinds.iter().enumerate() {
-            if by_kind.insert(info.kind.clone(), i).is_some() {
-                return Err(CatalogError(format!("kind {:?} listed twice", info.kind)));
+            if let Some(first) = by_kind.insert(info.kind.clone(), i) {
+                return Err(CatalogError(format!("kind {:?} listed twice ({}.json and {}.json)", info.kind, home[first], home[i])));
             }
             if info.footprint <= 0.0 || info.height <= 0.0 {
                 return Err(CatalogError(format!("kind {:?} needs a positive size", info.kind)));

@@ -3,7 +3,7 @@
 //! builds a plausible model from them, so a scene can hold any noun a person says: a giraffe
 //! is a tall quadruped with a long neck and patches, a dragon a winged serpent with horns.
 //!
-//! Catalog kinds without a hand-made model carry their form in `assets/catalog.json`; a scene
+//! Catalog kinds without a hand-made model carry their form in `assets/catalog/`; a scene
 //! entity may carry one for a noun the catalog lacks, or to reshape a catalog kind.
 
 use std::collections::BTreeMap;

@@ -1,8 +1,10 @@
 //! The scene: the data model every stage reads — types, catalog, JSON Schema and validation.
 
 pub mod catalog;
+pub mod embedded;
 pub mod form;
 pub mod locate;
+pub mod places;
 pub mod room;
 pub mod schema;
 pub mod types;

@@ -363,6 +363,28 @@ pub struct Entity {
     /// How to build it when the catalog has no model for `kind`, or to reshape a catalog kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<super::form::Form>,
+    /// What people do (stand, sit at a desk, walk past, lie in a bed); people only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Activity>,
+}
+
+/// What a person is doing: how they are posed and how they move in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Activity {
+    Stand,
+    Walk,
+    Run,
+    Sit,
+    Lie,
+    /// Busy with their hands at what is in front of them (a desk, a stove, a till).
+    Work,
+    Talk,
+    Wait,
+    Cheer,
+    /// Playing an instrument.
+    Play,
+    Dance,
 }
 
 fn one() -> u32 {
@@ -578,6 +600,24 @@ pub enum SoundKind {
     Roar,
     Hooves,
     Wings,
+    // Places and situations: a fire alarm's bell, an emergency vehicle's wail, a monitor's or a
+    // till's beep, a telephone ringing, footsteps, the hum of machines and ventilation, typing on
+    // keyboards, dishes and tools clattering, an earthquake's rumble, a clock ticking, a pan
+    // sizzling, a public-address chime, applause, splashing water.
+    Alarm,
+    Siren,
+    Beeping,
+    Phone,
+    Footsteps,
+    Hum,
+    Typing,
+    Clatter,
+    Rumble,
+    Ticking,
+    Sizzle,
+    Chime,
+    Applause,
+    Splash,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
