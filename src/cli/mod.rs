@@ -34,6 +34,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the place kits (what a place of each purpose holds); exits non-zero on a broken kit.
+    Places {
+        /// Print the kits as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate scene files; prints one line per problem and exits non-zero if any.
     Validate {
         #[arg(required = true)]
@@ -90,6 +96,7 @@ pub enum BenchCommand {
 const VERBS: &[&str] = &[
     "schema",
     "catalog",
+    "places",
     "validate",
     "plan",
     "help",
@@ -127,6 +134,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Schema => scene_cmds::schema(),
         Command::Catalog { json } => scene_cmds::catalog(json),
+        Command::Places { json } => scene_cmds::places(json),
         Command::Validate { files } => scene_cmds::validate(&files),
         Command::Plan { file, seed } => scene_cmds::plan(&file, seed),
         Command::Generate(args) => generate_cmd::generate(&args),

@@ -27,6 +27,24 @@ pub fn catalog(json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The place kits, one line each (or JSON); a broken kit file is an error naming it.
+pub fn places(json: bool) -> anyhow::Result<ExitCode> {
+    let kits = sayscape::scene::places::load_kits()?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &kits)?;
+        writeln!(out)?;
+    } else {
+        for k in &kits {
+            let names = k.names.get("en").map(|n| n.join(", ")).unwrap_or_default();
+            let things: u32 = k.holds.iter().map(|h| h.count).sum();
+            writeln!(out, "{:<26} {:<12} {:>4} things  {names}", k.place, k.group, things)?;
+        }
+        writeln!(out, "{} place kits", kits.len())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Validates every file; each problem is one line on stderr naming file, JSON path and reason.
 pub fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut failed = 0;

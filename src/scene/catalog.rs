@@ -207,7 +207,11 @@ impl Catalog {
     /// The catalog compiled into this binary.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::parse_files(CATALOG_FILES).expect("assets/catalog/ is checked by the tests"))
+        CATALOG.get_or_init(|| {
+            let files = super::embedded::data_files("catalog", CATALOG_FILES);
+            let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+            Catalog::parse_files(&files).unwrap_or_else(|e| panic!("assets/catalog/ is checked by the tests: {e}"))
+        })
     }
 
     /// Parses one catalog file; errors name the problem.

@@ -163,7 +163,14 @@ pub struct KitError(pub String);
 /// Every kit, from the files compiled into this binary.
 pub fn kits() -> &'static [Kit] {
     static KITS: OnceLock<Vec<Kit>> = OnceLock::new();
-    KITS.get_or_init(|| parse_kit_files(PLACE_FILES, Catalog::builtin()).expect("assets/places/ is checked by the tests"))
+    KITS.get_or_init(|| load_kits().unwrap_or_else(|e| panic!("assets/places/ is checked by the tests: {e}")))
+}
+
+/// Reads and checks the kits (the compiled-in copy, or `SAYSCAPE_ASSETS`' files).
+pub fn load_kits() -> Result<Vec<Kit>, KitError> {
+    let files = super::embedded::data_files("places", PLACE_FILES);
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    parse_kit_files(&files, Catalog::builtin())
 }
 
 /// The kit of a place id.
