@@ -22,10 +22,9 @@ fn main() {
 fn embed(code: &mut String, dir: &Path, name: &str, what: &str) {
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .map(|e| e.expect("data folders list").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect(),
+        Ok(entries) => {
+            entries.map(|e| e.expect("data folders list").path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect()
+        }
         Err(_) => Vec::new(),
     };
     files.sort();

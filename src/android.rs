@@ -16,8 +16,8 @@ pub fn main() {
     let scene =
         crate::scene::parse_scene(FIRST_SCENE.as_bytes(), "scenes/pirate_seven_seas.json").expect("the built-in scene is valid (tested)");
     let pipeline = Pipeline::new(PipelineConfig::default());
-    let start = ViewStart::Layout(pipeline.lay_out(&scene).into());
-    let live = Live { pipeline, save_to: None, world: None };
+    let start = ViewStart::Layout(crate::pipeline::World::of(scene, 0).layout.into());
+    let live = Live { pipeline, save_to: None, world: None, seed: 0 };
     if let Err(e) = crate::app::run_headset(start, live, None, std::time::Duration::MAX) {
         bevy::log::error!("{}", crate::errors::chain(&e));
     }

@@ -1,9 +1,24 @@
-//! Writing files so that no reader ever sees half of one: a temporary file beside the
-//! destination, flushed to disk, then renamed over it (atomic on one filesystem). A process
-//! killed at any instant leaves the old file or the new one, never a torn one.
+//! Files: where sayscape keeps its models and caches, and writing files so that no reader ever
+//! sees half of one: a temporary file beside the destination, flushed to disk, then renamed
+//! over it (atomic on one filesystem). A process killed at any instant leaves the old file or
+//! the new one, never a torn one.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Where sayscape keeps models and caches: `SAYSCAPE_HOME`, else `~/.cache/sayscape`.
+pub fn sayscape_home() -> PathBuf {
+    std::env::var_os("SAYSCAPE_HOME").map(PathBuf::from).unwrap_or_else(default_home)
+}
+
+/// On a Quest the app's external files folder (adb push the model there); elsewhere ~/.cache.
+fn default_home() -> PathBuf {
+    if cfg!(target_os = "android") {
+        PathBuf::from("/sdcard/Android/data/org.sayscape.app/files")
+    } else {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sayscape")
+    }
+}
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

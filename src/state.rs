@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 
-use crate::pipeline::Progress;
+use crate::language::APP_LANGUAGES;
 use crate::plan::Layout;
-use crate::voice::transcribe::APP_LANGUAGES;
+use crate::progress::Progress;
 
 /// Registers the resources and messages below. Every plugin that reads them adds it when it
 /// is not there yet, so each works on its own and none registers the state twice.
@@ -71,7 +71,7 @@ impl SpokenLanguage {
     pub fn label(&self) -> String {
         match self.0.as_deref() {
             None => "detected".into(),
-            Some(code) => crate::voice::transcribe::language_name(code).to_string(),
+            Some(code) => crate::language::language_name(code).to_string(),
         }
     }
 }
@@ -173,7 +173,7 @@ impl Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::Stage;
+    use crate::progress::Stage;
 
     #[test]
     fn the_language_setting_steps_through_every_choice_and_back_to_detection() {

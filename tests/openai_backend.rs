@@ -109,7 +109,7 @@ struct ModelServer {
 
 impl ModelServer {
     fn start() -> ModelServer {
-        let binary = sayscape::generate::sayscape_home().join("llama-server/bin/llama-server");
+        let binary = sayscape::files::sayscape_home().join("llama-server/bin/llama-server");
         assert!(binary.exists(), "{} is missing: run scripts/setup.sh", binary.display());
         let model = sayscape::generate::default_model_path();
         assert!(model.exists(), "{} is missing: run scripts/setup.sh", model.display());

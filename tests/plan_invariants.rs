@@ -39,7 +39,7 @@ prop_compose! {
         let motion = motion.map(|m| Motion { kind: [MotionKind::None, MotionKind::Bob, MotionKind::Sail, MotionKind::FlyCircuit,
             MotionKind::Orbit, MotionKind::Cheer, MotionKind::Walk, MotionKind::Drive, MotionKind::Swim, MotionKind::Spin,
             MotionKind::Sway, MotionKind::Flicker][m], speed: None, radius: None });
-        let entity = Entity { id: format!("e{i}"), kind: kind_name, count, motion, scale, color: None, form,
+        let entity = Entity { id: format!("e{i}"), kind: kind_name, count, motion, scale, color: None, form, activity: None,
             placement: Placement { relation, target: None, distance: None, position: None } };
         (i, entity, target)
     }

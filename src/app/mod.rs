@@ -64,6 +64,8 @@ pub struct Live {
     pub save_to: Option<PathBuf>,
     /// The world shown at the start, when it came from a file: what the first edit changes.
     pub world: Option<crate::pipeline::World>,
+    /// The seed of the scenarios made in this session (`--seed`).
+    pub seed: u32,
 }
 
 /// Everything sayscape adds to Bevy's own plugins: the shared state and the world; with

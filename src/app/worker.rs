@@ -12,7 +12,7 @@ use bevy::prelude::*;
 
 use super::Live;
 use crate::edit::Understood;
-use crate::pipeline::{Pipeline, PipelineError, Progress, Said, Stage, World};
+use crate::pipeline::{Pipeline, PipelineError, Progress, Request, Said, Stage, World};
 use crate::plan::Layout;
 use crate::state::{EditLayout, HistoryStep, LastHeard, PromptSubmitted, ShowLayout, SpokenLanguage, Status};
 use crate::voice::audio::Clip;
@@ -21,7 +21,8 @@ use crate::voice::audio::Clip;
 #[derive(Message, Clone)]
 pub struct SpeechRecorded(pub Clip);
 
-enum Request {
+/// What the person asked the worker for.
+enum Ask {
     Prompt(String),
     Speech(Clip),
     Step(HistoryStep),
@@ -42,7 +43,7 @@ enum News {
 
 #[derive(Resource)]
 struct Worker {
-    requests: Sender<Request>,
+    requests: Sender<Ask>,
     news: Mutex<Receiver<News>>,
 }
 
@@ -67,15 +68,15 @@ impl Plugin for WorkerPlugin {
 }
 
 fn spawn_worker(live: Live) -> Worker {
-    let Live { mut pipeline, save_to, world } = live;
-    let (requests, inbox) = channel::<Request>();
+    let Live { mut pipeline, save_to, world, seed } = live;
+    let (requests, inbox) = channel::<Ask>();
     let (outbox, news) = channel();
     std::thread::Builder::new()
         .name("scene-worker".into())
         .spawn(move || {
             let mut current = world;
-            for request in inbox {
-                if let Request::Language(language) = request {
+            for ask in inbox {
+                if let Ask::Language(language) = ask {
                     if let Err(e) = pipeline.set_language(language) {
                         let _ = outbox.send(News::Failed(crate::errors::chain(&e)));
                     }
@@ -84,7 +85,7 @@ fn spawn_worker(live: Live) -> Worker {
                 let mut progress = |p: Progress| {
                     let _ = outbox.send(News::Progress(p));
                 };
-                let news = match serve(&mut pipeline, current.as_ref(), request, save_to.as_deref(), &mut progress) {
+                let news = match serve(&mut pipeline, current.as_ref(), ask, seed, save_to.as_deref(), &mut progress) {
                     Ok(said) => {
                         let news =
                             News::Ready { layout: Box::new(said.world().layout.clone()), in_place: said.in_place(), line: said.line() };
@@ -106,26 +107,27 @@ fn spawn_worker(live: Live) -> Worker {
 fn serve(
     pipeline: &mut Pipeline,
     current: Option<&World>,
-    request: Request,
+    ask: Ask,
+    seed: u32,
     save_to: Option<&Path>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Said, String> {
     let said = |e: PipelineError| crate::errors::chain(&e);
-    let result = match (request, current) {
-        (Request::Step(step), Some(world)) => {
+    let result = match (ask, current) {
+        (Ask::Step(step), Some(world)) => {
             let understood = if step == HistoryStep::Undo { Understood::Undo } else { Understood::Redo };
             pipeline.carry_out(world, "", understood, progress).map_err(said)?
         }
-        (Request::Step(_), None) => return Err("there is no world to undo in yet".into()),
-        (request, current) => {
-            let words = match request {
-                Request::Prompt(prompt) => prompt,
-                Request::Speech(clip) => pipeline.hear(&clip, progress).map_err(said)?.text,
-                Request::Step(_) | Request::Language(_) => unreachable!("handled before"),
+        (Ask::Step(_), None) => return Err("there is no world to undo in yet".into()),
+        (ask, current) => {
+            let words = match ask {
+                Ask::Prompt(prompt) => prompt,
+                Ask::Speech(clip) => pipeline.hear(&clip, progress).map_err(said)?.text,
+                Ask::Step(_) | Ask::Language(_) => unreachable!("handled before"),
             };
             match current {
                 Some(world) => pipeline.edit(world, &words, progress).map_err(said)?,
-                None => Said::New(pipeline.world(&words, progress).map_err(said)?),
+                None => Said::New(pipeline.world(Request::words(words).with_seed(seed), progress).map_err(said)?),
             }
         }
     };
@@ -138,8 +140,8 @@ fn serve(
 impl Worker {
     /// Hands a request to the worker thread; the status says it is on its way, or that the
     /// worker is gone.
-    fn submit(&self, request: Request, first: Progress) -> Status {
-        match self.requests.send(request) {
+    fn submit(&self, ask: Ask, first: Progress) -> Status {
+        match self.requests.send(ask) {
             Ok(()) => Status::Working(first),
             Err(_) => Status::Failed("the scene worker has stopped; restart sayscape".into()),
         }
@@ -154,21 +156,21 @@ fn send_prompts(
 ) {
     for PromptSubmitted(prompt) in submitted.read() {
         heard.0 = None;
-        *status = worker.submit(Request::Prompt(prompt.clone()), Progress::new(Stage::Ranking, format!("Imagining “{prompt}” …")));
+        *status = worker.submit(Ask::Prompt(prompt.clone()), Progress::new(Stage::Ranking, format!("Imagining “{prompt}” …")));
     }
 }
 
 fn send_speech(mut said: MessageReader<SpeechRecorded>, worker: Res<Worker>, mut status: ResMut<Status>, mut heard: ResMut<LastHeard>) {
     for SpeechRecorded(clip) in said.read() {
         heard.0 = None;
-        *status = worker.submit(Request::Speech(clip.clone()), Progress::new(Stage::Transcribing, "Understanding what you said …"));
+        *status = worker.submit(Ask::Speech(clip.clone()), Progress::new(Stage::Transcribing, "Understanding what you said …"));
     }
 }
 
 fn send_steps(mut steps: MessageReader<HistoryStep>, worker: Res<Worker>, mut status: ResMut<Status>) {
     for step in steps.read() {
         let line = if *step == HistoryStep::Undo { "Undoing …" } else { "Redoing …" };
-        *status = worker.submit(Request::Step(*step), Progress::new(Stage::Understanding, line));
+        *status = worker.submit(Ask::Step(*step), Progress::new(Stage::Understanding, line));
     }
 }
 
@@ -176,7 +178,7 @@ fn send_steps(mut steps: MessageReader<HistoryStep>, worker: Res<Worker>, mut st
 /// that way from the next utterance on.
 fn send_language(language: Res<SpokenLanguage>, worker: Res<Worker>, mut status: ResMut<Status>) {
     if language.is_changed() && !language.is_added() {
-        if worker.requests.send(Request::Language(language.0.clone())).is_err() {
+        if worker.requests.send(Ask::Language(language.0.clone())).is_err() {
             *status = Status::Failed("the scene worker has stopped; restart sayscape".into());
         } else if !status.is_busy() {
             *status = Status::Done(format!("Spoken language: {}", language.label()));
@@ -250,7 +252,7 @@ mod tests {
             std::process::Command::new("espeak-ng").args(["-v", "en-us", "-w"]).arg(&wav).arg("a lighthouse in a storm at night").status();
         assert!(spoke.is_ok_and(|s| s.success()), "espeak-ng (scripts/setup.sh installs it)");
         let clip = crate::voice::audio::read_wav(&wav).unwrap();
-        let live = Live { pipeline: Pipeline::new(PipelineConfig::default()), save_to: None, world: None };
+        let live = Live { pipeline: Pipeline::new(PipelineConfig::default()), save_to: None, world: None, seed: 0 };
         let mut app = App::new();
         app.add_plugins(MinimalPlugins).add_plugins(WorkerPlugin::new(live)).init_resource::<Seen>().add_systems(PostUpdate, note);
         app.world_mut().write_message(SpeechRecorded(clip));

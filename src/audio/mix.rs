@@ -154,7 +154,10 @@ impl MixPlan {
         for beat in &layout.timeline {
             let instance = beat.entity.as_deref().and_then(|e| layout.instances_of(e).map(|(i, _)| i).next());
             match (beat.event, beat.sound) {
-                (BeatEvent::Sound, Some(sound)) => plan.cues.push(Cue { at: beat.at, sound, instance, seconds: 4.0, level_db: 3.0 }),
+                // A sound that goes on (an alarm ringing) plays for its beat's seconds.
+                (BeatEvent::Sound, Some(sound)) => {
+                    plan.cues.push(Cue { at: beat.at, sound, instance, seconds: beat.seconds.unwrap_or(4.0), level_db: 3.0 })
+                }
                 (BeatEvent::Lightning, _) => {
                     plan.cues.push(Cue { at: beat.at + 1.2, sound: SoundKind::Thunder, instance: None, seconds: 5.0, level_db: 4.0 })
                 }

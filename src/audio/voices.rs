@@ -182,9 +182,8 @@ fn phone(seed: u64) -> Box<dyn Voice> {
 /// People walking on a hard floor: heel and toe, at a walking pace, several walkers at once.
 fn footsteps(seed: u64) -> Box<dyn Voice> {
     let mut rng = Rng::new(seed);
-    let mut walkers: Vec<(Every, Decay, BandPass)> = (0..3)
-        .map(|i| (Every::new(seed + i, 0.45, 0.62), Decay::new(0.03), BandPass::new(rng.range(600.0, 1400.0), 1.5)))
-        .collect();
+    let mut walkers: Vec<(Every, Decay, BandPass)> =
+        (0..3).map(|i| (Every::new(seed + i, 0.45, 0.62), Decay::new(0.03), BandPass::new(rng.range(600.0, 1400.0), 1.5))).collect();
     let mut low = LowPass::new(3500.0);
     voice_from(move || {
         let mut out = 0.0;

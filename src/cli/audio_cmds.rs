@@ -9,7 +9,7 @@ use clap::Args;
 use sayscape::audio::analysis::analyse;
 use sayscape::audio::offline::{OUTPUT_RATE, render};
 use sayscape::audio::wav::write_wav;
-use sayscape::plan::plan;
+use sayscape::pipeline::World;
 use sayscape::scene::{SoundKind, load_scene};
 
 #[derive(Args, Debug)]
@@ -23,15 +23,16 @@ pub struct SoundscapeArgs {
     #[arg(long)]
     pub out: PathBuf,
     #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    pub seed: u32,
 }
 
 pub fn soundscape(args: &SoundscapeArgs) -> anyhow::Result<ExitCode> {
     if !(0.1..=3600.0).contains(&args.seconds) {
         anyhow::bail!("--seconds {}: give a length from 0.1 to 3600", args.seconds);
     }
-    let scene = load_scene(&args.file)?;
-    let layout = plan(&scene, args.seed);
+    // Laid out as the window and the renderer lay it out (through its edits): sounds come
+    // from where the things stand.
+    let layout = World::of(load_scene(&args.file)?, args.seed).layout;
     let t0 = Instant::now();
     let recording = render(&layout, args.seconds).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let took = t0.elapsed().as_secs_f64();
@@ -84,7 +85,7 @@ pub fn bench(args: &BenchAudioArgs) -> anyhow::Result<ExitCode> {
         }),
         "benchmark",
     )?;
-    let layout = plan(&scene, 0);
+    let layout = World::of(scene, 0).layout;
     // Calibration runs once per sound; measure it apart from the steady render.
     let t0 = Instant::now();
     render(&layout, 0.1).map_err(anyhow::Error::msg)?;

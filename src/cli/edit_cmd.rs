@@ -52,7 +52,7 @@ pub struct EditArgs {
 impl EditArgs {
     fn pipeline(&self) -> Pipeline {
         let backend = Backend::Local { model: self.model.clone(), threads: self.threads };
-        Pipeline::new(self.speech.config(backend, self.seed))
+        Pipeline::new(self.speech.config(backend))
     }
 }
 
@@ -80,7 +80,7 @@ pub fn edit(args: &EditArgs) -> anyhow::Result<ExitCode> {
             (Some(text), None) => text.clone(),
             (None, None) => unreachable!("clap requires one"),
         };
-        let world = World { layout: pipeline.lay_out(&scene), scene };
+        let world = World::of(scene, args.seed);
         match pipeline.understand(&world, &instruction, &mut |_| {})? {
             Understood::NewScenario => {
                 bail!("“{instruction}” names a new scenario, not a change to {file}; use `sayscape generate` for it")
@@ -143,7 +143,7 @@ pub fn bench(args: &BenchEditArgs) -> anyhow::Result<ExitCode> {
     let scene = load_scene(&args.scene)?;
     let mut pipeline =
         Pipeline::new(PipelineConfig { backend: Backend::Local { model: args.model.clone(), threads: None }, ..Default::default() });
-    let world = World { layout: pipeline.lay_out(&scene), scene };
+    let world = World::of(scene, 0);
     let t0 = Instant::now();
     pipeline.edit(&world, "make it night", &mut |_| {})?;
     println!("model load + first edit: {:.2} s", t0.elapsed().as_secs_f64());

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use sayscape::generate::service::ServiceClient;
-use sayscape::pipeline::{Backend, Pipeline, Progress};
+use sayscape::pipeline::{Backend, Pipeline, Progress, Request};
 use sayscape::scene::{Scene, save_scene};
 use sayscape::voice::audio::read_wav;
 
@@ -116,6 +116,10 @@ pub struct GenerateArgs {
     /// Write the scene to this file (atomically) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Print on stderr why each part of the scene is there (the place chosen and the others
+    /// considered, each thing named, from a kit, a template, the model, a situation).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 impl GenerateArgs {
@@ -128,12 +132,13 @@ impl GenerateArgs {
             seed,
             models: ModelArgs::defaults(remote),
             out: None,
+            explain: false,
         }
     }
 
     /// The pipeline these arguments ask for.
     pub fn pipeline(&self) -> anyhow::Result<Pipeline> {
-        Ok(Pipeline::new(self.speech.config(self.models.backend()?, self.seed)))
+        Ok(Pipeline::new(self.speech.config(self.models.backend()?)))
     }
 
     /// The scenario: the prompt as given, or what was said in `--audio`.
@@ -158,12 +163,18 @@ pub fn with_spinner<T>(work: impl FnOnce(&mut dyn FnMut(Progress)) -> T) -> T {
 /// One scene for the arguments' request, with progress on stderr.
 pub fn generate_scene(args: &GenerateArgs, pipeline: &mut Pipeline) -> anyhow::Result<Scene> {
     let request = args.request(pipeline)?;
-    Ok(with_spinner(|progress| pipeline.scene(&request, progress))?)
+    Ok(with_spinner(|progress| pipeline.scene(Request::words(request).with_seed(args.seed), progress))?)
 }
 
 pub fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut pipeline = args.pipeline()?;
     let scene = generate_scene(args, &mut pipeline)?;
+    if args.explain {
+        match pipeline.last_explanation() {
+            Some(why) => why.lines(&scene).iter().for_each(|l| eprintln!("{l}")),
+            None => eprintln!("(no explanation: the scene was written whole by a remote model)"),
+        }
+    }
     match &args.out {
         Some(path) => save_scene(&scene, path)?,
         None => std::io::stdout().lock().write_all((serde_json::to_string_pretty(&scene)? + "\n").as_bytes())?,

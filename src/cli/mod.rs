@@ -72,7 +72,7 @@ pub enum Command {
     Plan {
         file: PathBuf,
         #[arg(long, default_value_t = 0)]
-        seed: u64,
+        seed: u32,
     },
 }
 

@@ -64,9 +64,9 @@ pub fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn plan(file: &Path, seed: u64) -> anyhow::Result<ExitCode> {
-    let scene = load_scene(file)?;
-    let layout = sayscape::plan::plan(&scene, seed);
+pub fn plan(file: &Path, seed: u32) -> anyhow::Result<ExitCode> {
+    // Through its edit history: the positions the window, the renderer and the service show.
+    let layout = sayscape::pipeline::World::of(load_scene(file)?, seed).layout;
     for w in &layout.warnings {
         eprintln!("warning: {}: {w}", file.display());
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use sayscape::generate::sayscape_home;
+use sayscape::files::sayscape_home;
 use sayscape::serve::{ServeConfig, serve};
 
 use super::generate_cmd::ModelArgs;
@@ -58,7 +58,8 @@ pub fn serve_command(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let config = ServeConfig {
         addr: args.addr,
         library: args.library.clone().unwrap_or_else(|| sayscape_home().join("library")),
-        pipeline: args.speech.config(args.models.backend()?, args.seed),
+        pipeline: args.speech.config(args.models.backend()?),
+        seed: args.seed,
         token: args.token.clone().filter(|t| !t.is_empty()),
         queue: args.queue,
         job_time_limit: positive(args.job_timeout, "--job-timeout")?,
@@ -139,7 +140,7 @@ fn throughput(total: usize, clients: usize, request: impl Fn(&ureq::Agent) -> an
 /// Requests per second for validate and plan; generation latency with 1 and 4 clients against
 /// the CLI's own time for the same prompts; the server's peak memory.
 pub fn bench(args: &BenchServeArgs) -> anyhow::Result<ExitCode> {
-    use sayscape::pipeline::{Backend, Pipeline, PipelineConfig};
+    use sayscape::pipeline::{Backend, Pipeline, PipelineConfig, Request};
     // The CLI's own time first, alone on the machine: the pipeline `sayscape generate` runs,
     // model loaded and warm, one request after another.
     let mut pipeline =
@@ -148,7 +149,7 @@ pub fn bench(args: &BenchServeArgs) -> anyhow::Result<ExitCode> {
     let mut cli = Vec::new();
     for prompt in BENCH_PROMPTS.iter().cycle().take(BENCH_PROMPTS.len() * ROUNDS) {
         let t0 = std::time::Instant::now();
-        pipeline.world(prompt, &mut |_| {})?;
+        pipeline.world(Request::words(*prompt), &mut |_| {})?;
         cli.push(t0.elapsed().as_secs_f64());
     }
     drop(pipeline);

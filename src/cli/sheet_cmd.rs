@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use super::world_cmds::parse_size;
 use sayscape::app::{self, Size};
-use sayscape::plan::{Layout, plan};
+use sayscape::pipeline::World;
+use sayscape::plan::Layout;
 use sayscape::scene::{Catalog, Family, Form, Habitat, scene_from_value};
 
 #[derive(Args, Debug)]
@@ -131,5 +132,5 @@ fn exhibit_layout(e: &Exhibit) -> anyhow::Result<Layout> {
         "entities": entities
     });
     let scene = scene_from_value(&scene, &format!("sheet tile {:?}", e.title))?;
-    Ok(plan(&scene, 0))
+    Ok(World::of(scene, 0).layout)
 }

@@ -54,14 +54,14 @@ impl SpeechArgs {
     }
 
     /// A pipeline's settings with these speech options.
-    pub fn config(&self, backend: Backend, seed: u32) -> PipelineConfig {
-        PipelineConfig { backend, seed, speech_model: self.speech_model.clone(), listening: self.listening() }
+    pub fn config(&self, backend: Backend) -> PipelineConfig {
+        PipelineConfig { backend, speech_model: self.speech_model.clone(), listening: self.listening() }
     }
 
     /// A pipeline that hears this way; `model` (or the default one) chooses among the
     /// recogniser's readings unless rescoring is off.
     pub fn pipeline(&self, model: Option<&Path>) -> Pipeline {
-        Pipeline::new(self.config(Backend::Local { model: model.map(Path::to_path_buf), threads: None }, 0))
+        Pipeline::new(self.config(Backend::Local { model: model.map(Path::to_path_buf), threads: None }))
     }
 }
 

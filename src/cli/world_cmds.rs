@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use sayscape::app::{self, BenchScene, Live, RenderOptions, Size, ViewStart, display};
-use sayscape::pipeline::World;
-use sayscape::plan::{Layout, plan};
+use sayscape::pipeline::{Request, World};
+use sayscape::plan::Layout;
 use sayscape::scene::{load_scene, save_scene};
 use sayscape::world::ViewPoint;
 
@@ -36,7 +36,7 @@ pub struct ViewArgs {
     /// A scene file (sayscape.scene/1).
     pub file: PathBuf,
     #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    pub seed: u32,
     /// Window size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     pub size: Size,
@@ -60,7 +60,7 @@ pub struct RenderArgs {
     #[arg(long, default_value_t = 0.0)]
     pub time: f32,
     #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    pub seed: u32,
     /// Frames rendered before the capture (shaders compile in the background meanwhile).
     #[arg(long, default_value_t = 12)]
     pub frames: u32,
@@ -92,31 +92,30 @@ pub struct BenchWorldArgs {
 }
 
 /// Loads, validates and lays out a scene file: nothing invalid reaches the renderer.
-pub fn layout_of(file: &Path, seed: u64) -> anyhow::Result<Layout> {
+pub fn layout_of(file: &Path, seed: u32) -> anyhow::Result<Layout> {
     Ok(world_of(file, seed)?.layout)
 }
 
 /// A scene file and its layout: the world a window or headset starts in, and edits change.
-pub fn world_of(file: &Path, seed: u64) -> anyhow::Result<World> {
-    let scene = load_scene(file)?;
+pub fn world_of(file: &Path, seed: u32) -> anyhow::Result<World> {
     // An edited scene is laid out through its edits: things stand where the person saw them.
-    let layout = if scene.edits.done.is_empty() { plan(&scene, seed) } else { sayscape::edit::history::lay_out(&scene, seed) };
-    for w in &layout.warnings {
+    let world = World::of(load_scene(file)?, seed);
+    for w in &world.layout.warnings {
         eprintln!("warning: {}: {w}", file.display());
     }
-    Ok(World { scene, layout })
+    Ok(world)
 }
 
 /// The live part of a window or headset: typed and spoken scenarios and changes go through
 /// this pipeline; `world` is the one shown at the start, when it came from a file.
 pub fn live(args: &GenerateArgs, save_to: Option<PathBuf>, world: Option<World>) -> anyhow::Result<Live> {
-    Ok(Live { pipeline: args.pipeline()?, save_to, world })
+    Ok(Live { pipeline: args.pipeline()?, save_to, world, seed: args.seed })
 }
 
 pub fn view(args: &ViewArgs) -> anyhow::Result<ExitCode> {
     let world = world_of(&args.file, args.seed)?;
     let start = ViewStart::Layout(world.layout.clone().into());
-    app::view(start, live(&GenerateArgs::defaults(args.seed as u32, args.remote.clone()), None, Some(world))?, args.size)?;
+    app::view(start, live(&GenerateArgs::defaults(args.seed, args.remote.clone()), None, Some(world))?, args.size)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -155,7 +154,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut pipeline = g.pipeline()?;
     let prompt = g.request(&mut pipeline)?;
     sayscape::generate::check_request(&prompt)?;
-    let live = Live { pipeline, save_to: Some(scene_file.clone()), world: None };
+    let live = Live { pipeline, save_to: Some(scene_file.clone()), world: None, seed: g.seed };
     if sayscape::xr::runtime_available().is_ok() {
         app::run_headset(ViewStart::Prompt(prompt), live, None, std::time::Duration::MAX)?;
         return Ok(ExitCode::SUCCESS);
@@ -165,7 +164,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let Live { mut pipeline, .. } = live;
-    let world = with_spinner(|progress| pipeline.world(&prompt, progress))?;
+    let world = with_spinner(|progress| pipeline.world(Request::words(prompt).with_seed(g.seed), progress))?;
     save_scene(&world.scene, &scene_file)?;
     let scene = &world.scene;
     let kinds: Vec<String> = scene.entities.iter().map(|e| format!("{} × {}", e.count, e.kind)).collect();
@@ -213,7 +212,7 @@ pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
     for file in scene_files(&args.scenes)? {
         let scene = load_scene(&file)?;
         let t0 = Instant::now();
-        let layout = plan(&scene, 0);
+        let layout = World::of(scene, 0).layout;
         let plan_ms = t0.elapsed().as_secs_f64() * 1e3;
         let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("scene").to_string();
         scenes.push(BenchScene { name, layout, plan_ms });

@@ -29,7 +29,7 @@ pub struct XrArgs {
 pub fn xr(args: &XrArgs) -> anyhow::Result<ExitCode> {
     let file = Path::new(&args.scene);
     let is_file = file.extension().is_some_and(|e| e == "json") || file.exists();
-    let world = if is_file { Some(world_of(file, args.seed as u64)?) } else { None };
+    let world = if is_file { Some(world_of(file, args.seed)?) } else { None };
     let start = match &world {
         Some(world) => ViewStart::Layout(world.layout.clone().into()),
         None => ViewStart::Prompt(args.scene.clone()),

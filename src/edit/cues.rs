@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::generate::named::{count_word, occurrences, words};
+use crate::lexicon::{count_word, occurrences, words};
 
 const EDIT_WORDS: &str = include_str!("../../assets/edit_words.json");
 
@@ -42,15 +42,7 @@ pub enum Action {
     Double,
 }
 
-/// A quantity of the setting said with "more" or "less" ("more fog", "calmer sea").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Fog,
-    Wind,
-    Clouds,
-    Waves,
-}
+pub use crate::scene::ops::Level;
 
 type Map = BTreeMap<String, Vec<String>>;
 

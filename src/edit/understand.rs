@@ -9,10 +9,10 @@
 use std::collections::BTreeSet;
 
 use super::cues::{Action, Heard, Level, cues};
-use super::ops::Op;
 use crate::generate::GenerateError;
-use crate::generate::named::{lexicon, words};
+use crate::lexicon::{lexicon, words};
 use crate::plan::default_speed;
+use crate::scene::ops::Op;
 use crate::scene::{
     BeatEvent, Catalog, Color, Entity, Habitat, KindInfo, MotionKind, MusicMood, Scene, SkyFeature, SoundKind, Terrain, TimeOfDay, Vantage,
     WaterKind, Weather,
@@ -178,7 +178,7 @@ pub fn understand(scene: &Scene, instruction: &str, judge: &mut dyn Judge) -> Re
             referents = named_kinds;
         }
         notes.extend(clause_notes);
-        match super::ops::apply(&current, &clause_ops) {
+        match crate::scene::ops::apply(&current, &clause_ops) {
             Ok(next) => {
                 current = next;
                 ops.extend(clause_ops);
@@ -646,7 +646,7 @@ impl Reader<'_> {
             .filter(|e| {
                 let parts: Vec<String> = e.id.split('_').map(str::to_string).collect();
                 let standing = self.heard.has(Action::Stand);
-                let found = crate::generate::named::occurrences(self.said, &parts);
+                let found = crate::lexicon::occurrences(self.said, &parts);
                 parts.len() > 1 && found.iter().any(|&at| standing || !cues().is_place(self.said, at))
             })
             .map(|e| e.id.clone())

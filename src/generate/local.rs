@@ -5,17 +5,20 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::adapt::{Asked, Written, adapt};
+use super::compose::{Asked, Explanation, Written, compose};
 use super::grammar::schema_to_gbnf;
 use super::llama::{From, LocalModel};
+use super::named;
 use super::rank::{OptionList, RankPrompts, Ranking, kinds_of_raised_groups};
 use super::things::{self, Thing};
 use super::{GenerateError, check_request};
-use super::{named, template};
-use crate::scene::{Scene, scene_from_value};
+use crate::scene::Scene;
 
-/// Tokens the model may write for the title, role and things.
-const WRITE_TOKENS: usize = 64;
+/// Tokens the model may write for the title, role, things and place.
+const WRITE_TOKENS: usize = 80;
+
+/// The lift a kind the model wrote for the request gets: what a clear implication has.
+const EXPLICIT_KIND: f32 = 5.0;
 
 /// The groups of things (savanna animals, dinosaurs…) whose catalog kinds the second stage of
 /// the ranking scores: the best two, when the request raises them at least this much (nats).
@@ -51,8 +54,10 @@ pub struct LocalGenerator {
     write_grammar: String,
     /// Whether neutral scores are read from (and kept in) the disk cache.
     neutral_on_disk: bool,
-    /// Neutral scores of the edit questions, by question and options (see [`super::judge`]).
+    /// Neutral scores of the edit questions, by question and options (see `crate::edit::judge`).
     pub(crate) edit_neutral: std::collections::HashMap<u64, Vec<f32>>,
+    /// Why the last scene is as it is (`sayscape generate --explain`).
+    pub last_explanation: Option<Explanation>,
 }
 
 impl LocalGenerator {
@@ -72,9 +77,10 @@ impl LocalGenerator {
             "properties": {
                 "title": {"type": "string", "maxLength": 32},
                 "role": {"type": "string", "maxLength": 20},
-                "things": {"type": "array", "maxItems": 3, "items": {"type": "string", "maxLength": 18}}
+                "things": {"type": "array", "maxItems": 3, "items": {"type": "string", "maxLength": 18}},
+                "place": {"type": "string", "maxLength": 24}
             },
-            "required": ["title", "role", "things"]
+            "required": ["title", "role", "things", "place"]
         }))?;
         Ok(LocalGenerator {
             model,
@@ -86,6 +92,7 @@ impl LocalGenerator {
             write_grammar,
             neutral_on_disk: true,
             edit_neutral: Default::default(),
+            last_explanation: None,
         })
     }
 
@@ -146,7 +153,7 @@ impl LocalGenerator {
                 key.add(value.as_bytes()).add(phrase.as_bytes());
             }
         }
-        Some(super::sayscape_home().join("cache").join(format!("neutral-{:016x}.json", key.0)))
+        Some(crate::files::sayscape_home().join("cache").join(format!("neutral-{:016x}.json", key.0)))
     }
 
     /// The lists scored under the neutral request: the first stage's, then the kind pool.
@@ -198,7 +205,13 @@ impl LocalGenerator {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").trim().to_string();
         let things = v.get("things").and_then(|t| t.as_array()).map(|t| t.iter().filter_map(|x| x.as_str()).map(str::to_string).collect());
-        Ok((Written { title: field("title"), role: snake_case(&field("role")), things: things.unwrap_or_default() }, n))
+        let written = Written {
+            title: field("title"),
+            role: super::compose::snake_case(&field("role")),
+            things: things.unwrap_or_default(),
+            place: field("place"),
+        };
+        Ok((written, n))
     }
 
     /// Request → valid scene.
@@ -217,8 +230,14 @@ impl LocalGenerator {
         let t0 = Instant::now();
         on_step(Step::Ranking);
         let mut ranking = self.rank(request)?;
-        let lexicon = named::lexicon();
-        let named = lexicon.named(request);
+        let lexicon = crate::lexicon::lexicon();
+        let spans = lexicon.read(request);
+        let mut named: Vec<(&str, &str)> = Vec::new();
+        for (field, value, _) in &spans {
+            if !named.contains(&(*field, *value)) {
+                named.push((*field, *value));
+            }
+        }
         named::raise_named(&mut ranking, &named);
         let rank_s = t0.elapsed().as_secs_f64();
         on_step(Step::Writing);
@@ -240,47 +259,41 @@ impl LocalGenerator {
         }
         let counts = lexicon.counts(request);
         let write_s = t1.elapsed().as_secs_f64();
-        let said: Vec<&str> =
-            named.iter().filter(|(f, _)| *f == "kind").map(|(_, k)| *k).chain(written_kinds.iter().map(String::as_str)).collect();
-        let templates = template::ranked(&ranking, &said);
         if tracing::enabled!(tracing::Level::DEBUG) {
             for (field, options) in &ranking.fields {
                 let best: Vec<String> = options.iter().take(6).map(|(v, s)| format!("{v} {s:.1}")).collect();
                 tracing::debug!("{field}: {}", best.join(", "));
             }
-            let best: Vec<String> = templates.iter().take(4).map(|(t, f)| format!("{} {f:.1}", t.name)).collect();
-            tracing::debug!("templates: {}", best.join(", "));
             tracing::debug!(
-                "written: {:?}; counts: {counts:?}; new things: {:?}",
+                "written: {:?} at {:?}; counts: {counts:?}; new things: {:?}",
                 written.things,
+                written.place,
                 new_things.iter().map(|(k, _)| k).collect::<Vec<_>>()
             );
         }
         let asked = Asked {
             text: request,
             ranking: &ranking,
-            named: &named,
+            spans: &spans,
             written: &written,
             counts: &counts,
             written_kinds: &written_kinds,
             new_things: &new_things,
         };
-        let scene = adapt(templates[0].0, &asked);
         // The same gate as a scene file: a bug in composition is an error, never a bad world.
-        let value =
-            serde_json::to_value(&scene).map_err(|e| GenerateError::Engine(format!("the composed scene does not serialise: {e}")))?;
-        let scene = scene_from_value(&value, "generated scene").map_err(GenerateError::Invalid)?;
+        let (scene, explanation) = compose(&asked).map_err(GenerateError::Compose)?;
+        self.last_explanation = Some(explanation);
         Ok((scene, GenerationStats { rank_s, write_s, total_s: t0.elapsed().as_secs_f64(), written_tokens }))
     }
 }
 
 /// A kind the model wrote for the request, raised to at least the lift that makes a kind
-/// explicit enough to add ([`super::adapt::EXPLICIT_KIND`]), below what named words get.
+/// explicit enough to count as asked for ([`EXPLICIT_KIND`]), below what named words get.
 fn raise_implied(ranking: &mut Ranking, kind: &str) {
     let kinds = ranking.fields.entry("kind".into()).or_default();
     match kinds.iter_mut().find(|(k, _)| k == kind) {
-        Some((_, lift)) => *lift = lift.max(super::adapt::EXPLICIT_KIND),
-        None => kinds.push((kind.to_string(), super::adapt::EXPLICIT_KIND)),
+        Some((_, lift)) => *lift = lift.max(EXPLICIT_KIND),
+        None => kinds.push((kind.to_string(), EXPLICIT_KIND)),
     }
     kinds.sort_by(|a, b| b.1.total_cmp(&a.1));
 }
@@ -318,13 +331,6 @@ impl Fnv1a {
         }
         self
     }
-}
-
-/// "Pirate Captain!" → "pirate_captain".
-pub fn snake_case(text: &str) -> String {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(3).map(|w| w.to_lowercase()).collect();
-    words.join("_")
 }
 
 #[cfg(test)]

@@ -1,15 +1,15 @@
 //! Generation: a request in the user's words → a valid `Scene`.
 //!
-//! Locally (llama.cpp), the model ranks every enumerated choice by likelihood ([`rank`]), the
-//! ranking picks the scenario template that explains it best ([`template`]: the scene library),
-//! the model writes the free-text parts under a grammar, and [`adapt`] changes the template
-//! where the request is explicit. Remotely ([`openai`]), a bigger model writes the whole scene under the JSON Schema.
-//! Either way the result passes the same validation as a scene file.
+//! Locally (llama.cpp), the model ranks every enumerated choice by likelihood ([`rank`]) and
+//! writes the free-text parts under a grammar (the title, the role, the things and the place,
+//! as English nouns: [`things`]); the words of the request are read by [`crate::lexicon`]; then
+//! [`compose`] builds the scene from parts: a place (a kit, a template that fits whole, a plain
+//! room or open ground), what it holds, what the request names, the setting and what happens.
+//! Remotely ([`openai`]), a bigger model writes the whole scene under the JSON Schema. Either
+//! way the result passes the same validation as a scene file.
 
-pub mod adapt;
+pub mod compose;
 pub mod grammar;
-#[cfg(feature = "llama")]
-pub mod judge;
 #[cfg(feature = "llama")]
 pub mod llama;
 #[cfg(feature = "llama")]
@@ -17,8 +17,6 @@ pub mod local;
 pub mod named;
 pub mod openai;
 pub mod rank;
-#[cfg(feature = "llama")]
-pub mod rescore;
 pub mod service;
 pub mod template;
 pub mod things;
@@ -46,6 +44,9 @@ pub enum GenerateError {
     /// The scene failed validation; the source keeps every problem with its JSON path.
     #[error("the generated scene is invalid")]
     Invalid(#[source] crate::scene::SceneError),
+    /// Composition made a scene that does not validate: a bug, with its cause.
+    #[error(transparent)]
+    Compose(#[from] compose::ComposeError),
 }
 
 /// Checks a request before any model sees it.
@@ -63,24 +64,31 @@ pub fn check_request(request: &str) -> Result<&str, GenerateError> {
     Ok(trimmed)
 }
 
-/// Where sayscape keeps models and caches: `SAYSCAPE_HOME`, else `~/.cache/sayscape`.
-pub fn sayscape_home() -> PathBuf {
-    std::env::var_os("SAYSCAPE_HOME").map(PathBuf::from).unwrap_or_else(default_home)
-}
-
-/// On a Quest the app's external files folder (adb push the model there); elsewhere ~/.cache.
-fn default_home() -> PathBuf {
-    if cfg!(target_os = "android") {
-        PathBuf::from("/sdcard/Android/data/org.sayscape.app/files")
-    } else {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/sayscape")
-    }
-}
-
 /// The embedded default model: `SAYSCAPE_MODEL`, else where the set-up script puts it.
 pub fn default_model_path() -> PathBuf {
     match std::env::var_os("SAYSCAPE_MODEL") {
         Some(p) => PathBuf::from(p),
-        None => sayscape_home().join("models/gemma-3-270m-q4_k_m.gguf"),
+        None => crate::files::sayscape_home().join("models/gemma-3-270m-q4_k_m.gguf"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GenerateError;
+    use crate::errors::chain;
+    use crate::scene::{SceneError, parse_scene};
+    use std::error::Error;
+
+    #[test]
+    fn a_generation_error_keeps_every_problem_of_the_scene_with_its_path() {
+        let bad = br#"{"format": "sayscape.scene/1", "title": "x", "setting": {"terrain": "lava", "time_of_day": "teatime"}, "player": {"vantage": "deck"}}"#;
+        let error = GenerateError::Invalid(parse_scene(bad, "model reply").unwrap_err());
+        let Some(SceneError::Invalid { problems, .. }) = error.source().and_then(|s| s.downcast_ref::<SceneError>()) else {
+            panic!("the scene error is kept as the source: {error:?}");
+        };
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert!(paths.contains(&"$.setting.terrain") && paths.contains(&"$.setting.time_of_day"), "{paths:?}");
+        let text = chain(&error);
+        assert!(text.starts_with("the generated scene is invalid: model reply: $.setting."), "{text}");
     }
 }

@@ -1,207 +1,24 @@
 //! What a request names outright. A 270M model's likelihoods carry what a request *implies*
 //! well ("a pirate's life": a sailing ship, the age of sail) but barely move for what it
 //! *says* in so many words ("at sunrise" lifts dawn by 0.7 nats; "al tramonto" not at all).
-//! Words that name a value ("sunset", "coucher du soleil", "Sonnenuntergang"; a catalog kind or
-//! one of its synonyms) are read directly: from `assets/words.json` for the setting, from the
-//! catalog for kinds. Such a value's lift is raised to [`NAMED_LIFT`], so that the template
-//! choice and the adaptation take it as explicit.
-
-use std::collections::HashSet;
-use std::sync::OnceLock;
-
-use serde::Deserialize;
+//! The words that name a value are read by [`crate::lexicon`]; such a value's lift is raised
+//! to [`NAMED_LIFT`], so that the place choice and the composition take it as explicit.
 
 use super::rank::Ranking;
-use crate::scene::Catalog;
 
 /// The lift a named value gets: above every threshold for "explicit".
 pub const NAMED_LIFT: f32 = 8.0;
 
-const WORDS_JSON: &str = include_str!("../../assets/words.json");
-
-#[derive(Debug, Deserialize)]
-struct WordsFile {
-    format: String,
-    /// field → value → phrases.
-    fields: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>,
-    ambiguous: Vec<String>,
-}
-
-/// A phrase, as the folded words it is made of.
-type Phrase = Vec<String>;
-
-/// Phrases that name each value of each field, and each catalog kind.
-#[derive(Debug)]
-pub struct Lexicon {
-    /// (field, value, phrases); field "kind" for catalog kinds.
-    entries: Vec<(String, String, Vec<Phrase>)>,
-}
-
-/// The built-in lexicon (`assets/words.json` and the catalog), built once.
-pub fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| {
-        let file: WordsFile = serde_json::from_str(WORDS_JSON).expect("assets/words.json is checked by the tests");
-        assert_eq!(file.format, "sayscape.words/1", "assets/words.json: unknown format");
-        let mut entries = Vec::new();
-        for (field, values) in &file.fields {
-            for (value, phrases) in values {
-                entries.push((field.clone(), value.clone(), phrases.iter().map(|p| words(p)).collect()));
-            }
-        }
-        let ambiguous: HashSet<Phrase> = file.ambiguous.iter().map(|w| words(w)).collect();
-        for info in Catalog::builtin().kinds() {
-            let names = std::iter::once(info.kind.replace('_', " ")).chain(info.synonyms.iter().cloned());
-            let phrases: Vec<Phrase> = names.map(|n| words(&n)).filter(|p| !p.is_empty() && !ambiguous.contains(p)).collect();
-            entries.push(("kind".into(), info.kind.clone(), phrases));
-        }
-        Lexicon { entries }
-    })
-}
-
-impl Lexicon {
-    /// The (field, value) pairs a text names; a year ("in 1917") names its era.
-    /// A phrase found inside a longer one the text says names nothing of its own: "aurore
-    /// boréale" is the aurora, not the dawn ("aurore").
-    pub fn named(&self, text: &str) -> Vec<(&str, &str)> {
-        let mut named: Vec<(&str, &str)> = Vec::new();
-        for (field, value, _) in self.named_spans(text) {
-            if !named.contains(&(field, value)) {
-                named.push((field, value));
-            }
-        }
-        named.extend(words(text).iter().filter_map(|w| era_of_year(w)).map(|era| ("era", era)));
-        named
-    }
-
-    /// Each value the text names with the word span that names it (start, end), in the
-    /// lexicon's order; a span inside a longer one is left out.
-    pub fn named_spans(&self, text: &str) -> Vec<(&str, &str, (usize, usize))> {
-        let said = words(text);
-        // Every place each entry's phrases occur, as word spans.
-        let spans: Vec<Vec<(usize, usize)>> = self
-            .entries
-            .iter()
-            .map(|(_, _, phrases)| {
-                phrases.iter().flat_map(|p| occurrences(&said, p).into_iter().map(move |at| (at, at + p.len()))).collect()
-            })
-            .collect();
-        let all: Vec<(usize, usize)> = spans.iter().flatten().copied().collect();
-        let inside_longer = |(a, b): (usize, usize)| all.iter().any(|&(c, d)| c <= a && b <= d && d - c > b - a);
-        self.entries
-            .iter()
-            .zip(&spans)
-            .flat_map(|((field, value, _), found)| {
-                found.iter().filter(|&&span| !inside_longer(span)).map(move |&span| (field.as_str(), value.as_str(), span))
-            })
-            .collect()
-    }
-}
-
-impl Lexicon {
-    /// How many of each named kind the request asks for, where it says so: "two knights",
-    /// "a herd of elephants", "des milliers de fans", "una manada de cebras".
-    pub fn counts(&self, text: &str) -> Vec<(String, u32)> {
-        let said = words(text);
-        let mut out: Vec<(String, u32)> = Vec::new();
-        for (field, value, phrases) in &self.entries {
-            if field != "kind" || out.iter().any(|(k, _)| k == value) {
-                continue;
-            }
-            let at = phrases.iter().filter_map(|p| position(&said, p)).min();
-            if let Some(n) = at.and_then(|at| count_before(&said, at)) {
-                out.push((value.clone(), n));
-            }
-        }
-        out
-    }
-}
-
-/// The count a request gives just before the words at `at` (up to three words back, over
-/// "of", "de", "di"…), in English, French, Spanish, German or Italian.
-pub fn count_before(said: &[String], at: usize) -> Option<u32> {
-    const LINKS: &[&str] = &[
-        "of", "de", "des", "du", "d", "di", "dei", "degli", "delle", "von", "an", "la", "les", "los", "las", "big", "small", "grandes",
-        "giant", "huge", "wild", "little",
-    ];
-    for back in 1..=4 {
-        let w = said.get(at.checked_sub(back)?)?.as_str();
-        if let Some(n) = count_word(w) {
-            return Some(n);
-        }
-        if !LINKS.contains(&w) {
-            return None;
-        }
-    }
-    None
-}
-
-/// The number a word says: digits, number words, and words for a group of things.
-pub fn count_word(word: &str) -> Option<u32> {
-    if let Ok(n) = word.parse::<u32>() {
-        return (1..=2000).contains(&n).then_some(n);
-    }
-    Some(match word {
-        "a" | "one" | "un" | "une" | "uno" | "una" | "ein" | "eine" | "einen" | "einem" | "einer" | "single" | "lone" => 1,
-        "two" | "deux" | "dos" | "zwei" | "due" | "pair" | "couple" => 2,
-        "three" | "trois" | "tres" | "drei" | "tre" => 3,
-        "four" | "quatre" | "cuatro" | "vier" | "quattro" => 4,
-        "five" | "cinq" | "cinco" | "funf" | "fuenf" | "cinque" => 5,
-        "six" | "seis" | "sechs" => 6,
-        "seven" | "sept" | "siete" | "sieben" | "sette" => 7,
-        "eight" | "huit" | "ocho" | "acht" | "otto" => 8,
-        "nine" | "neuf" | "nueve" | "neun" | "nove" => 9,
-        "ten" | "dix" | "diez" | "zehn" | "dieci" => 10,
-        "twelve" | "douze" | "doce" | "zwolf" | "dodici" | "dozen" | "douzaine" | "docena" | "dutzend" | "dozzina" => 12,
-        "fifteen" | "quinze" | "quince" | "funfzehn" | "fuenfzehn" | "quindici" => 15,
-        "twenty" | "vingt" | "veinte" | "zwanzig" | "venti" => 20,
-        "thirty" | "trente" | "treinta" | "dreissig" | "trenta" => 30,
-        "forty" | "quarante" | "cuarenta" | "vierzig" | "quaranta" => 40,
-        "fifty" | "cinquante" | "cincuenta" | "funfzig" | "cinquanta" => 50,
-        "sixty" | "soixante" | "sesenta" | "sechzig" | "sessanta" => 60,
-        "few" | "quelques" | "algunos" | "algunas" | "einige" | "alcuni" | "alcune" => 3,
-        "several" | "plusieurs" | "varios" | "varias" | "mehrere" | "diversi" | "diverse" => 5,
-        "many" | "lots" | "lot" | "beaucoup" | "muchos" | "muchas" | "viele" | "molti" | "molte" | "dozens" | "douzaines" => 14,
-        "pack" | "meute" | "rudel" | "jauria" => 7,
-        "herd" | "troupeau" | "manada" | "rebano" | "herde" | "mandria" | "branco" => 12,
-        "flock" | "swarm" | "nuee" | "vol" | "bandada" | "schwarm" | "stormo" | "sciame" | "enjambre" | "essaim" => 20,
-        "school" | "banc" | "banco" | "shoal" => 30,
-        "hundred" | "hundreds" | "cent" | "cents" | "centaines" | "cien" | "cientos" | "hundert" | "hunderte" | "cento" | "centinaia" => {
-            200
-        }
-        "army" | "armee" | "ejercito" | "esercito" => 300,
-        "crowd" | "foule" | "multitud" | "menge" | "folla" => 500,
-        "thousand" | "thousands" | "mille" | "milliers" | "mil" | "miles" | "tausend" | "tausende" | "migliaia" => 1000,
-        _ => return None,
-    })
-}
-
-/// Where `phrase` first stands in `said` (its words may take a plural -s).
-fn position(said: &[String], phrase: &[String]) -> Option<usize> {
-    occurrences(said, phrase).first().copied()
-}
-
-/// Every index where `phrase` starts in `said`. Its words may take a plural -s: the last in
-/// English ("pirate ships"), every one in French and Spanish ("flamants roses").
-pub fn occurrences(said: &[String], phrase: &[String]) -> Vec<usize> {
-    let n = phrase.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let matches = |w: &[String]| w.iter().zip(phrase).all(|(got, want)| got == want || got.strip_suffix('s').is_some_and(|g| g == want));
-    said.windows(n).enumerate().filter(|(_, w)| matches(w)).map(|(i, _)| i).collect()
-}
-
 /// Raises the lift of every value the request names to at least [`NAMED_LIFT`], and clear of
 /// the values it does not name (by [`NAMED_LEAD`]), so that a named value always reads as explicit.
-/// A named kind the ranking did not score (the catalog is larger than the first stage) joins it.
+/// A named value the ranking did not score (the catalog is larger than the first stage) joins it.
 pub fn raise_named(ranking: &mut Ranking, named: &[(&str, &str)]) {
     for (field, value) in named {
-        if *field == "kind" {
-            let kinds = ranking.fields.entry("kind".into()).or_default();
-            if !kinds.iter().any(|(v, _)| v == value) {
-                kinds.push((value.to_string(), 0.0));
-            }
+        // Setting fields are ranked whole; a named kind the first stage did not score, or a
+        // value of a field nobody ranked (a caller without the model), joins its field.
+        let options = ranking.fields.entry(field.to_string()).or_default();
+        if !options.iter().any(|(v, _)| v == value) {
+            options.push((value.to_string(), 0.0));
         }
     }
     for (field, options) in ranking.fields.iter_mut() {
@@ -218,54 +35,19 @@ pub fn raise_named(ranking: &mut Ranking, named: &[(&str, &str)]) {
 /// How far a named value stands above every value the request does not name.
 pub const NAMED_LEAD: f32 = 3.0;
 
-/// The era a four-digit year between 1000 and 2200 falls in.
-fn era_of_year(word: &str) -> Option<&'static str> {
-    let year: u32 = word.parse().ok().filter(|_| word.len() == 4)?;
-    Some(match year {
-        1000..=1450 => "medieval",
-        1451..=1913 => "age_of_sail",
-        1914..=1938 => "ww1",
-        1939..=1945 => "ww2",
-        1946..=2100 => "modern",
-        2101..=2200 => "future",
-        _ => return None,
-    })
-}
-
-/// Lower-case words without accents: "Lever du Soleil, à l'océan" → [lever, du, soleil, a, l, ocean].
-pub fn words(text: &str) -> Vec<String> {
-    let folded: String = text.to_lowercase().chars().flat_map(fold).collect();
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
-}
-
-/// A Latin letter without its accent (ß and ligatures spelled out).
-fn fold(c: char) -> Vec<char> {
-    let plain = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'ß' => return vec!['s', 's'],
-        'æ' => return vec!['a', 'e'],
-        'œ' => return vec!['o', 'e'],
-        other => other,
-    };
-    vec![plain]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::generate::rank::RankPrompts;
+    use crate::lexicon::lexicon;
 
     #[test]
     fn the_lexicon_names_only_values_the_ranking_knows() {
         let lists = RankPrompts::builtin().option_lists();
-        for (field, value, phrases) in &lexicon().entries {
+        for (field, value, phrases) in lexicon().entries() {
+            if [crate::lexicon::PLACE, crate::lexicon::PLACE_HINT, crate::lexicon::SITUATION].contains(&field) {
+                continue; // read by composition, not ranked
+            }
             if field == "water" {
                 // Not ranked: the template's water stays unless the request names another.
                 assert!(serde_json::from_value::<crate::scene::WaterKind>(serde_json::json!(value)).is_ok(), "words.json: water {value}");
@@ -287,39 +69,6 @@ mod tests {
                 assert!(!phrases.is_empty(), "words.json: {field}.{value} has no words");
             }
         }
-    }
-
-    #[test]
-    fn named_values_are_found_in_any_case_accent_and_plural() {
-        let l = lexicon();
-        let named = |t: &str| l.named(t).into_iter().map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>();
-        assert!(named("Un port au Coucher du Soleil").contains(&"time_of_day=dusk".to_string()));
-        assert!(named("ein stiller See an einem NEBLIGEN Morgen").contains(&"weather=foggy".to_string()));
-        assert!(named("une forêt enneigée").contains(&"terrain=snow".to_string()));
-        assert!(named("a farm with horses and chickens").contains(&"kind=horse".to_string()));
-        assert!(named("Quiero pilotar en la Segunda Guerra Mundial").contains(&"era=ww2".to_string()));
-        assert!(named("a Spitfire over the Channel in 1940").contains(&"era=ww2".to_string()));
-        // Words inside other words, and ambiguous synonyms, name nothing.
-        assert!(named("a nightingale sings").is_empty(), "{:?}", named("a nightingale sings"));
-        assert!(!named("a rock concert").iter().any(|n| n == "kind=rock"));
-        // A phrase inside a longer one names only the longer one's value.
-        let aurora = named("une base sous l'aurore boréale");
-        assert!(aurora.contains(&"sky=aurora".to_string()) && !aurora.contains(&"time_of_day=dawn".to_string()), "{aurora:?}");
-        assert!(named("marcher sur la Lune").contains(&"terrain=moon".to_string()));
-        assert!(named("ein Forschungs-U-Boot, drinnen im Kontrollraum").contains(&"indoor=indoors".to_string()));
-    }
-
-    #[test]
-    fn counts_follow_the_words_in_several_languages() {
-        let l = lexicon();
-        let count = |t: &str, kind: &str| l.counts(t).into_iter().find(|(k, _)| k == kind).map(|(_, n)| n);
-        assert_eq!(count("two knights guard a castle", "knight"), Some(2));
-        assert_eq!(count("a herd of elephants at sunset", "elephant"), Some(12));
-        assert_eq!(count("playing for thousands of fans", "crowd"), Some(1000));
-        assert_eq!(count("trois chevaliers devant le château", "knight"), Some(3));
-        assert_eq!(count("una manada de cebras", "zebra"), Some(12));
-        assert_eq!(count("a dragon above the clouds", "dragon"), Some(1));
-        assert_eq!(count("elephants and giraffes", "giraffe"), None);
     }
 
     #[test]

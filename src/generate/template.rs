@@ -1,8 +1,8 @@
 //! Scenario knowledge as data. Every scene in `scenes/` (compiled in by `build.rs`) is a
 //! template: a whole, coherent scenario with its setting, its things, their motion, its sounds
 //! and a timeline. A request is matched to the template that best explains what the model's
-//! ranking says the request raises; [`super::adapt`] then changes only what the request says
-//! explicitly. Choosing fields one by one cannot keep them consistent (a 1917 dogfight over a
+//! ranking says the request raises; composition ([`super::compose`]) uses it whole when it fits
+//! and changes only what the request says explicitly. Choosing fields one by one cannot keep them consistent (a 1917 dogfight over a
 //! jungle with jet engines); a template is consistent by construction.
 
 use std::collections::{HashMap, HashSet};
@@ -171,7 +171,7 @@ fn off_earth(template: &Template, ranking: &Ranking) -> f32 {
     }
     let lift = ranking.lift("terrain", &value_name(&terrain));
     let lift = if lift.is_finite() { lift } else { 0.0 };
-    OFF_EARTH_COST * (super::adapt::EXPLICIT_SETTING - lift).clamp(0.0, 3.0)
+    OFF_EARTH_COST * (super::compose::EXPLICIT_SETTING - lift).clamp(0.0, 3.0)
 }
 
 /// Groups of things (catalog tags) count as evidence when the request raises them at least
@@ -210,7 +210,7 @@ fn homeless(template: &Template, said: &[&str]) -> usize {
             // Indoors, a building the request names is the one the room is in (a museum's hall).
             let around_the_room = template.scene.setting.room.is_some() && info.tags.iter().any(|t| t == "building");
             let too_early = info.since.is_some_and(|since| since > template.scene.setting.era);
-            too_early || !(around_the_room || super::adapt::can_take(info, &template.scene))
+            too_early || !(around_the_room || crate::scene::change::can_take(info, &template.scene))
         })
         .count()
 }

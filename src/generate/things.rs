@@ -155,7 +155,12 @@ fn is_thing(noun: &str) -> bool {
     // "-ing" words are mostly activities (canoeing, sightseeing), not things.
     const THINGS_IN_ING: &[&str] = &["building", "painting", "ring", "wing", "king", "swing", "sling", "string", "ceiling", "railing"];
     let activity = noun.len() > 5 && noun.ends_with("ing") && !THINGS_IN_ING.iter().any(|t| noun.ends_with(t));
-    let names_setting = super::named::lexicon().named(&noun.replace('_', " ")).iter().any(|(field, _)| *field != "kind");
+    // A noun that names a setting value, a place or a situation ("rain", "office", "fire") is
+    // not a thing to build; one that merely hints at a place ("cashier") is.
+    let names_setting = crate::lexicon::lexicon()
+        .named(&noun.replace('_', " "))
+        .iter()
+        .any(|(field, _)| *field != "kind" && *field != crate::lexicon::PLACE_HINT);
     // A letter or two is a word cut short (the model ran out of tokens), not a thing.
     let fragment = noun.chars().filter(|c| c.is_alphabetic()).count() < 3;
     !ABSTRACT.contains(&noun) && !activity && !names_setting && !fragment
@@ -192,7 +197,7 @@ pub fn resolve(
     let phrases: Vec<String> = unknown.iter().map(|n| format!(" {}", n.replace('_', " "))).collect();
     let asked = model.score(request_context, &[(question, phrases.clone())])?;
     let neutral = model.score(neutral_context, &[(question, phrases)])?;
-    let said = super::named::words(request_text);
+    let said = crate::lexicon::words(request_text);
     for ((name, r), n) in unknown.iter().zip(&asked[0]).zip(&neutral[0]) {
         // A noun the request does not say (the model's translation or its own idea) must be
         // strongly implied; one it says needs less.

@@ -1,10 +1,11 @@
 //! Instructions said inside a world: an edit of the current world (in place, with undo), a
 //! new scenario, or nothing to do.
 
-use super::{Backend, Pipeline, PipelineError, Progress, Stage, World};
-use crate::edit::{self, Judge, Op, Understood, WordsOnly, history};
+use super::{Backend, Pipeline, PipelineError, Progress, Request, Stage, World};
+use crate::edit::{self, Judge, Op, Understood, WordsOnly};
 use crate::generate::GenerateError;
 use crate::plan::replan;
+use crate::scene::history;
 
 /// What an instruction did to the world.
 #[derive(Debug, Clone)]
@@ -74,8 +75,8 @@ impl Pipeline {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Said, PipelineError> {
         let in_place = |scene: crate::scene::Scene| {
-            let layout = replan(&scene, self.config.seed as u64, &world.scene, &world.layout);
-            World { scene, layout }
+            let layout = replan(&scene, world.seed as u64, &world.scene, &world.layout);
+            World { scene, layout, seed: world.seed }
         };
         Ok(match understood {
             Understood::Edit(ops) => {
@@ -94,7 +95,7 @@ impl Pipeline {
                     .map_err(not_an_edit)?;
                 Said::Redone(in_place(scene))
             }
-            Understood::NewScenario => Said::New(self.world(instruction, progress)?),
+            Understood::NewScenario => Said::New(self.world(Request::words(instruction).with_seed(world.seed), progress)?),
             Understood::Nothing(why) => return Err(PipelineError::NotAnEdit(why)),
         })
     }
@@ -105,7 +106,7 @@ impl Pipeline {
         progress: &mut dyn FnMut(Progress),
         read: impl FnOnce(&mut dyn Judge) -> Result<T, GenerateError>,
     ) -> Result<T, PipelineError> {
-        let generator = self.local_generator(progress)?;
+        let generator = self.local_generator(None, progress)?;
         Ok(read(generator)?)
     }
 

@@ -5,18 +5,17 @@
 //! between requests, so the second scenario costs only its own work.
 
 mod edit;
-mod progress;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use crate::progress::{Progress, Stage};
 pub use edit::Said;
-pub use progress::{Progress, Stage};
 
 use crate::generate::openai::OpenAiClient;
 use crate::generate::service::{ServiceClient, ServiceError};
 use crate::generate::{GenerateError, check_request};
-use crate::plan::{Layout, plan};
+use crate::plan::{Layout, lay_out};
 use crate::scene::Scene;
 use crate::voice::VoiceError;
 use crate::voice::audio::Clip;
@@ -45,12 +44,11 @@ impl Default for Backend {
     }
 }
 
-/// How a [`Pipeline`] works: the backend, the seed, and the speech recogniser's settings.
+/// How a [`Pipeline`] works: the backend and the speech recogniser's settings. What changes
+/// from one request to the next (its seed, its time limit) is the [`Request`]'s.
 #[derive(Debug, Clone, Default)]
 pub struct PipelineConfig {
     pub backend: Backend,
-    /// Makes generation and layout repeatable.
-    pub seed: u32,
     /// Whisper model folder (CTranslate2 format); `None`: the one the set-up script fetched.
     pub speech_model: Option<PathBuf>,
     /// The spoken language, or the languages to detect it among; the domain prompt.
@@ -81,11 +79,71 @@ pub enum PipelineError {
     NotAnEdit(String),
 }
 
-/// A scene and the world laid out from it.
+/// What a request starts from.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// Words in any language.
+    Words(String),
+    /// A recording of someone saying them.
+    Speech(Clip),
+    /// A scene already made (a file), laid out through its edit history.
+    Scene(Scene),
+}
+
+/// One request: what it starts from, its seed, and when it must be done.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub input: Input,
+    /// Makes generation and layout repeatable.
+    pub seed: u32,
+    /// The on-device model stops at this instant with [`GenerateError::TimedOut`] (a service's
+    /// job time limit); `None`: no limit.
+    pub deadline: Option<Instant>,
+}
+
+impl Request {
+    pub fn new(input: Input) -> Request {
+        Request { input, seed: 0, deadline: None }
+    }
+
+    pub fn words(text: impl Into<String>) -> Request {
+        Request::new(Input::Words(text.into()))
+    }
+
+    pub fn speech(clip: Clip) -> Request {
+        Request::new(Input::Speech(clip))
+    }
+
+    pub fn scene(scene: Scene) -> Request {
+        Request::new(Input::Scene(scene))
+    }
+
+    pub fn with_seed(self, seed: u32) -> Request {
+        Request { seed, ..self }
+    }
+
+    pub fn with_deadline(self, deadline: Option<Instant>) -> Request {
+        Request { deadline, ..self }
+    }
+}
+
+/// A scene and the world laid out from it, with the seed it was laid out with (edits re-plan
+/// with the same seed, so what they do not touch stays where it stood).
 #[derive(Debug, Clone)]
 pub struct World {
     pub scene: Scene,
     pub layout: Layout,
+    pub seed: u32,
+}
+
+impl World {
+    /// A scene laid out as the person sees it: through its edit history, if it has one. Every
+    /// front end lays files out here (the planner's one history-aware entry), so the window,
+    /// the renderer, `sayscape plan` and the service put every thing in the same place.
+    pub fn of(scene: Scene, seed: u32) -> World {
+        let layout = lay_out(&scene, seed as u64);
+        World { scene, layout, seed }
+    }
 }
 
 /// Keeps the models loaded; turns requests into scenes and layouts.
@@ -97,8 +155,6 @@ pub struct Pipeline {
     ears: Option<Transcriber>,
     /// Tokens per second of the last scene the on-device model wrote.
     last_tokens_per_s: Option<f64>,
-    /// The on-device model stops at this instant (a service's job time limit).
-    deadline: Option<Instant>,
 }
 
 impl Pipeline {
@@ -109,15 +165,7 @@ impl Pipeline {
             local: None,
             ears: None,
             last_tokens_per_s: None,
-            deadline: None,
         }
-    }
-
-    /// From now on the on-device model stops at `deadline` with
-    /// [`GenerateError::TimedOut`] (`None`: no limit). Every use of the model goes through
-    /// `local_generator`, which hands it the deadline.
-    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
-        self.deadline = deadline;
     }
 
     /// Loads the generator now rather than on the first request (a service warms up before it
@@ -125,7 +173,7 @@ impl Pipeline {
     pub fn prepare(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<(), PipelineError> {
         #[cfg(feature = "llama")]
         if matches!(self.local_backend(), Backend::Local { .. }) {
-            self.local_generator(progress)?;
+            self.local_generator(None, progress)?;
         }
         #[cfg(not(feature = "llama"))]
         let _ = progress;
@@ -143,6 +191,14 @@ impl Pipeline {
     /// Tokens per second of the last scene the on-device model wrote (a service's metrics).
     pub fn last_tokens_per_s(&self) -> Option<f64> {
         self.last_tokens_per_s
+    }
+
+    /// Why the last scene the on-device model composed is as it is (`generate --explain`).
+    pub fn last_explanation(&self) -> Option<&crate::generate::compose::Explanation> {
+        #[cfg(feature = "llama")]
+        return self.local.as_ref().and_then(|g| g.last_explanation.as_ref());
+        #[cfg(not(feature = "llama"))]
+        None
     }
 
     pub fn config(&self) -> &PipelineConfig {
@@ -174,7 +230,7 @@ impl Pipeline {
         }
         #[cfg(feature = "llama")]
         {
-            let generator = self.local_generator(progress)?;
+            let generator = self.local_generator(None, progress)?;
             crate::voice::rescore::choose(heard, generator, crate::voice::rescore::LM_WEIGHT)?;
         }
         #[cfg(not(feature = "llama"))]
@@ -193,22 +249,44 @@ impl Pipeline {
         Ok(())
     }
 
-    /// The seed of the next scenes and layouts (a service's clients choose theirs).
-    pub fn set_seed(&mut self, seed: u32) {
-        self.config.seed = seed;
+    /// The scene of a request: generated from its words (heard first when it is speech), or
+    /// the scene it carries.
+    pub fn scene(&mut self, request: Request, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+        let Request { input, seed, deadline } = request;
+        match input {
+            Input::Scene(scene) => Ok(scene),
+            Input::Words(words) => self.scene_of_words(&words, seed, deadline, progress),
+            Input::Speech(clip) => {
+                let heard = self.hear(&clip, progress)?;
+                self.scene_of_words(&heard.text, seed, deadline, progress)
+            }
+        }
     }
 
-    /// One valid scene for a request in any language.
-    pub fn scene(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+    /// A request → its scene and the world laid out from it (history-aware for a scene file).
+    pub fn world(&mut self, request: Request, progress: &mut dyn FnMut(Progress)) -> Result<World, PipelineError> {
+        let seed = request.seed;
+        let scene = self.scene(request, progress)?;
+        progress(Progress::new(Stage::Planning, "Laying out the world …"));
+        Ok(World::of(scene, seed))
+    }
+
+    /// One valid scene for words in any language.
+    fn scene_of_words(
+        &mut self,
+        request: &str,
+        seed: u32,
+        deadline: Option<Instant>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Scene, PipelineError> {
         let request = check_request(request)?;
         match &self.config.backend {
             Backend::Remote(client) => {
                 progress(Progress::new(Stage::Asking, format!("Asking {} …", client.url)));
-                Ok(client.generate(request, self.config.seed)?)
+                Ok(client.generate(request, seed)?)
             }
-            Backend::Local { .. } => self.local_scene(request, progress),
+            Backend::Local { .. } => self.local_scene(request, seed, deadline, progress),
             Backend::Service { client, fallback } => {
-                let seed = self.config.seed;
                 let answer = client.generate(request, seed, &mut |stage, message| {
                     if let Some(stage) = Stage::from_name(stage) {
                         progress(Progress::new(stage, message));
@@ -223,7 +301,7 @@ impl Pipeline {
                         progress(Progress::new(Stage::Asking, format!("{e}; using the on-device model")));
                         match fallback.as_ref() {
                             Backend::Remote(other) => Ok(other.generate(request, seed)?),
-                            _ => self.local_scene(request, progress),
+                            _ => self.local_scene(request, seed, deadline, progress),
                         }
                     }
                     Err(e) => Err(e.into()),
@@ -232,23 +310,11 @@ impl Pipeline {
         }
     }
 
-    /// The scene's layout (deterministic for the pipeline's seed).
-    pub fn lay_out(&self, scene: &Scene) -> Layout {
-        plan(scene, self.config.seed as u64)
-    }
-
-    /// A request → its scene and the world laid out from it.
-    pub fn world(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<World, PipelineError> {
-        let scene = self.scene(request, progress)?;
-        progress(Progress::new(Stage::Planning, "Laying out the world …"));
-        let layout = self.lay_out(&scene);
-        Ok(World { scene, layout })
-    }
-
     /// The on-device generator, loaded (and warmed up) the first time it is needed.
     #[cfg(feature = "llama")]
     fn local_generator(
         &mut self,
+        deadline: Option<Instant>,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<&mut crate::generate::local::LocalGenerator, PipelineError> {
         use crate::generate::default_model_path;
@@ -263,17 +329,22 @@ impl Pipeline {
             tracing::info!("model ready in {:.2} s", t0.elapsed().as_secs_f64());
             self.local = Some(generator);
         }
-        let deadline = self.deadline;
+        // Every use of the model goes through here: a request's deadline, or none.
         let generator = self.local.as_mut().expect("loaded above");
         generator.model.deadline = deadline;
         Ok(generator)
     }
 
     #[cfg(feature = "llama")]
-    fn local_scene(&mut self, request: &str, progress: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+    fn local_scene(
+        &mut self,
+        request: &str,
+        seed: u32,
+        deadline: Option<Instant>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Scene, PipelineError> {
         use crate::generate::local::Step;
-        let seed = self.config.seed;
-        let generator = self.local_generator(progress)?;
+        let generator = self.local_generator(deadline, progress)?;
         let (scene, stats) = generator.generate_reporting(request, seed, &mut |step| {
             progress(match step {
                 Step::Ranking => Progress::new(Stage::Ranking, format!("Imagining “{request}” …")),
@@ -292,7 +363,7 @@ impl Pipeline {
     }
 
     #[cfg(not(feature = "llama"))]
-    fn local_scene(&mut self, _: &str, _: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
+    fn local_scene(&mut self, _: &str, _: u32, _: Option<Instant>, _: &mut dyn FnMut(Progress)) -> Result<Scene, PipelineError> {
         Err(PipelineError::NoLocalEngine)
     }
 }
@@ -306,23 +377,21 @@ pub fn cores() -> i32 {
 mod tests {
     use super::*;
 
-    /// The embedded model (fetched by the set-up script): a request past its deadline stops
-    /// within a moment, and what it had evaluated does not leak into the next request.
+    /// The embedded model (fetched by the set-up script): a request past its deadline stops,
+    /// and what it had evaluated does not leak into the next request.
     #[test]
     fn a_request_past_its_deadline_stops_and_the_next_one_is_unharmed() {
         let mut pipeline = Pipeline::new(PipelineConfig::default());
         pipeline.prepare(&mut |_| {}).unwrap();
-        pipeline.scene("a quiet farm at dawn", &mut |_| {}).unwrap(); // fills the prompt caches
-        let before = pipeline.scene("a pirate ship at sea", &mut |_| {}).unwrap();
+        pipeline.scene(Request::words("a quiet farm at dawn"), &mut |_| {}).unwrap(); // fills the prompt caches
+        let before = pipeline.scene(Request::words("a pirate ship at sea"), &mut |_| {}).unwrap();
 
-        pipeline.set_deadline(Some(Instant::now() + Duration::from_millis(300)));
-        let t0 = Instant::now();
-        let error = pipeline.scene("a jazz club in the 1920s", &mut |_| {}).unwrap_err();
+        // A deadline already past: the model stops before its first decode.
+        let late = Request::words("a jazz club in the 1920s").with_deadline(Some(Instant::now()));
+        let error = pipeline.scene(late, &mut |_| {}).unwrap_err();
         assert!(matches!(error, PipelineError::Generate(GenerateError::TimedOut)), "{error}");
-        assert!(t0.elapsed() < Duration::from_secs(3), "stopped after {:?}", t0.elapsed());
 
-        pipeline.set_deadline(None);
-        let after = pipeline.scene("a pirate ship at sea", &mut |_| {}).unwrap();
+        let after = pipeline.scene(Request::words("a pirate ship at sea"), &mut |_| {}).unwrap();
         assert_eq!(serde_json::to_value(&before).unwrap(), serde_json::to_value(&after).unwrap());
     }
 }

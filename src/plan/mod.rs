@@ -1,6 +1,7 @@
 //! The planner: `Scene` → `Layout`, every instance with a transform. Deterministic for a seed,
 //! no overlapping footprints, everything inside the play area, the spawn kept clear.
 
+mod edited;
 mod grid;
 pub mod layout;
 pub mod motion;
@@ -9,6 +10,7 @@ pub mod surface;
 pub mod timeline;
 pub mod walk;
 
+pub use edited::lay_out;
 pub use layout::{Instance, Layout, PlacedEmitter, PlannedMotion, Spawn};
 pub use motion::{Motions, Pose};
 pub use place::{ROOM_CLEARANCE, SPAWN_CLEARANCE, default_speed, plan, replan};

@@ -75,6 +75,10 @@ pub struct KindInfo {
     /// The family and parameters the model is built from; none for kinds with a hand-made model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<Form>,
+    /// Kinds that come with this one when a request names it (a rider implies a horse); a
+    /// person is placed on the first of them when it can carry them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implies: Vec<String>,
 }
 
 impl KindInfo {
@@ -102,6 +106,7 @@ impl KindInfo {
             motion: form.motion(),
             sound: form.sound(),
             form: Some(form.clone()),
+            implies: Vec::new(),
         }
     }
 }
@@ -135,6 +140,8 @@ struct KindEntry {
     sound: Option<SoundKind>,
     #[serde(default)]
     form: Option<Form>,
+    #[serde(default)]
+    implies: Vec<String>,
 }
 
 impl KindEntry {
@@ -162,6 +169,7 @@ impl KindEntry {
                 motion: self.motion.ok_or_else(|| missing("a motion"))?,
                 sound: None,
                 form: None,
+                implies: Vec::new(),
             },
         };
         Ok(KindInfo {
@@ -179,6 +187,7 @@ impl KindEntry {
             motion: self.motion.unwrap_or(base.motion),
             sound: self.sound.or(base.sound),
             form: base.form,
+            implies: self.implies,
         })
     }
 }
@@ -242,6 +251,11 @@ impl Catalog {
             }
             if info.footprint <= 0.0 || info.height <= 0.0 {
                 return Err(CatalogError(format!("kind {:?} needs a positive size", info.kind)));
+            }
+        }
+        for info in &kinds {
+            if let Some(missing) = info.implies.iter().find(|k| !by_kind.contains_key(*k)) {
+                return Err(CatalogError(format!("kind {:?} implies {missing:?}, which is not a kind", info.kind)));
             }
         }
         // Synonyms never shadow a real kind; the first kind to claim a synonym keeps it.

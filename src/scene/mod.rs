@@ -1,12 +1,16 @@
 //! The scene: the data model every stage reads — types, catalog, JSON Schema and validation.
 
 pub mod catalog;
+pub mod change;
 pub mod embedded;
 pub mod form;
+pub mod history;
 pub mod locate;
+pub mod ops;
 pub mod places;
 pub mod room;
 pub mod schema;
+pub mod situations;
 pub mod types;
 pub mod validate;
 

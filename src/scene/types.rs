@@ -38,8 +38,8 @@ pub struct Scene {
     #[serde(default)]
     pub timeline: Vec<Beat>,
     /// The edits made to this scene by instruction, for undo, redo and replay.
-    #[serde(default, skip_serializing_if = "crate::edit::History::is_empty")]
-    pub edits: crate::edit::History,
+    #[serde(default, skip_serializing_if = "super::history::History::is_empty")]
+    pub edits: super::history::History,
 }
 
 /// The world around: ground, sky, light, weather and water.
@@ -385,6 +385,10 @@ pub enum Activity {
     /// Playing an instrument.
     Play,
     Dance,
+    /// Arguing, gesturing (an angry customer).
+    Argue,
+    /// Crouching, taking cover (an earthquake drill).
+    Crouch,
 }
 
 fn one() -> u32 {
@@ -651,6 +655,11 @@ pub struct Beat {
     /// The new weather (event "weather").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weather: Option<Weather>,
+    /// How long it lasts, in seconds: a sound that goes on (an alarm ringing), the ground
+    /// shaking. Without it a sound plays once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 3600.0))]
+    pub seconds: Option<f32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -668,6 +677,17 @@ pub enum BeatEvent {
     Lightning,
     /// A crowd entity cheers.
     Cheer,
+    /// The room's lamps go out (a power cut): only the emergency lighting and the exit signs
+    /// stay lit.
+    LightsOut,
+    /// The lamps come back on.
+    LightsOn,
+    /// The ground shakes (an earthquake) for `seconds`; people crouch.
+    Shake,
+    /// People walk to the nearest way out and leave: the entity's, or everyone's.
+    Evacuate,
+    /// A person falls to the floor (the entity's first instance).
+    Collapse,
 }
 
 impl BeatEvent {
@@ -675,10 +695,12 @@ impl BeatEvent {
     pub fn needs(self) -> (bool, bool, bool) {
         // (entity, sound, weather)
         match self {
-            BeatEvent::Appear | BeatEvent::Vanish | BeatEvent::Cheer => (true, false, false),
+            BeatEvent::Appear | BeatEvent::Vanish | BeatEvent::Cheer | BeatEvent::Collapse => (true, false, false),
             BeatEvent::Sound => (false, true, false),
             BeatEvent::Weather => (false, false, true),
-            BeatEvent::Lightning => (false, false, false),
+            BeatEvent::Lightning | BeatEvent::LightsOut | BeatEvent::LightsOn | BeatEvent::Shake | BeatEvent::Evacuate => {
+                (false, false, false)
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ use super::jobs::{Input, Job, JobEvent, Queue, Refusal};
 use super::library::{Library, LibraryError, ProblemAt, Written, check_name, validate_text};
 use super::media::{MAX_SOUNDSCAPE_S, Renderer, Shot, soundscape_wav};
 use super::metrics::Metrics;
-use crate::plan::plan;
+use crate::pipeline::World;
 use crate::scene::validate::MAX_SCENE_BYTES;
 use crate::scene::{Catalog, Scene, scene_schema};
 use crate::voice::audio::parse_wav;
@@ -212,8 +212,9 @@ pub async fn validate(body: Body) -> Answer {
 }
 
 fn layout_of(scene: &Scene, query: &HashMap<String, String>) -> Answer {
-    let seed = number::<u64>(query, "seed")?.unwrap_or(0);
-    Ok(axum::Json(plan(scene, seed)).into_response())
+    let seed = number::<u32>(query, "seed")?.unwrap_or(0);
+    // Through its edit history: where the window and the renderer put every thing.
+    Ok(axum::Json(World::of(scene.clone(), seed).layout).into_response())
 }
 
 pub async fn scene_layout(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Answer {
@@ -241,7 +242,7 @@ pub async fn render(State(s): State<Shared>, Query(q): Query<HashMap<String, Str
 
 async fn soundscape_of(s: &Service, scene: Scene, query: &HashMap<String, String>) -> Answer {
     let seconds = number::<f32>(query, "seconds")?.unwrap_or(10.0);
-    let seed = number::<u64>(query, "seed")?.unwrap_or(0);
+    let seed = number::<u32>(query, "seed")?.unwrap_or(0);
     if !(0.1..=MAX_SOUNDSCAPE_S).contains(&seconds) {
         return Err(ApiError::bad(format!("seconds={seconds}: give a length from 0.1 to {MAX_SOUNDSCAPE_S}")));
     }

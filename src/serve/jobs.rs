@@ -15,10 +15,10 @@ use super::library::Library;
 use super::metrics::{Metrics, Outcome};
 use crate::errors::chain;
 use crate::generate::GenerateError;
-use crate::pipeline::{Pipeline, PipelineConfig, PipelineError, Progress, Stage};
+use crate::language::language_name;
+use crate::pipeline::{Pipeline, PipelineConfig, PipelineError, Progress, Request, Stage};
 use crate::scene::Scene;
 use crate::voice::audio::Clip;
-use crate::voice::transcribe::language_name;
 
 /// What a job is asked: words, or speech to hear first.
 pub enum Input {
@@ -99,7 +99,7 @@ pub struct Queue {
 
 impl Queue {
     /// Starts the worker thread; it loads the model before taking the first job.
-    pub fn start(config: PipelineConfig, capacity: usize, library: Arc<Library>, metrics: Arc<Metrics>) -> Queue {
+    pub fn start(config: PipelineConfig, default_seed: u32, capacity: usize, library: Arc<Library>, metrics: Arc<Metrics>) -> Queue {
         let (sender, receiver) = mpsc::channel(capacity.max(1));
         let queue = Queue {
             sender,
@@ -111,7 +111,7 @@ impl Queue {
             ready: Arc::new(AtomicBool::new(false)),
         };
         let worker = Worker {
-            default_seed: config.seed,
+            default_seed,
             pipeline: Pipeline::new(config),
             receiver,
             library,
@@ -229,11 +229,7 @@ impl Worker {
         }
         *self.running.lock().expect("queue lock") = Some(job.events.clone());
         self.metrics.running.store(1, Ordering::SeqCst);
-        // The model itself stops at the time limit (within a token), so a late job frees the
-        // worker for the next one instead of running to its end.
-        self.pipeline.set_deadline(Some(job.deadline));
         let result = self.generate(&job);
-        self.pipeline.set_deadline(None);
         self.metrics.running.store(0, Ordering::SeqCst);
         let still_ours = self.running.lock().expect("queue lock").take().is_some();
         if !still_ours {
@@ -274,8 +270,7 @@ impl Worker {
                 send(p.stage.name(), p.message, None);
             }
         };
-        self.pipeline.set_seed(job.seed.unwrap_or(self.default_seed));
-        let request = match &job.input {
+        let words = match &job.input {
             Input::Text(text) => text.clone(),
             Input::Speech(clip) => {
                 let heard = self.pipeline.hear(clip, &mut progress).map_err(failure)?;
@@ -284,7 +279,10 @@ impl Worker {
                 heard.text
             }
         };
-        let world = self.pipeline.world(&request, &mut progress).map_err(failure)?;
+        // The model itself stops at the time limit (within a token), so a late job frees the
+        // worker for the next one instead of running to its end.
+        let request = Request::words(words).with_seed(job.seed.unwrap_or(self.default_seed)).with_deadline(Some(job.deadline));
+        let world = self.pipeline.world(request, &mut progress).map_err(failure)?;
         if let Some(tokens_per_s) = self.pipeline.last_tokens_per_s() {
             self.metrics.tokens_per_s(tokens_per_s);
         }

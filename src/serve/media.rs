@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 use super::metrics::Metrics;
 use crate::audio::offline::{OUTPUT_RATE, render as render_sound};
 use crate::audio::wav::wav_bytes;
-use crate::plan::plan;
+use crate::pipeline::World;
 use crate::scene::Scene;
 
 /// Longest soundscape the service renders.
@@ -139,8 +139,8 @@ fn which_nice() -> Option<&'static str> {
 }
 
 /// `seconds` of a scene's soundscape, heard from the player's place, as a WAV file's bytes.
-pub fn soundscape_wav(scene: &Scene, seconds: f32, seed: u64) -> Result<Vec<u8>, String> {
-    let layout = plan(scene, seed);
+pub fn soundscape_wav(scene: &Scene, seconds: f32, seed: u32) -> Result<Vec<u8>, String> {
+    let layout = World::of(scene.clone(), seed).layout;
     let recording = render_sound(&layout, seconds).map_err(|e| e.to_string())?;
     Ok(wav_bytes(&recording.samples, OUTPUT_RATE))
 }

@@ -40,6 +40,8 @@ pub struct ServeConfig {
     /// The folder of scene files.
     pub library: PathBuf,
     pub pipeline: PipelineConfig,
+    /// The seed of a job that names none.
+    pub seed: u32,
     /// Required on every API request when set; required to listen beyond loopback.
     pub token: Option<String>,
     /// Generation jobs that may wait for the model; more are refused with 503.
@@ -83,7 +85,7 @@ pub fn serve(config: ServeConfig, on_listening: impl FnOnce(SocketAddr)) -> Resu
         let metrics = Arc::new(Metrics::default());
         let library = Arc::new(Library::open(&config.library)?);
         let service: Shared = Arc::new(Service {
-            queue: Queue::start(config.pipeline.clone(), config.queue, library.clone(), metrics.clone()),
+            queue: Queue::start(config.pipeline.clone(), config.seed, config.queue, library.clone(), metrics.clone()),
             renderer: Renderer::new(config.render_program.clone(), metrics.clone()),
             library,
             metrics,

@@ -6,6 +6,8 @@
 pub mod audio;
 pub mod capture;
 pub mod domain;
+#[cfg(feature = "llama")]
+mod local_rescore;
 mod mel;
 pub mod rescore;
 pub mod transcribe;

@@ -1,5 +1,6 @@
 //! Speech to text on the device: Whisper (CTranslate2 format) through ct2rs.
 
+pub use crate::language::{APP_LANGUAGES, language_name};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -18,13 +19,9 @@ pub const MAX_SPEECH_S: f32 = 60.0;
 pub fn default_speech_model() -> PathBuf {
     match std::env::var_os("SAYSCAPE_SPEECH_MODEL") {
         Some(p) => PathBuf::from(p),
-        None => crate::generate::sayscape_home().join("models/whisper-base"),
+        None => crate::files::sayscape_home().join("models/whisper-base"),
     }
 }
-
-/// The languages the app reads (its words, edits and speech prompts): a spoken language is
-/// detected among these unless the user names others.
-pub const APP_LANGUAGES: [&str; 5] = ["en", "fr", "es", "de", "it"];
 
 /// One reading of the speech, with the recogniser's score (mean log-probability per token).
 #[derive(Debug, Clone, PartialEq)]
@@ -33,20 +30,6 @@ pub struct Hypothesis {
     pub score: f32,
     /// Tokens in the reading (the score's length).
     pub tokens: usize,
-}
-
-/// A language's English name, for people ("fr" → "French"); the code itself when unknown.
-pub fn language_name(code: &str) -> &str {
-    match code {
-        "en" => "English",
-        "fr" => "French",
-        "es" => "Spanish",
-        "de" => "German",
-        "it" => "Italian",
-        "pt" => "Portuguese",
-        "nl" => "Dutch",
-        other => other,
-    }
 }
 
 /// What one transcription gave and cost.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ops::{Op, OpError, apply};
-use crate::scene::Scene;
+use super::types::Scene;
 
 /// The parts of a scene an edit can change, by their key in the scene file.
 const SECTIONS: [&str; 5] = ["setting", "player", "entities", "soundscape", "timeline"];
@@ -81,23 +81,6 @@ pub fn replay(base: &Scene, edits: &[EditRecord]) -> Result<Scene, OpError> {
     edits.iter().try_fold(base.clone(), |scene, e| record(&scene, &e.instruction, e.ops.clone()))
 }
 
-/// The layout of an edited scene as the person saw it: the scene before its edits laid out,
-/// then each edit re-planned in place, so that what no edit touched stands where it stood.
-pub fn lay_out(scene: &Scene, seed: u64) -> crate::plan::Layout {
-    let mut base = scene.clone();
-    while let Some(before) = undo(&base) {
-        base = before;
-    }
-    let mut layout = crate::plan::plan(&base, seed);
-    let mut current = base;
-    for record in &scene.edits.done {
-        let Ok(next) = apply(&current, &record.ops) else { return crate::plan::plan(scene, seed) };
-        layout = crate::plan::replan(&next, seed, &current, &layout);
-        current = next;
-    }
-    layout
-}
-
 fn changed_sections(before: &Scene, after: &Scene) -> BTreeMap<String, Value> {
     let (b, a) = (serde_json::to_value(before).expect("serialises"), serde_json::to_value(after).expect("serialises"));
     SECTIONS.iter().filter(|k| b.get(**k) != a.get(**k)).map(|k| (k.to_string(), b.get(*k).cloned().unwrap_or(Value::Null))).collect()
@@ -128,7 +111,7 @@ mod tests {
         assert_eq!(again.setting, night.setting);
         assert_eq!(again.edits.undone.len(), 1, "the second edit can still be redone");
         // A new edit drops what was left to redo.
-        let other = record(&again, "add fog", vec![Op::Level { of: super::super::cues::Level::Fog, value: 0.4 }]).unwrap();
+        let other = record(&again, "add fog", vec![Op::Level { of: crate::scene::ops::Level::Fog, value: 0.4 }]).unwrap();
         assert!(other.edits.undone.is_empty());
 
         // The history survives the scene file and replays on the original.
@@ -136,19 +119,5 @@ mod tests {
         let read = crate::scene::parse_scene(text.as_bytes(), "test").unwrap();
         let replayed = replay(&original, &read.edits.done).unwrap();
         assert_eq!((replayed.setting, replayed.soundscape), (calm.setting, calm.soundscape));
-    }
-
-    #[test]
-    fn an_edited_file_is_laid_out_as_it_was_seen() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/farm.json");
-        let original = load_scene(&path).unwrap();
-        let edited = record(&original, "add two dragons", vec![Op::Add { kind: "dragon".into(), count: Some(2), color: None }]).unwrap();
-        let seen = lay_out(&edited, 7);
-        let before = crate::plan::plan(&original, 7);
-        for inst in &before.instances {
-            let now = seen.instances.iter().find(|i| i.entity == inst.entity && i.index == inst.index).unwrap();
-            assert_eq!(now.position, inst.position, "{} moved", inst.entity);
-        }
-        assert_eq!(seen.instances.iter().filter(|i| i.kind == "dragon").count(), 2);
     }
 }

@@ -5,12 +5,22 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use super::cues::Level;
-use crate::generate::adapt::{can_take, entity_for, remove_entities, set_inland_water, set_weather};
-use crate::scene::{
-    Ambience, Beat, BeatEvent, Catalog, Color, Entity, MusicMood, Scene, SkyFeature, SoundKind, Terrain, TimeOfDay, Vantage, WaterKind,
-    Weather, value_name,
+use super::catalog::Catalog;
+use super::change::{can_take, entity_for, remove_entities, set_inland_water, set_weather};
+use super::types::{
+    Ambience, Beat, BeatEvent, Color, Entity, MusicMood, Scene, SkyFeature, SoundKind, Terrain, TimeOfDay, Vantage, WaterKind, Weather,
+    value_name,
 };
+
+/// A quantity of the setting said with "more" or "less" ("more fog", "calmer sea").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Fog,
+    Wind,
+    Clouds,
+    Waves,
+}
 
 /// One change to a scene.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -153,7 +163,7 @@ fn apply_one(scene: &mut Scene, op: &Op) -> Result<(), OpError> {
             let kind = entity(scene, id)?.kind.clone();
             let info = Catalog::builtin().info_for(entity(scene, id)?).ok_or(OpError::UnknownKind(kind))?;
             let e = entity_mut(scene, id)?;
-            let mut motion = e.motion.clone().unwrap_or(crate::scene::Motion { kind: info.motion, speed: None, radius: None });
+            let mut motion = e.motion.clone().unwrap_or(super::types::Motion { kind: info.motion, speed: None, radius: None });
             motion.speed = Some(speed.clamp(0.05, 400.0));
             e.motion = Some(motion);
         }
@@ -189,7 +199,7 @@ fn apply_one(scene: &mut Scene, op: &Op) -> Result<(), OpError> {
                 (None, Some(id)) => Some(entity(scene, id)?.id.clone()),
                 (None, None) => None,
             };
-            let beat = Beat { at: at.clamp(0.0, 3600.0), event: *event, entity, sound: *sound, weather: *weather };
+            let beat = Beat { at: at.clamp(0.0, 3600.0), event: *event, entity, sound: *sound, weather: *weather, seconds: None };
             scene.timeline.push(beat);
             scene.timeline.sort_by(|a, b| a.at.total_cmp(&b.at));
         }

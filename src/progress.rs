@@ -1,4 +1,6 @@
-//! What a request is going through, reported while the person waits.
+//! What a request is going through, reported while the person waits: the pipeline sends it,
+//! the window, the headset and the service show it. A leaf, so the world can show progress
+//! without reaching the pipeline.
 
 use std::fmt;
 

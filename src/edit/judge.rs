@@ -1,10 +1,10 @@
 //! The on-device model's part in reading an edit ([`crate::edit::Judge`]): likelihoods of
 //! options after the instruction, and naming the thing to add under the writing grammar.
 
-use super::GenerateError;
-use super::local::{Fnv1a, LocalGenerator};
-use super::things::{self, Thing};
-use crate::edit::Judge;
+use super::Judge;
+use crate::generate::GenerateError;
+use crate::generate::local::{Fnv1a, LocalGenerator};
+use crate::generate::things::{self, Thing};
 
 const EDIT_PROMPTS: &str = include_str!("../../prompts/edit.json");
 
@@ -21,7 +21,7 @@ fn prompts() -> &'static EditContext {
 }
 
 fn edit_context(instruction: &str) -> String {
-    prompts().context.replace("{instruction}", &super::rank::quotable(instruction))
+    prompts().context.replace("{instruction}", &crate::generate::rank::quotable(instruction))
 }
 
 fn neutral_instruction() -> &'static str {
