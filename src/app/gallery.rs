@@ -18,9 +18,11 @@ use crate::state::{CurrentLayout, SceneClock, ShowLayout};
 /// Frames drawn after a world appears before its tile is captured (the fade-in and shaders).
 const SETTLE_FRAMES: u32 = 14;
 
-/// The share of the view (across and up) a tile keeps, around its centre: a tile is what a
-/// person sees at the middle of their view from the spawn, not a wider lens.
-const CROP: f32 = 0.45;
+/// The share of the view (across and up) a tile of things keeps, around its centre: a tile is
+/// what a person sees at the middle of their view from the spawn, not a wider lens. A tile of
+/// a whole scene keeps the whole view.
+pub const THINGS_CROP: f32 = 0.45;
+pub const SCENE_CROP: f32 = 1.0;
 
 /// The label of the tile being shown.
 #[derive(Component)]
@@ -38,14 +40,22 @@ struct Gallery {
     tiles: Shared<Vec<Option<Image>>>,
 }
 
-/// Shows each (title, layout) at its spawn, captures the middle of the view as a `tile`-sized
-/// picture labelled with its title, and writes them as one sheet of `columns` to `out`.
-pub fn contact_sheet(exhibits: Vec<(String, Layout)>, tile: Size, columns: u32, out: &std::path::Path) -> Result<(), AppError> {
+/// Shows each (title, layout) at its spawn, captures the middle `crop` of the view as a
+/// `tile`-sized picture labelled with its title, and writes them as one sheet of `columns` to
+/// `out`.
+pub fn contact_sheet(
+    exhibits: Vec<(String, Layout)>,
+    tile: Size,
+    columns: u32,
+    crop: f32,
+    out: &std::path::Path,
+) -> Result<(), AppError> {
+    let crop = crop.clamp(0.1, 1.0);
     let _display = display::ensure_display()?;
     let n = exhibits.len();
     let tiles = Arc::new(Mutex::new(vec![None; n]));
     let (titles, layouts): (Vec<String>, Vec<Layout>) = exhibits.into_iter().unzip();
-    let window = Size { width: (tile.width as f32 / CROP).round() as u32, height: (tile.height as f32 / CROP).round() as u32 };
+    let window = Size { width: (tile.width as f32 / crop).round() as u32, height: (tile.height as f32 / crop).round() as u32 };
     let mut app = App::new();
     app.add_plugins(bevy_plugins("contact sheet", window, true))
         .add_plugins(SayscapePlugins { start: None, live: None })
@@ -59,7 +69,7 @@ pub fn contact_sheet(exhibits: Vec<(String, Layout)>, tile: Size, columns: u32, 
             waiting: 0,
             tiles: tiles.clone(),
         })
-        .add_systems(Startup, spawn_label)
+        .add_systems(Startup, move |commands: Commands| spawn_label(commands, crop))
         .add_systems(Last, step_gallery);
     app.run();
     let failed = |reason: String| AppError::Snapshot { path: out.to_path_buf(), reason };
@@ -72,8 +82,8 @@ pub fn contact_sheet(exhibits: Vec<(String, Layout)>, tile: Size, columns: u32, 
     save_png(&sheet, &PathBuf::from(out)).map_err(failed)
 }
 
-fn spawn_label(mut commands: Commands) {
-    let margin = (1.0 - CROP) * 50.0;
+fn spawn_label(mut commands: Commands, crop: f32) {
+    let margin = (1.0 - crop) * 50.0;
     commands.spawn((
         Label,
         Text::new(""),

@@ -28,6 +28,10 @@ pub struct SheetArgs {
     pub tile: Size,
     #[arg(long, default_value_t = 8)]
     pub columns: u32,
+    /// Scene files to show instead, each whole from its spawn (titled by its request, or its
+    /// title): a contact sheet of worlds.
+    #[arg(long, num_args = 1..)]
+    pub scenes: Vec<PathBuf>,
 }
 
 /// One tile: a title and the entities it shows side by side.
@@ -39,6 +43,9 @@ struct Exhibit {
 }
 
 pub fn sheet(args: &SheetArgs) -> anyhow::Result<ExitCode> {
+    if !args.scenes.is_empty() {
+        return scene_sheet(args);
+    }
     let catalog = Catalog::builtin();
     let exhibits: Vec<Exhibit> = match args.show.as_str() {
         "families" => Family::ALL
@@ -81,8 +88,23 @@ pub fn sheet(args: &SheetArgs) -> anyhow::Result<ExitCode> {
         .collect::<anyhow::Result<Vec<(String, Layout)>>>()?;
     eprintln!("[sheet] {} tiles → {}", layouts.len(), args.out.display());
     let t0 = std::time::Instant::now();
-    app::contact_sheet(layouts, args.tile, args.columns, &args.out)?;
+    app::contact_sheet(layouts, args.tile, args.columns, app::THINGS_CROP, &args.out)?;
     eprintln!("[sheet] {} in {:.1} s", args.out.display(), t0.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A contact sheet of scene files, each seen whole from its spawn, laid out as every front end
+/// lays files out (through their edit history).
+fn scene_sheet(args: &SheetArgs) -> anyhow::Result<ExitCode> {
+    let mut layouts = Vec::new();
+    for file in &args.scenes {
+        let scene = sayscape::scene::load_scene(file)?;
+        let title = if scene.prompt.is_empty() { scene.title.clone() } else { scene.prompt.clone() };
+        let title: String = title.chars().take(70).collect();
+        layouts.push((title, World::of(scene, 0).layout));
+    }
+    eprintln!("[sheet] {} scenes → {}", layouts.len(), args.out.display());
+    app::contact_sheet(layouts, args.tile, args.columns, app::SCENE_CROP, &args.out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -344,7 +344,14 @@ impl<'a> Planner<'a> {
                     None => (bx, bz),
                 };
                 let base = p.distance.unwrap_or(br + r + room_gap);
-                let d = base + rng.random_range(0.0..6.0) * spread + attempt as f32 * r * 0.5;
+                // "Near" stays near: a nurse by a bed, not across the ward. A distance given is
+                // kept within a third; indoors anything is within a couple of metres.
+                let reach = match (p.distance, self.room.is_some()) {
+                    (Some(d), _) => 0.3 * d + 0.5,
+                    (None, true) => 2.0,
+                    (None, false) => 6.0,
+                };
+                let d = base + rng.random_range(0.0..reach) * spread + attempt as f32 * r * 0.5;
                 let a = rng.random_range(0.0..TAU);
                 c(ax + a.sin() * d, az - a.cos() * d, random_yaw)
             }

@@ -71,11 +71,17 @@ impl Floor {
     pub fn reachable(&self, from: [f32; 2], targets: &[[f32; 3]]) -> Vec<bool> {
         let mut seen = vec![false; self.free.len()];
         let mut queue = VecDeque::new();
-        // Start from the free cells nearest the spawn (the spawn itself may touch a footprint).
-        for i in self.cells_near(from[0], from[1], 0.6) {
-            if self.free[i] && !seen[i] {
-                seen[i] = true;
-                queue.push_back(i);
+        // Start from the free cells nearest the spawn: the spawn itself may touch a footprint,
+        // or be on one (a person in a dentist's chair gets up and walks from beside it).
+        for radius in [0.6, 1.2, 2.0, 3.0] {
+            for i in self.cells_near(from[0], from[1], radius) {
+                if self.free[i] && !seen[i] {
+                    seen[i] = true;
+                    queue.push_back(i);
+                }
+            }
+            if !queue.is_empty() {
+                break;
             }
         }
         if queue.is_empty()
