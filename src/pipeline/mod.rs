@@ -80,6 +80,9 @@ pub enum PipelineError {
 }
 
 /// What a request starts from.
+// A recording is far larger than words, but a request is made once and moved a few times: boxing
+// it would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Input {
     /// Words in any language.

@@ -240,10 +240,10 @@ pub fn kit_problems(kit: &Kit, catalog: &Catalog) -> Vec<String> {
         if !(1..=400).contains(&hold.count) {
             out.push(format!("holds[{i}].count: {} is not 1 to 400", hold.count));
         }
-        if let Some(of) = &hold.of {
-            if !kinds.contains(of.as_str()) || of == &hold.kind {
-                out.push(format!("holds[{i}].of: {of:?} is not another kind this kit holds"));
-            }
+        if let Some(of) = &hold.of
+            && (!kinds.contains(of.as_str()) || of == &hold.kind)
+        {
+            out.push(format!("holds[{i}].of: {of:?} is not another kind this kit holds"));
         }
         let needs_target = matches!(hold.relation, Relation::On | Relation::Around | Relation::Near);
         if needs_target && hold.of.is_none() {
@@ -259,10 +259,10 @@ pub fn kit_problems(kit: &Kit, catalog: &Catalog) -> Vec<String> {
             out.push(format!("holds[{i}].level: a level of 0 to 1 for the hold's sound"));
         }
     }
-    if let Some(on) = &kit.player.on {
-        if !kinds.contains(on.as_str()) {
-            out.push(format!("player.on: {on:?} is not a kind this kit holds"));
-        }
+    if let Some(on) = &kit.player.on
+        && !kinds.contains(on.as_str())
+    {
+        out.push(format!("player.on: {on:?} is not a kind this kit holds"));
     }
     if !snake(&kit.player.role) {
         out.push(format!("player.role: {:?} is not snake_case", kit.player.role));

@@ -10,7 +10,7 @@ use super::place::Candidate;
 use crate::scene::Scene;
 
 /// Why a part of the scene is there.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(tag = "because", content = "detail", rename_all = "snake_case")]
 pub enum Reason {
     /// The request names it, in these words.
@@ -30,6 +30,7 @@ pub enum Reason {
     /// The model's likelihoods favour it (a setting value the request makes most likely).
     Ranked(f32),
     /// Nothing asked for it: the place's default.
+    #[default]
     Default,
 }
 
@@ -68,12 +69,6 @@ pub struct Explanation {
     pub player_place: Option<(String, Reason)>,
     /// What was composed but could not be in the finished scene, and why.
     pub dropped: Vec<(String, String)>,
-}
-
-impl Default for Reason {
-    fn default() -> Self {
-        Reason::Default
-    }
 }
 
 impl Explanation {

@@ -44,10 +44,10 @@ fn compose_onto(draft: &mut Draft, s: &Situation) {
     let mut brought_ids: Vec<Option<String>> = Vec::new();
     for b in &s.brings {
         let id = bring(draft, b);
-        if let Some(id) = &id {
-            if draft.why.reason(id).is_none() {
-                draft.because(id, why.clone());
-            }
+        if let Some(id) = &id
+            && draft.why.reason(id).is_none()
+        {
+            draft.because(id, why.clone());
         }
         brought_ids.push(id);
     }
@@ -91,10 +91,9 @@ fn bring(draft: &mut Draft, b: &Brought) -> Option<String> {
     let catalog = Catalog::builtin();
     if let Some(own) =
         draft.scene.entities.iter().find(|e| b.kind.contains(&e.kind) && draft.scene.player.on.as_deref() != Some(e.id.as_str()))
+        && (b.once || b.activity.is_none())
     {
-        if b.once || b.activity.is_none() {
-            return Some(own.id.clone());
-        }
+        return Some(own.id.clone());
     }
     let info = b.kind.iter().filter_map(|k| catalog.get(k)).find(|info| can_take(info, &draft.scene))?;
     let mut entity = entity_for(&draft.scene, info, None);
