@@ -152,3 +152,105 @@ fn indoors_the_weather_is_muffled_and_the_room_rings() {
     let acoustics = sayscape::audio::mix::Acoustics::of(scene(true).setting.room.as_ref().unwrap());
     assert!(acoustics.reverb_s > 1.0, "a stone hall rings for more than a second: {:.2} s", acoustics.reverb_s);
 }
+
+/// A fire alarm set off at 2 s that rings for a quarter of an hour: silent before its beat,
+/// ringing from it on (within a block of the mixer), a bell's brightness around 1 kHz.
+#[test]
+fn an_alarm_beat_rings_from_its_moment_and_not_before() {
+    let scene = scene_from_value(
+        &serde_json::json!({
+            "format": "sayscape.scene/1", "title": "the alarm goes off",
+            "setting": {"terrain": "city", "time_of_day": "noon", "wind": 0.0,
+                "room": {"purpose": "office", "size": [10, 12, 3], "windows": 2}},
+            "player": {"vantage": "ground"}, "entities": [],
+            "timeline": [{"at": 2.0, "event": "sound", "sound": "alarm", "seconds": 900}]
+        }),
+        "test",
+    )
+    .unwrap();
+    let recording = render(&plan(&scene, 0), 8.0).unwrap();
+    let second = OUTPUT_RATE as usize * 2;
+    let before = analyse(&recording.samples[..second * 19 / 10], OUTPUT_RATE);
+    let after = analyse(&recording.samples[second * 21 / 10..], OUTPUT_RATE);
+    eprintln!(
+        "alarm: before {:.1} dBFS, after {:.1} dBFS (peak {:.2}, {} clipped, centroid {:.0} Hz)",
+        before.rms_dbfs, after.rms_dbfs, after.peak, after.clipped, after.centroid_hz
+    );
+    assert!(after.rms_dbfs > before.rms_dbfs + 20.0, "before {:.1} dBFS, after {:.1} dBFS", before.rms_dbfs, after.rms_dbfs);
+    assert!(after.rms_dbfs > -30.0 && after.clipped == 0, "{after:?}");
+    assert!((700.0..1800.0).contains(&after.centroid_hz), "a bell around 1 kHz: centroid {:.0} Hz", after.centroid_hz);
+    // Where it starts: the first 10 ms that stand 20 dB above the room before it.
+    let block = OUTPUT_RATE as usize / 100 * 2;
+    let onset = recording
+        .samples
+        .chunks(block)
+        .position(|b| analyse(b, OUTPUT_RATE).rms_dbfs > before.rms_dbfs + 20.0)
+        .map(|k| k as f32 / 100.0)
+        .unwrap();
+    assert!((2.0..2.1).contains(&onset), "the bell starts at {onset:.2} s");
+}
+
+/// The sounds of situations, one by one at their calibrated level: none silent, none so
+/// peaky that the limiter must pump the whole mix, each with its character (a bell near
+/// 1 kHz, a rumble below 100 Hz, a siren sweeping 650–1500 Hz). Prints a table of figures.
+#[test]
+fn the_situation_sounds_have_their_character() {
+    use sayscape::audio::analysis::{band_share, dominant_hz};
+    use sayscape::audio::engine::calibration;
+    use sayscape::audio::mix::LayerSound;
+    let kinds = [
+        SoundKind::Alarm,
+        SoundKind::Siren,
+        SoundKind::Beeping,
+        SoundKind::Phone,
+        SoundKind::Footsteps,
+        SoundKind::Hum,
+        SoundKind::Typing,
+        SoundKind::Clatter,
+        SoundKind::Rumble,
+        SoundKind::Ticking,
+        SoundKind::Sizzle,
+        SoundKind::Chime,
+        SoundKind::Applause,
+        SoundKind::Splash,
+    ];
+    let seconds = 30.0;
+    eprintln!("sound       gain   RMS dBFS  peak   crest dB  <250 Hz  250-2k  >2k   centroid Hz");
+    for kind in kinds {
+        let gain = calibration(LayerSound::Sound(kind));
+        let mut mono = vec![0.0f32; (seconds * OUTPUT_RATE as f32) as usize];
+        voice(kind, 11).fill(&mut mono);
+        mono.iter_mut().for_each(|s| *s *= gain);
+        let stereo: Vec<f32> = mono.iter().flat_map(|&s| [s, s]).collect();
+        let f = analyse(&stereo, OUTPUT_RATE);
+        let crest = 20.0 * (f.peak / 10f32.powf(f.rms_dbfs / 20.0)).log10();
+        eprintln!(
+            "{:<11} {gain:5.2}  {:7.1}  {:5.2}  {crest:7.1}  {:6.0}%  {:5.0}%  {:4.0}%  {:8.0}",
+            format!("{kind:?}"),
+            f.rms_dbfs,
+            f.peak,
+            f.bands[0] * 100.0,
+            f.bands[1] * 100.0,
+            f.bands[2] * 100.0,
+            f.centroid_hz
+        );
+        // The reference is −24.4 dBFS; what sounds now and then averages lower.
+        assert!(f.rms_dbfs > -40.0 && f.rms_dbfs < -20.0, "{kind:?}: {:.1} dBFS", f.rms_dbfs);
+        assert!(f.peak < 1.0, "{kind:?}: peaks at {:.2} at its calibrated level", f.peak);
+        match kind {
+            SoundKind::Alarm => assert!((700.0..1800.0).contains(&f.centroid_hz), "alarm centroid {:.0} Hz", f.centroid_hz),
+            SoundKind::Rumble => {
+                let low = band_share(&mono, OUTPUT_RATE, 0.0, 100.0);
+                eprintln!("            rumble below 100 Hz: {:.0}%", low * 100.0);
+                assert!(low > 0.7, "rumble below 100 Hz: {:.0}%", low * 100.0);
+            }
+            SoundKind::Siren => {
+                let pitches: Vec<f32> = mono.chunks_exact(4096).map(|w| dominant_hz(w, OUTPUT_RATE)).collect();
+                let (lo, hi) = pitches.iter().fold((f32::MAX, 0.0f32), |(lo, hi), &p| (lo.min(p), hi.max(p)));
+                eprintln!("            siren sweeps {lo:.0}–{hi:.0} Hz");
+                assert!((600.0..760.0).contains(&lo) && (1380.0..1560.0).contains(&hi), "siren sweeps {lo:.0}–{hi:.0} Hz");
+            }
+            _ => {}
+        }
+    }
+}

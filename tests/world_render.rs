@@ -291,3 +291,51 @@ fn an_interior_is_walled_at_its_size_in_every_direction() {
         assert!((bigger - expected).abs() > 0.06, "facing {facing}: {bigger:.3} vs {expected:.3}");
     }
 }
+
+/// A modern office at night: a power cut and an evacuation at 1 s.
+fn power_cut_office() -> serde_json::Value {
+    serde_json::json!({
+        "format": "sayscape.scene/1", "title": "the power goes and everyone leaves",
+        "setting": {"terrain": "city", "era": "modern", "time_of_day": "night", "area_radius": 60,
+                    "room": {"purpose": "office", "size": [10, 14, 3.2], "walls": "plaster", "floor": "carpet",
+                             "ceiling": "panels", "windows": 2, "doors": 2, "lights": "panels"}},
+        "player": {"vantage": "ground", "facing": 180},
+        "entities": [
+            {"id": "desks", "kind": "desk", "count": 3, "placement": {"relation": "along_wall"}},
+            {"id": "workers", "kind": "office_worker", "count": 5, "placement": {"relation": "in_front_of", "distance": 3}}
+        ],
+        "timeline": [{"at": 1.0, "event": "evacuate"}, {"at": 1.0, "event": "lights_out"}]
+    })
+}
+
+/// The picture and what it shows (`--report`) of a scene at a scenario time.
+fn render_at(scene: &Path, out: &Path, time: &str) -> (Picture, serde_json::Value) {
+    let run = sayscape()
+        .args(["render", scene.to_str().unwrap(), "--out", out.to_str().unwrap(), "--size", "480x270", "--view", "spawn", "--report"])
+        .args(["--time", time])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    (Picture::load(out), serde_json::from_slice(&run.stdout).expect("one JSON object on stdout"))
+}
+
+/// Before the beat the lamps are lit and the people stand in the room; at 12 s they have all
+/// walked out through the doors and the room is dark but for the red emergency lamps and the
+/// green exit sign above the door ahead.
+#[test]
+fn the_lights_go_out_and_everyone_leaves_through_the_doors() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = scene_file(dir.path(), "power_cut", power_cut_office());
+    let (before, seen_before) = render_at(&scene, &dir.path().join("before.png"), "0.5");
+    let (after, seen_after) = render_at(&scene, &dir.path().join("after.png"), "12");
+    let share = |report: &serde_json::Value, kind: &str| {
+        report["visible"].as_array().unwrap().iter().find(|v| v["kind"] == kind).and_then(|v| v["coverage"].as_f64()).unwrap_or(0.0)
+    };
+    assert!(share(&seen_before, "office_worker") > 0.01, "the people are there at first: {seen_before}");
+    assert_eq!(share(&seen_after, "office_worker"), 0.0, "everyone has left: {seen_after}");
+    let (lit, dark) = (mean_luminance(&before.region(0.0, 0.0, 1.0, 1.0)), mean_luminance(&after.region(0.0, 0.0, 1.0, 1.0)));
+    assert!(dark < lit * 0.5, "the room goes dark: {lit:.0} before, {dark:.0} after");
+    let green = |p: &Picture| p.region(0.0, 0.0, 1.0, 0.6).iter().filter(|c| c[1] > 90.0 && c[1] > c[0] * 1.6 && c[1] > c[2] * 1.3).count();
+    assert!(green(&after) >= 40, "the exit sign shows green in the dark: {} pixels", green(&after));
+    assert!(green(&before) >= 20, "the exit sign is lit with the lamps on too: {} pixels", green(&before));
+}

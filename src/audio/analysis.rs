@@ -28,9 +28,12 @@ pub fn analyse(stereo: &[f32], rate: u32) -> Figures {
     Figures { rms_dbfs: 20.0 * rms.max(1e-9).log10(), peak, clipped, bands, centroid_hz, stereo_db: (10.0 * (l / r).log10()).abs() as f32 }
 }
 
-/// Band shares and centroid from Hann-windowed FFT frames averaged over the signal.
-fn spectrum(mono: &[f32], rate: u32) -> ([f32; 3], f32) {
-    const N: usize = 4096;
+/// Samples per FFT frame of the spectrum.
+const N: usize = 4096;
+
+/// The power in each FFT bin (of [`N`] samples, Hann-windowed), averaged over every other frame
+/// of a mono signal; bin `k` is at `k * rate / N` Hz.
+fn power_spectrum(mono: &[f32]) -> Vec<f64> {
     let mut power = vec![0.0f64; N / 2];
     for frame in mono.chunks_exact(N).step_by(2) {
         let mut re: Vec<f64> =
@@ -41,6 +44,32 @@ fn spectrum(mono: &[f32], rate: u32) -> ([f32; 3], f32) {
             power[k] += re[k] * re[k] + im[k] * im[k];
         }
     }
+    power
+}
+
+/// The share of a mono signal's energy between `lo` and `hi` Hz (0 for a signal shorter than
+/// one frame of 4096 samples).
+pub fn band_share(mono: &[f32], rate: u32, lo: f32, hi: f32) -> f32 {
+    let power = power_spectrum(mono);
+    let total: f64 = power.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let hz = |k: usize| k as f32 * rate as f32 / N as f32;
+    (power.iter().enumerate().filter(|(k, _)| (lo..hi).contains(&hz(*k))).map(|(_, p)| p).sum::<f64>() / total) as f32
+}
+
+/// The frequency of the strongest bin of a mono signal (at least 4096 samples), in Hz: the
+/// pitch of a tone.
+pub fn dominant_hz(mono: &[f32], rate: u32) -> f32 {
+    let power = power_spectrum(mono);
+    let peak = power.iter().enumerate().skip(1).max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(k, _)| k);
+    peak as f32 * rate as f32 / N as f32
+}
+
+/// Band shares and centroid from Hann-windowed FFT frames averaged over the signal.
+fn spectrum(mono: &[f32], rate: u32) -> ([f32; 3], f32) {
+    let power = power_spectrum(mono);
     let hz = |k: usize| k as f64 * rate as f64 / N as f64;
     let total: f64 = power.iter().sum::<f64>().max(1e-20);
     let mut bands = [0.0f32; 3];

@@ -275,9 +275,11 @@ impl<B: Backend> Soundscape<B> {
         }
     }
 
-    /// The level a layer should have at `t`, given the entities the timeline hides then.
+    /// The level a layer should have at `t`, given the entities the timeline hides then (and
+    /// the instances that have walked out).
     fn target_db(&self, layer: &Layer, t: f32, hidden: &HashSet<String>) -> f32 {
-        if layer.entity.as_ref().is_some_and(|e| hidden.contains(e)) { -80.0 } else { layer_db_at(layer, &self.layout, t) }
+        let gone = layer.entity.as_ref().is_some_and(|e| hidden.contains(e)) || layer.instance.is_some_and(|i| self.layout.has_left(i, t));
+        if gone { -80.0 } else { layer_db_at(layer, &self.layout, t) }
     }
 
     /// Moves the listener and the spatial sources to time `t`, fades layers whose level

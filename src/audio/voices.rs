@@ -42,6 +42,12 @@ impl Every {
         Every { rng, countdown, lo, hi }
     }
 
+    /// Fires first after `first` seconds (a phone set ringing by a beat rings at once), then
+    /// at random intervals between `lo` and `hi`.
+    pub fn first_after(seed: u64, first: f32, lo: f32, hi: f32) -> Every {
+        Every { rng: Rng::new(seed ^ 0xE7E7), countdown: (first.max(0.0) * SAMPLE_RATE) as u32, lo, hi }
+    }
+
     pub fn tick(&mut self) -> bool {
         if self.countdown == 0 {
             self.countdown = samples(self.rng.range(self.lo, self.hi));
@@ -109,8 +115,9 @@ fn alarm_bell(seed: u64) -> Box<dyn Voice> {
     let ratios = [1.0, 2.76, 5.4];
     let base = 950.0 * Rng::new(seed).range(0.95, 1.05);
     let mut partials: Vec<(Sine, f32)> = ratios.iter().map(|r| (Sine::default(), *r)).collect();
-    let (mut strike, mut clapper, mut cycle) = (Decay::new(0.05), Phase(0.0), Phase(Rng::new(seed + 1).unit()));
-    let mut last = 0.0;
+    // It rings from its first sample: an alarm set off at a beat is heard at that beat.
+    let (mut strike, mut clapper, mut cycle) = (Decay::new(0.05), Phase(0.0), Phase(0.0));
+    let mut last = 1.0;
     voice_from(move || {
         // 4 s cycles: ringing for 3.2 s, then silence.
         let ringing = cycle.advance(0.25) < 0.8;
@@ -157,11 +164,11 @@ fn beeps(seed: u64) -> Box<dyn Voice> {
     })
 }
 
-/// A telephone: two tones together (440 and 480 Hz, the ring of North American phones) for two
-/// seconds, then four of silence, now and then.
+/// A telephone: two tones together (440 and 480 Hz, the ring of North American phones), two
+/// rings of 1.6 s, from the start and again every 6 to 16 s.
 fn phone(seed: u64) -> Box<dyn Voice> {
     let (mut a, mut b, mut warble) = (Sine::default(), Sine::default(), Phase(0.0));
-    let mut ring = Every::new(seed, 6.0, 16.0);
+    let mut ring = Every::first_after(seed, 0.0, 6.0, 16.0);
     let mut left = 0u32;
     voice_from(move || {
         if ring.tick() {
@@ -291,10 +298,10 @@ fn sizzle(seed: u64) -> Box<dyn Voice> {
 }
 
 /// A public-address chime: three falling notes (a station's or an airport's announcement),
-/// now and then.
+/// from the start and again every 14 to 30 s.
 fn chime(seed: u64) -> Box<dyn Voice> {
     let notes = [midi(76.0), midi(72.0), midi(67.0)];
-    let mut every = Every::new(seed, 14.0, 30.0);
+    let mut every = Every::first_after(seed, 0.0, 14.0, 30.0);
     let (mut osc, mut overtone, mut ring) = (Sine::default(), Sine::default(), Decay::new(0.9));
     let (mut at, mut note) = (0u32, 3usize);
     voice_from(move || {

@@ -65,6 +65,94 @@ pub struct Instance {
     pub color: Option<Color>,
     /// Ground cover (a field, a runway): others may stand on it.
     pub flat: bool,
+    /// What the timeline's situations make it do (leave, fall, crouch, rattle); resolved at
+    /// plan time so that motion stays a function of (layout, t).
+    #[serde(default, skip_serializing_if = "Reactions::is_none")]
+    pub reactions: Reactions,
+}
+
+/// An instance's part in the scene's situations.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reactions {
+    /// Its way out when an evacuation concerns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<Exit>,
+    /// When it falls to the floor (a collapse beat), in scenario seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub falls_at: Option<f32>,
+    /// What it does while the ground shakes.
+    #[serde(default, skip_serializing_if = "Shaken::is_still")]
+    pub shaken: Shaken,
+}
+
+impl Reactions {
+    pub fn is_none(&self) -> bool {
+        self == &Reactions::default()
+    }
+}
+
+/// What the ground shaking does to an instance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shaken {
+    /// Nothing (buildings, the ground, what flies or floats).
+    #[default]
+    Still,
+    /// A person: crouches, taking cover.
+    Crouch,
+    /// A loose thing (furniture, props): rattles in place.
+    Rattle,
+}
+
+impl Shaken {
+    pub fn is_still(&self) -> bool {
+        *self == Shaken::Still
+    }
+}
+
+/// A way out: from where the instance stands when it sets off, along waypoints that keep
+/// clear of the furniture, through a door (or to the edge of the area), at a hurried walk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exit {
+    /// Scenario seconds at which it sets off.
+    pub at: f32,
+    /// Metres per second.
+    pub speed: f32,
+    /// World (x, z) waypoints: the first where it stands at `at`, the last beyond the door.
+    pub path: Vec<[f32; 2]>,
+}
+
+impl Exit {
+    /// Length of the walk in metres.
+    pub fn length(&self) -> f32 {
+        self.path.windows(2).map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1])).sum()
+    }
+
+    /// Scenario seconds at which it is through the door (and out of the world).
+    pub fn gone_at(&self) -> f32 {
+        self.at + self.length() / self.speed.max(0.1)
+    }
+
+    /// Where it is (x, z) and which way it walks (degrees clockwise from north) at `t`, once
+    /// set off; `None` before.
+    pub fn point(&self, t: f32) -> Option<([f32; 2], f32)> {
+        if t < self.at || self.path.len() < 2 {
+            return None;
+        }
+        let mut left = (t - self.at) * self.speed;
+        let last = self.path.len() - 2;
+        for (k, w) in self.path.windows(2).enumerate() {
+            let (dx, dz) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
+            let len = dx.hypot(dz);
+            if left <= len || k == last {
+                let f = if len > 1e-6 { (left / len).min(1.0) } else { 1.0 };
+                let heading = dx.atan2(-dz).to_degrees().rem_euclid(360.0);
+                return Some(([w[0][0] + dx * f, w[0][1] + dz * f], heading));
+            }
+            left -= len;
+        }
+        None
+    }
 }
 
 /// A motion resolved to numbers the world can follow.
@@ -99,6 +187,15 @@ pub struct PlacedEmitter {
 }
 
 impl Layout {
+    /// Whether instance `i` has left the world by `t`: walked out through a door in an
+    /// evacuation (unless it fell on the way).
+    pub fn has_left(&self, i: usize, t: f32) -> bool {
+        let Some(inst) = self.instances.get(i) else { return false };
+        let Some(exit) = &inst.reactions.exit else { return false };
+        let gone = exit.gone_at();
+        t >= gone && inst.reactions.falls_at.is_none_or(|fall| fall > gone)
+    }
+
     /// Instances of one entity.
     pub fn instances_of<'a>(&'a self, entity: &'a str) -> impl Iterator<Item = (usize, &'a Instance)> + 'a {
         self.instances.iter().enumerate().filter(move |(_, i)| i.entity == entity)

@@ -6,12 +6,13 @@ mod grid;
 pub mod layout;
 pub mod motion;
 pub mod place;
+pub mod situations;
 pub mod surface;
 pub mod timeline;
 pub mod walk;
 
 pub use edited::lay_out;
-pub use layout::{Instance, Layout, PlacedEmitter, PlannedMotion, Spawn};
+pub use layout::{Exit, Instance, Layout, PlacedEmitter, PlannedMotion, Reactions, Shaken, Spawn};
 pub use motion::{Motions, Pose};
 pub use place::{ROOM_CLEARANCE, SPAWN_CLEARANCE, default_speed, plan, replan};
 pub use surface::{Surface, WATER_LEVEL, wave, wave_height};

@@ -3,10 +3,16 @@
 
 use std::f32::consts::TAU;
 
-use super::layout::{Instance, Layout};
+use super::layout::{Instance, Layout, Shaken};
 use super::place::{forward, to_world};
 use super::surface::{Surface, wave_height};
+use super::timeline::{shaking_at, tremor};
 use crate::scene::{Habitat, MotionKind};
+
+/// Seconds a collapsing person takes to reach the floor.
+pub const FALL_S: f32 = 0.8;
+/// A crouching person's height, relative to standing.
+pub const CROUCH: f32 = 0.6;
 
 /// A pose: base position, heading and the small tilts motion adds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,6 +24,8 @@ pub struct Pose {
     pub pitch_deg: f32,
     /// Right side down, degrees.
     pub roll_deg: f32,
+    /// Height relative to the model's own: below 1 while a person crouches.
+    pub stature: f32,
 }
 
 /// Evaluates motion for a whole layout; cheap enough to call for every instance every frame.
@@ -31,17 +39,18 @@ impl<'a> Motions<'a> {
         Motions { layout, surface: Surface::new(&layout.setting, layout.seed) }
     }
 
-    /// Whether instance `i` ever moves (still things never need updating).
+    /// Whether instance `i` ever moves (still things never need updating): its own motion,
+    /// the waves, or what a situation makes it do.
     pub fn moves(&self, i: usize) -> bool {
         let inst = &self.layout.instances[i];
-        inst.motion.kind != MotionKind::None || (inst.habitat == Habitat::Water && inst.parent.is_none())
+        inst.motion.kind != MotionKind::None || (inst.habitat == Habitat::Water && inst.parent.is_none()) || !inst.reactions.is_none()
     }
 
     /// Where the player's feet are at `t` (carried along when standing on something that
     /// moves), and where they face.
     pub fn spawn_pose(&self, t: f32) -> Pose {
         let spawn = &self.layout.spawn;
-        let still = Pose { position: spawn.position, yaw_deg: spawn.yaw_deg, pitch_deg: 0.0, roll_deg: 0.0 };
+        let still = Pose { position: spawn.position, yaw_deg: spawn.yaw_deg, pitch_deg: 0.0, roll_deg: 0.0, stature: 1.0 };
         let Some(p) = spawn.parent.filter(|&p| p < self.layout.instances.len() && self.moves(p)) else { return still };
         let carrier = &self.layout.instances[p];
         let local = super::place::from_world(carrier.position, carrier.yaw_deg, spawn.position);
@@ -51,6 +60,7 @@ impl<'a> Motions<'a> {
             yaw_deg: pose.yaw_deg + spawn.yaw_deg - carrier.yaw_deg,
             pitch_deg: pose.pitch_deg,
             roll_deg: pose.roll_deg,
+            stature: 1.0,
         }
     }
 
@@ -71,6 +81,7 @@ impl<'a> Motions<'a> {
                     yaw_deg: carrier.yaw_deg + own.yaw_deg,
                     pitch_deg: carrier.pitch_deg + own.pitch_deg,
                     roll_deg: carrier.roll_deg + own.roll_deg,
+                    stature: own.stature,
                 }
             }
             None => own,
@@ -95,7 +106,7 @@ impl<'a> Motions<'a> {
         let m = &inst.motion;
         // A per-instance phase so a crowd does not move as one.
         let phase = (i as f32 * 0.618_034).fract() * TAU;
-        let mut pose = Pose { position: inst.position, yaw_deg: inst.yaw_deg, pitch_deg: 0.0, roll_deg: 0.0 };
+        let mut pose = Pose { position: inst.position, yaw_deg: inst.yaw_deg, pitch_deg: 0.0, roll_deg: 0.0, stature: 1.0 };
         if m.is_path() {
             let [cx, cz] = m.centre;
             let [x, _, z] = inst.position;
@@ -143,6 +154,46 @@ impl<'a> Motions<'a> {
             pose.pitch_deg += ((ahead - behind) / (2.0 * span)).atan().to_degrees();
             pose.roll_deg += ((left - right) / (2.0 * span)).atan().to_degrees();
         }
+        if !inst.reactions.is_none() {
+            self.react(inst, phase, t, &mut pose);
+        }
         pose
+    }
+
+    /// What the timeline's situations do to a pose: walking out along the exit (until a fall
+    /// stops the walk), crouching or rattling while the ground shakes, falling to the floor.
+    fn react(&self, inst: &Instance, phase: f32, t: f32, pose: &mut Pose) {
+        let r = &inst.reactions;
+        if let Some(exit) = &r.exit {
+            let until = r.falls_at.map_or(t, |fall| t.min(fall));
+            if let Some(([x, z], heading)) = exit.point(until) {
+                // The walk out replaces the instance's own motion.
+                *pose = Pose { position: [x, self.surface.ground_height(x, z), z], yaw_deg: heading, pitch_deg: 0.0, roll_deg: 0.0, stature: 1.0 };
+            }
+        }
+        let shaking = if r.shaken.is_still() { 0.0 } else { shaking_at(self.layout, t) };
+        match r.shaken {
+            Shaken::Crouch => pose.stature *= 1.0 - (1.0 - CROUCH) * (shaking * 3.0).min(1.0),
+            Shaken::Rattle if shaking > 0.0 => {
+                // A few centimetres and a degree or so, each thing its own way.
+                let [a, b, c] = tremor(t, phase);
+                let size = (inst.radius * 0.02).clamp(0.005, 0.02) * shaking;
+                pose.position[0] += a * size;
+                pose.position[2] += b * size;
+                pose.yaw_deg += c * 1.5 * shaking;
+                pose.roll_deg += b * 1.0 * shaking;
+            }
+            _ => {}
+        }
+        if let Some(fall) = r.falls_at
+            && t >= fall
+        {
+            // Falling backwards about the feet, faster and faster, onto the back; lifted by
+            // half the body's depth so that it lies on the floor, not through it.
+            let k = ((t - fall) / FALL_S).min(1.0).powi(2);
+            pose.pitch_deg = 90.0 * k;
+            pose.position[1] += inst.height * 0.07 * k;
+            pose.stature = 1.0;
+        }
     }
 }

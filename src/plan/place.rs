@@ -583,6 +583,7 @@ impl<'a> Planner<'a> {
             motion: PlannedMotion::still(),
             color: entity.color,
             flat: info.flat,
+            reactions: Default::default(),
         };
         instance.motion = self.plan_motion(entity, info, &instance, rng);
         self.instances.push(instance);
@@ -719,7 +720,7 @@ impl<'a> Planner<'a> {
         {
             self.warnings.push(format!("player.on: {on} could not be placed; the player stands on the ground"));
         }
-        Layout {
+        let mut layout = Layout {
             format: LAYOUT_FORMAT.into(),
             title: scene.title.clone(),
             seed: self.seed,
@@ -732,7 +733,9 @@ impl<'a> Planner<'a> {
             music: scene.soundscape.music,
             timeline: scene.timeline.clone(),
             warnings: self.warnings,
-        }
+        };
+        super::situations::react(&mut layout, scene);
+        layout
     }
 
     /// Sound sources: the soundscape's emitters, then each kind's own sound for entities that

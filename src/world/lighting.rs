@@ -17,6 +17,9 @@ pub struct Lighting {
     pub ambient: Vec3,
     /// cd/m².
     pub ambient_brightness: f32,
+    /// The share of `ambient_brightness` that a room's lamps add (their light off the walls);
+    /// what is left when they go out is the daylight through the windows.
+    pub lamp_ambient: f32,
     pub fog_color: Vec3,
     /// Metres at which things fade into the fog.
     pub visibility: f32,
@@ -63,6 +66,7 @@ impl Lighting {
             sun_lux,
             ambient,
             ambient_brightness,
+            lamp_ambient: 0.0,
             fog_color: horizon,
             visibility: 4000.0,
             cloud_color: if night { rgb(0.08, 0.09, 0.12) } else { horizon.lerp(rgb(1.0, 1.0, 1.0), 0.6) },
@@ -84,7 +88,9 @@ impl Lighting {
             l.ambient_brightness *= daylight;
             if room.lights != crate::scene::Light::None {
                 // Light bounced off the walls fills the room.
-                l.ambient_brightness = l.ambient_brightness.max(160.0);
+                let lit = l.ambient_brightness.max(160.0);
+                l.lamp_ambient = lit - l.ambient_brightness;
+                l.ambient_brightness = lit;
             }
             l.ambient = l.ambient.lerp(Vec3::from(room.lights.rgb()), 0.3);
             l.glow = 1.0;

@@ -11,6 +11,7 @@ mod lighting;
 pub mod models;
 mod motion;
 mod player;
+mod power;
 mod room;
 mod sky;
 mod sky_features;
@@ -55,6 +56,7 @@ impl Plugin for WorldPlugin {
                 motion::MotionPlugin,
                 timeline::TimelinePlugin,
                 player::PlayerPlugin,
+                power::PowerPlugin,
                 room::RoomPlugin,
                 sky_features::SkyFeaturesPlugin,
             ));

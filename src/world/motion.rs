@@ -28,7 +28,7 @@ pub fn placed_transform(layout: &Layout, motions: &Motions, i: usize, t: f32) ->
         if inst.motion.kind == MotionKind::Flicker { 1.0 + 0.12 * (t * 9.0 * inst.motion.speed.max(0.2) + i as f32).sin() } else { 1.0 };
     Transform::from_translation(Vec3::from(pose.position) / carrier_scale)
         .with_rotation(heading(pose.yaw_deg, pose.pitch_deg, pose.roll_deg))
-        .with_scale(Vec3::splat(inst.scale * pulse / carrier_scale))
+        .with_scale(Vec3::splat(inst.scale * pulse / carrier_scale) * Vec3::new(1.0, pose.stature, 1.0))
 }
 
 pub(super) fn move_instances(clock: Res<SceneClock>, layout: Option<Res<CurrentLayout>>, mut placed: Query<(&Placed, &mut Transform)>) {

@@ -8,6 +8,7 @@ use bevy::window::{CursorGrabMode, CursorOptions};
 use super::sky::SKY_RADIUS;
 use super::{CurrentLayout, SceneClock, WorldSpawn, WorldSystems, heading};
 use crate::plan::place::{forward, from_world};
+use crate::plan::timeline::{shaking_at, tremor};
 use crate::plan::{Layout, Motions, Spawn};
 use crate::scene::Vantage;
 
@@ -199,9 +200,15 @@ fn pose_player(clock: Res<SceneClock>, layout: Option<Res<CurrentLayout>>, playe
     };
 }
 
-/// Puts the desktop camera at the player's eyes (or the overview point).
+/// How far the eyes move when the ground shakes hardest: a few centimetres, about a degree.
+const SHAKE_M: f32 = 0.035;
+const SHAKE_DEG: f32 = 1.0;
+
+/// Puts the desktop camera at the player's eyes (or the overview point); the eyes shake with
+/// the ground in an earthquake.
 fn place_camera(
     view: Res<ViewPoint>,
+    clock: Res<SceneClock>,
     layout: Option<Res<CurrentLayout>>,
     pose: Res<PlayerPose>,
     mut camera: Query<&mut Transform, With<PlayerCamera>>,
@@ -211,7 +218,18 @@ fn place_camera(
     let feet = pose.feet;
     let look = pose.look;
     *camera = match *view {
-        ViewPoint::Spawn => Transform::from_translation(feet + pose.frame * Vec3::Y * pose.eye_height).with_rotation(look),
+        ViewPoint::Spawn => {
+            let eyes = Transform::from_translation(feet + pose.frame * Vec3::Y * pose.eye_height).with_rotation(look);
+            let shaking = shaking_at(&layout.0, clock.t);
+            if shaking > 0.0 {
+                let [x, y, z] = tremor(clock.t, 0.0);
+                let [yaw, pitch, roll] = tremor(clock.t + 17.0, 1.3).map(|v| (v * SHAKE_DEG * shaking).to_radians());
+                Transform::from_translation(eyes.translation + Vec3::new(x, y * 0.6, z) * SHAKE_M * shaking)
+                    .with_rotation(eyes.rotation * Quat::from_euler(EulerRot::YXZ, yaw, pitch, roll))
+            } else {
+                eyes
+            }
+        }
         ViewPoint::Overview if layout.0.setting.room.is_some() => {
             let room = layout.0.setting.room.as_ref().expect("checked by the guard");
             // Indoors: from high in the far corner, under the ceiling, over the whole room.

@@ -1,12 +1,14 @@
 //! The room of an indoor scene: floor, walls with their doors and windows, ceiling (a cone
 //! for a round canvas tent, a dome for a cave), and its lamps — the light fittings and the
-//! point lights that are the room's light. Built from [`Room`]'s own geometry, which the
-//! planner furnished, so everything stands inside these walls.
+//! point lights that are the room's light, on the room's power (`power.rs` switches them).
+//! Built from [`Room`]'s own geometry, which the planner furnished, so everything stands
+//! inside these walls.
 
 use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
 use super::models::{Layer, ModelBuilder, Rgb};
+use super::power::{PowerGlow, PowerLight};
 use super::{CurrentLayout, WorldPart, WorldSpawn};
 use crate::plan::Surface;
 use crate::scene::room::{Opening, WALL_THICKNESS, Wall};
@@ -66,6 +68,7 @@ fn spawn_room(
         let glow = materials.add(StandardMaterial { base_color: Color::WHITE, unlit: true, ..default() });
         commands.spawn((
             WorldPart,
+            PowerGlow::lamp(),
             NotShadowCaster,
             Mesh3d(meshes.add(fittings.glow.into_mesh())),
             MeshMaterial3d(glow),
@@ -84,6 +87,7 @@ fn spawn_room(
     for (position, intensity, range) in lights {
         commands.spawn((
             WorldPart,
+            PowerLight { on: intensity, off: 0.0 },
             PointLight { color: Color::srgb(r, g, b), intensity, range, shadow_maps_enabled: false, ..default() },
             Transform::from_translation(position + Vec3::Y * floor_y),
         ));

@@ -205,8 +205,8 @@ fn apply_lighting(
         return;
     }
     let l = lighting.0;
+    // The brightness is the weather's to set, every frame (lightning, the lamps going out).
     ambient.color = color(l.ambient);
-    ambient.brightness = l.ambient_brightness;
     for (mut light, mut t) in &mut sun {
         light.illuminance = l.sun_lux;
         light.color = color(l.sun_color);

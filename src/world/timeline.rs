@@ -32,15 +32,16 @@ fn play_beats(
     lighting: Res<CurrentLighting>,
     mut flash: ResMut<LightningFlash>,
     mut placed: Query<(&Placed, &mut Visibility)>,
-    mut last_hidden: Local<Option<HashSet<String>>>,
+    mut last_hidden: Local<Option<(HashSet<String>, Vec<usize>)>>,
 ) {
     let Some(current) = layout else { return };
     let layout: &Layout = &current.0;
     let t = clock.t;
-    let hidden = hidden_at(layout, t);
+    // Hidden: entities by their appear and vanish beats, and each instance that has walked out.
+    let hidden = (hidden_at(layout, t), (0..layout.instances.len()).filter(|&i| layout.has_left(i, t)).collect::<Vec<_>>());
     if current.is_changed() || last_hidden.as_ref() != Some(&hidden) {
         for (Placed(i), mut visibility) in &mut placed {
-            let shown = layout.instances.get(*i).is_some_and(|inst| !hidden.contains(&inst.entity));
+            let shown = layout.instances.get(*i).is_some_and(|inst| !hidden.0.contains(&inst.entity)) && hidden.1.binary_search(i).is_err();
             *visibility = if shown { Visibility::Inherited } else { Visibility::Hidden };
         }
         *last_hidden = Some(hidden);

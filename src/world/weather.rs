@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use super::lighting::{Lighting, color};
 use super::models::{Geometry, unit};
 use super::{CurrentLayout, SceneClock, WorldPart, WorldSpawn, WorldSystems, world_replaced};
+use crate::plan::timeline::lamps_on_at;
 use crate::scene::{Setting, Terrain, TimeOfDay, Weather};
 
 /// Seconds a weather change takes to blend.
@@ -124,6 +125,7 @@ fn blend(a: &Lighting, b: &Lighting, k: f32) -> Lighting {
         sun_lux: a.sun_lux + (b.sun_lux - a.sun_lux) * k,
         ambient: a.ambient.lerp(b.ambient, k),
         ambient_brightness: a.ambient_brightness + (b.ambient_brightness - a.ambient_brightness) * k,
+        lamp_ambient: a.lamp_ambient + (b.lamp_ambient - a.lamp_ambient) * k,
         fog_color: a.fog_color.lerp(b.fog_color, k),
         visibility: a.visibility + (b.visibility - a.visibility) * k,
         cloud_color: a.cloud_color.lerp(b.cloud_color, k),
@@ -238,12 +240,17 @@ fn storm_flashes(clock: Res<SceneClock>, weather: Res<WeatherNow>, layout: Optio
     }
 }
 
+/// The ambient light every frame: the lighting's, less what the room's lamps add while they
+/// are out (a power cut), brightened by a lightning flash.
 fn flash_light(
     clock: Res<SceneClock>,
     flash: Res<LightningFlash>,
     lighting: Res<CurrentLighting>,
+    layout: Option<Res<CurrentLayout>>,
     mut ambient: ResMut<GlobalAmbientLight>,
 ) {
     let level = flash.level(clock.t);
-    ambient.brightness = lighting.0.ambient_brightness * (1.0 + 25.0 * level);
+    let lamps_on = layout.is_none_or(|l| lamps_on_at(&l.0, clock.t));
+    let base = lighting.0.ambient_brightness - if lamps_on { 0.0 } else { lighting.0.lamp_ambient };
+    ambient.brightness = base * (1.0 + 25.0 * level);
 }
