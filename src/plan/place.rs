@@ -576,6 +576,7 @@ impl<'a> Planner<'a> {
             motion: PlannedMotion::still(),
             color: entity.color,
             flat: info.flat,
+            activity: entity.activity,
         };
         instance.motion = self.plan_motion(entity, info, &instance, rng);
         self.instances.push(instance);

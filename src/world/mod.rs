@@ -11,6 +11,7 @@ mod lighting;
 pub mod models;
 mod motion;
 mod player;
+mod rigs;
 mod room;
 mod sky;
 mod sky_features;
@@ -25,6 +26,7 @@ use bevy::prelude::*;
 pub use hud::{HudPlugin, displayable};
 pub use instances::Placed;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint};
+pub use rigs::Rigged;
 pub use room::RoomPart;
 
 pub(crate) use crate::state::{CurrentLayout, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced};
@@ -57,6 +59,7 @@ impl Plugin for WorldPlugin {
                 player::PlayerPlugin,
                 room::RoomPlugin,
                 sky_features::SkyFeaturesPlugin,
+                rigs::RigsPlugin,
             ));
     }
 }
