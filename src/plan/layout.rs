@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scene::{Beat, Color, Habitat, Locomotion, MotionKind, Setting, SoundKind, Vantage};
+use crate::scene::{Activity, Beat, Color, Habitat, Locomotion, MotionKind, Setting, SoundKind, Vantage};
 
 /// The value of `"format"` in every layout.
 pub const LAYOUT_FORMAT: &str = "sayscape.layout/1";
@@ -65,6 +65,9 @@ pub struct Instance {
     pub color: Option<Color>,
     /// Ground cover (a field, a runway): others may stand on it.
     pub flat: bool,
+    /// What a person is doing (the scene entity's activity): the world poses them by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Activity>,
     /// What the timeline's situations make it do (leave, fall, crouch, rattle); resolved at
     /// plan time so that motion stays a function of (layout, t).
     #[serde(default, skip_serializing_if = "Reactions::is_none")]

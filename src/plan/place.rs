@@ -584,6 +584,7 @@ impl<'a> Planner<'a> {
             color: entity.color,
             flat: info.flat,
             reactions: Default::default(),
+            activity: entity.activity,
         };
         instance.motion = self.plan_motion(entity, info, &instance, rng);
         self.instances.push(instance);

@@ -8,6 +8,7 @@ use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
 use super::models::{self, LightSpec};
+use super::rigs::Rigged;
 use super::motion::placed_transform;
 use super::weather::CurrentLighting;
 use super::{CurrentLayout, WorldPart, WorldSpawn, WorldSystems};
@@ -44,8 +45,8 @@ pub struct Spinner {
 
 /// Shared materials of the current world.
 #[derive(Resource)]
-struct ModelMaterials {
-    glow: Handle<StandardMaterial>,
+pub(super) struct ModelMaterials {
+    pub(super) glow: Handle<StandardMaterial>,
 }
 
 struct BuiltModel {
@@ -55,10 +56,12 @@ struct BuiltModel {
     lights: Vec<LightSpec>,
 }
 
-fn spawn_instances(
+#[allow(clippy::too_many_arguments)]
+pub(super) fn spawn_instances(
     mut commands: Commands,
     layout: Res<CurrentLayout>,
     lighting: Res<CurrentLighting>,
+    rigged: Res<Rigged>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut entities: ResMut<InstanceEntities>,
@@ -76,15 +79,17 @@ fn spawn_instances(
         let transform = placed_transform(layout, &motions, i, 0.0);
         let mut entity = commands.spawn((WorldPart, Placed(i), transform, Visibility::default()));
         let key = model_key(layout, i);
+        // A rigged person gets its body from the rigs; only its lamp (a torch) comes from here.
+        let person = rigged.0 && super::rigs::is_person(layout, i);
         if let Some(model) = cache.entry(key.clone()).or_insert_with(|| build_model(&key, layout, &mut meshes)) {
-            if let Some(mesh) = &model.solid {
+            if let Some(mesh) = model.solid.as_ref().filter(|_| !person) {
                 entity.insert((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone())));
             }
             entity.with_children(|parts| {
-                if let Some(mesh) = &model.glow {
+                if let Some(mesh) = model.glow.as_ref().filter(|_| !person) {
                     parts.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(glow.clone()), NotShadowCaster, Transform::default()));
                 }
-                if let Some((mesh, pivot, axis, rate)) = &model.spinner {
+                if let Some((mesh, pivot, axis, rate)) = model.spinner.as_ref().filter(|_| !person) {
                     parts
                         .spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default()))
                         .with_children(|blades| {

@@ -12,6 +12,7 @@ pub mod models;
 mod motion;
 mod player;
 mod power;
+mod rigs;
 mod room;
 mod sky;
 mod sky_features;
@@ -26,6 +27,7 @@ use bevy::prelude::*;
 pub use hud::{HudPlugin, displayable};
 pub use instances::Placed;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint};
+pub use rigs::Rigged;
 pub use room::RoomPart;
 
 pub(crate) use crate::state::{CurrentLayout, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced};
@@ -59,6 +61,7 @@ impl Plugin for WorldPlugin {
                 power::PowerPlugin,
                 room::RoomPlugin,
                 sky_features::SkyFeaturesPlugin,
+                rigs::RigsPlugin,
             ));
     }
 }

@@ -14,8 +14,25 @@ use crate::plan::timeline::{hidden_at, weather_at};
 use crate::plan::{Layout, Motions};
 use crate::scene::BeatEvent;
 
-/// Seconds a cheer beat makes a crowd jump.
+/// Seconds a cheer beat makes a crowd jump, and how high.
 const CHEER_S: f32 = 4.0;
+const CHEER_HOP_M: f32 = 0.35;
+
+/// The entities a cheer beat makes jump at `t`.
+pub(super) fn cheering_at(layout: &Layout, t: f32) -> HashSet<String> {
+    layout
+        .timeline
+        .iter()
+        .filter(|b| b.event == BeatEvent::Cheer && (b.at..b.at + CHEER_S).contains(&t))
+        .filter_map(|b| b.entity.clone())
+        .collect()
+}
+
+/// How high (0..1 of the jump) instance `i` of a cheering crowd is at `t`; its rig lands
+/// its knees by the same curve.
+pub(super) fn cheer_hop(i: usize, t: f32) -> f32 {
+    (t * 7.0 + i as f32 * 1.7).sin().abs()
+}
 
 pub struct TimelinePlugin;
 
@@ -67,12 +84,7 @@ fn cheer(
     let Some(layout) = layout else { return };
     let layout: &Layout = &layout.0;
     let t = clock.t;
-    let cheering: HashSet<String> = layout
-        .timeline
-        .iter()
-        .filter(|b| b.event == BeatEvent::Cheer && (b.at..b.at + CHEER_S).contains(&t))
-        .filter_map(|b| b.entity.clone())
-        .collect();
+    let cheering = cheering_at(layout, t);
     if cheering.is_empty() && was_cheering.is_empty() {
         return;
     }
@@ -82,7 +94,7 @@ fn cheer(
         if cheering.contains(&inst.entity) || was_cheering.contains(&inst.entity) {
             *transform = placed_transform(layout, &motions, *i, t);
             if cheering.contains(&inst.entity) {
-                transform.translation.y += (t * 7.0 + *i as f32 * 1.7).sin().abs() * 0.35;
+                transform.translation.y += cheer_hop(*i, t) * CHEER_HOP_M;
             }
         }
     }
