@@ -13,6 +13,21 @@ source "$(dirname "$0")/apt.sh"
 # WebDriver (chromium-driver), both from Debian.
 apt_install_missing chromium chromium-driver
 
+# --- Khronos' glTF-Validator for the export's test ------------------------------------------
+# tests/export.rs runs it (npm `gltf-validator`, Apache-2.0) on exported worlds; Blender opens
+# them in the same test when it is installed (Debian's blender).
+npm_install_pinned() {
+  local name="$1" version="$2" dir="$SAYSCAPE_HOME/node"
+  if [ "$(node -p "require('$dir/node_modules/$name/package.json').version" 2>/dev/null)" = "$version" ]; then
+    log "$name $version: present"; return 0
+  fi
+  log "$name $version: installing from npm into $dir"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --silent "$name@$version" >/dev/null
+}
+apt_install_missing nodejs npm blender
+npm_install_pinned gltf-validator 2.0.0-dev.3.10
+
 # --- an OpenAI-compatible server for the tests -----------------------------------------------
 # The remote backend (`generate --backend openai`) is tested against a real server on loopback:
 # llama.cpp's own llama-server (what the README recommends on a PC), built from the llama.cpp

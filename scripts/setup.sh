@@ -13,10 +13,11 @@ source "$(dirname "$0")/apt.sh"
 # --- system packages -------------------------------------------------------------------------
 # cmake/clang: llama.cpp and its bindgen; alsa: audio output; xvfb + mesa-vulkan: headless
 # rendering; espeak-ng + sox: speech and sound in the tests; flite: a second synthesiser for
-# the speech evaluation (tests/eval/score_speech.py --flite).
+# the speech evaluation (tests/eval/score_speech.py --flite); nodejs + npm: three.js for the
+# studio's 3D view.
 APT_PACKAGES=(cmake clang g++ debootstrap libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
   libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng flite sox
-  python3 python3-pip)
+  python3 python3-pip nodejs npm)
 apt_install_missing "${APT_PACKAGES[@]}"
 command -v cargo >/dev/null || { log "cargo not found: install Rust (rustup) first"; exit 1; }
 
@@ -118,3 +119,17 @@ JSON
   log "whisper-base: verified and installed at $dir"
 }
 fetch_whisper
+
+# --- three.js for the studio's 3D view -------------------------------------------------------
+# `sayscape serve` serves it to the page at /vendor/three/ (no outside host: the page works
+# offline). MIT licence; from npm, pinned (src/serve/studio.rs names the same version).
+npm_install_pinned() {
+  local name="$1" version="$2" dir="$SAYSCAPE_HOME/node"
+  if [ "$(node -p "require('$dir/node_modules/$name/package.json').version" 2>/dev/null)" = "$version" ]; then
+    log "$name $version: present"; return 0
+  fi
+  log "$name $version: installing from npm into $dir"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --silent "$name@$version" >/dev/null
+}
+npm_install_pinned three 0.187.0

@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs one way: `voice → text → spec → plan → world + soundscape`.
 //! [`scene`] is the data model every stage reads; [`plan`] lays a scene out; [`generate`]
-//! turns words into a scene; [`edit`] changes a scene by instruction; [`pipeline`] strings the stages together as one API; [`serve`] offers it over HTTP; [`world`],
+//! turns words into a scene; [`edit`] changes a scene by instruction; [`pipeline`] strings the stages together as one API; [`serve`] offers it over HTTP; [`export`] writes a world as glTF; [`world`],
 //! [`audio`] and [`xr`] build what the person sees and hears; [`state`] is what they share
 //! while the app runs; [`app`] composes them into the window, the snapshot and the headset.
 
@@ -10,6 +10,7 @@ pub mod app;
 pub mod audio;
 pub mod edit;
 pub mod errors;
+pub mod export;
 pub mod files;
 pub mod generate;
 pub mod language;

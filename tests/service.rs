@@ -44,6 +44,8 @@ fn the_library_endpoints_and_their_errors() {
         "/v1/generate",
         "/v1/scenes/{name}/render",
         "/v1/scenes/{name}/soundscape",
+        "/v1/scenes/{name}/world.glb",
+        "/v1/export",
         "/metrics",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is not in the OpenAPI document");
@@ -162,6 +164,42 @@ fn a_scene_is_laid_out_rendered_and_heard() {
     says(&get(&format!("{u}/v1/scenes/pirate_seven_seas/soundscape?seconds=999")), 400, "seconds=");
     let metrics = get(&format!("{u}/metrics")).text();
     assert!(metrics.contains("sayscape_renders_total 1\n"), "{metrics}");
+}
+
+#[test]
+fn a_scene_is_exported_as_binary_gltf_and_remembered() {
+    let dir = library_with_scenes();
+    let no_three = tempfile::tempdir().unwrap();
+    let server = Server::start_with_env(dir.path(), &[], &[("SAYSCAPE_THREE_DIR", no_three.path())]);
+    let u = &server.url;
+
+    let glb = get(&format!("{u}/v1/scenes/pirate_seven_seas/world.glb"));
+    assert_eq!((glb.status, glb.content_type.as_str()), (200, "model/gltf-binary"), "{}", glb.text());
+    let doc = sayscape::export::glb::json_chunk(&glb.body).expect("a GLB file");
+    let names: Vec<&str> = doc["nodes"].as_array().unwrap().iter().filter_map(|n| n["name"].as_str()).collect();
+    assert!(names.contains(&"spawn") && names.contains(&"water"), "{names:?}");
+    // The same text is exported once: the second answer comes from the cache.
+    assert_eq!(get(&format!("{u}/v1/scenes/pirate_seven_seas/world.glb")).body, glb.body);
+    let text = std::fs::read(scene_file("pirate_seven_seas")).unwrap();
+    assert_eq!(post(&format!("{u}/v1/export"), &text).body, glb.body, "a library scene and the same text sent export alike");
+    let metrics = get(&format!("{u}/metrics")).text();
+    assert!(metrics.contains("sayscape_exports_total 1\n"), "{metrics}");
+    // Another seed is another world.
+    let other = get(&format!("{u}/v1/scenes/pirate_seven_seas/world.glb?seed=5"));
+    assert_eq!(other.status, 200);
+    assert_ne!(other.body, glb.body);
+
+    let room = post(&format!("{u}/v1/export"), &std::fs::read(scene_file("jazz_club")).unwrap());
+    assert_eq!(room.status, 200);
+    assert!(sayscape::export::glb::json_chunk(&room.body).unwrap()["nodes"].as_array().unwrap().iter().any(|n| n["name"] == "room_walls"));
+    says(&post(&format!("{u}/v1/export"), br#"{"format": "sayscape.scene/1"}"#), 422, "invalid");
+    says(&get(&format!("{u}/v1/scenes/nowhere/world.glb")), 404, "nowhere");
+
+    // Without three.js the studio's 3D view is told how to install it.
+    let missing = get(&format!("{u}/vendor/three/three.module.js"));
+    assert_eq!(missing.status, 503);
+    assert!(missing.text().contains("three.js is not installed") && missing.text().contains("npm install"), "{}", missing.text());
+    assert_eq!(get(&format!("{u}/vendor/three/../package.json")).status, 404);
 }
 
 #[test]

@@ -23,6 +23,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("world", &["state", "plan", "scene", "files"]),
     ("audio", &["plan", "scene", "files"]),
     ("xr", &["world", "state", "plan", "scene", "language", "progress"]),
+    ("export", &["world", "pipeline", "plan", "scene", "files"]),
     ("serve", &["pipeline", "generate", "voice", "audio", "plan", "scene", "lexicon", "progress", "language", "files", "errors"]),
     ("app", &["world", "audio", "xr", "state", "pipeline", "edit", "voice", "plan", "scene", "progress", "language", "files", "errors"]),
     ("android", &["app", "pipeline", "scene", "errors"]),

@@ -37,7 +37,8 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
         let mut browser = Browser { driver, base, session: String::new(), shots: shots.to_path_buf() };
-        let args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"];
+        // WebGL without a GPU: SwiftShader, Chromium's software renderer.
+        let args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-dev-shm-usage", "--window-size=1280,900"];
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": args, "binary": "/usr/bin/chromium"}}}});
         let value = browser.call("POST", "/session", Some(caps));
         browser.session = value["sessionId"].as_str().expect("a session").to_string();
@@ -64,6 +65,31 @@ impl Browser {
     fn element(&self, css: &str) -> String {
         let value = self.session("POST", "/element", Some(json!({"using": "css selector", "value": css})));
         value.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect("an element reference").to_string()
+    }
+
+    /// A click at (x, y) CSS pixels from the top left of the element matching `css`, as a
+    /// person's mouse makes it (pointer move, press, release).
+    fn click_at(&self, css: &str, x: i64, y: i64) {
+        let id = self.element(css);
+        let size = self.js("const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.width, r.height];", json!([css]));
+        let (w, h) = (size[0].as_f64().unwrap(), size[1].as_f64().unwrap());
+        // WebDriver offsets are from the element's centre.
+        let (dx, dy) = (x - (w / 2.0).floor() as i64, y - (h / 2.0).floor() as i64);
+        let element = json!({"element-6066-11e4-a52e-4f735466cecf": id});
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
+            {"type": "pointerMove", "duration": 0, "origin": element, "x": dx, "y": dy},
+            {"type": "pointerDown", "button": 0},
+            {"type": "pointerUp", "button": 0},
+        ]}]});
+        self.session("POST", "/actions", Some(actions));
+    }
+
+    /// Holds a key down for `ms` milliseconds (the focused element gets it).
+    fn hold_key(&self, key: &str, ms: u64) {
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "pause", "duration": ms}, {"type": "keyUp", "value": key},
+        ]}]});
+        self.session("POST", "/actions", Some(actions));
     }
 
     fn click(&self, css: &str) {
@@ -203,7 +229,8 @@ fn an_author_generates_renders_fixes_and_saves_a_scenario_in_the_browser() {
     assert_eq!(std::fs::read_to_string(library.path().join("harbour.json")).unwrap(), editor, "the generated scene was saved as shown");
     browser.screenshot("2-generated");
 
-    // The render of the current text appears.
+    // The still render of the current text appears (the 3D view is the first tab).
+    browser.click("#tab-still");
     browser.click("#render");
     assert_eq!(browser.wait_attribute("#preview", "data-state", &["ready", "error"], minutes(3)), "ready");
     assert_eq!(browser.js("return document.getElementById('preview').naturalWidth;", json!([])), json!(640));
@@ -248,4 +275,96 @@ fn an_author_generates_renders_fixes_and_saves_a_scenario_in_the_browser() {
         minutes(3),
     );
     browser.screenshot("6-library");
+}
+
+/// The share of two pictures' pixels (r, g, b triples) that differ by more than a little.
+fn differing(a: &Value, b: &Value) -> f64 {
+    let (a, b) = (a.as_array().unwrap(), b.as_array().unwrap());
+    assert_eq!(a.len(), b.len());
+    let pixels = a.len() / 3;
+    let differ = (0..pixels)
+        .filter(|&p| (0..3).map(|k| (a[3 * p + k].as_i64().unwrap() - b[3 * p + k].as_i64().unwrap()).abs()).sum::<i64>() > 24)
+        .count();
+    differ as f64 / pixels as f64
+}
+
+#[test]
+fn the_3d_view_shows_the_world_orbits_walks_and_picks_an_entity() {
+    let library = tempfile::tempdir().unwrap();
+    for name in ["farm", "jazz_club"] {
+        std::fs::copy(scene_file(name), library.path().join(format!("{name}.json"))).unwrap();
+    }
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("studio-3d");
+    std::fs::create_dir_all(&shots).unwrap();
+    let server = Server::start(library.path(), &[]);
+    let browser = Browser::start(&shots);
+    let limit = Duration::from_secs(120);
+    let loads = |b: &Browser| b.js("return window.sayscapeWorld ? window.sayscapeWorld.loads : 0;", json!([])).as_u64().unwrap_or(0);
+    let wait_load = |b: &Browser, after: u64| {
+        b.wait_for(
+            "the 3D view to show the text",
+            "const w = window.sayscapeWorld; return w && w.loads > arguments[0] && (w.state === 'ready' || w.state === 'error') ? w.state : null;",
+            json!([after]),
+            limit,
+        )
+    };
+
+    // `/?scene=NAME` opens that scene; its world appears in the canvas.
+    browser.session("POST", "/url", Some(json!({"url": format!("{}/?scene=farm", server.url)})));
+    browser.wait_attribute("body", "data-ready", &["1"], limit);
+    assert_eq!(wait_load(&browser, 0), json!("ready"), "{}", browser.js("return document.getElementById('world-note').textContent;", json!([])));
+    let farm = std::fs::read_to_string(scene_file("farm")).unwrap();
+    assert_eq!(browser.js("return document.getElementById('editor').value;", json!([])), json!(farm), "the scene the link names is open");
+    let world = browser.js("return window.sayscapeWorld.pixels();", json!([]));
+    browser.screenshot("1-orbit");
+
+    // The same setting without its things: the canvas shows less (the camera stays put).
+    let mut empty: Value = serde_json::from_str(&farm).unwrap();
+    empty["entities"] = json!([]);
+    let before = loads(&browser);
+    browser.set_editor(&serde_json::to_string_pretty(&empty).unwrap());
+    assert_eq!(wait_load(&browser, before), json!("ready"));
+    let bare = browser.js("return window.sayscapeWorld.pixels();", json!([]));
+    let changed = differing(&world, &bare);
+    eprintln!("the world's things change {:.1} % of the canvas", changed * 100.0);
+    assert!(changed > 0.03, "the canvas with the farm's things differs from the bare setting's in {:.1} % of its pixels", changed * 100.0);
+    browser.screenshot("2-no-entities");
+
+    // Back to the farm: a click on a thing selects its entity's block in the editor.
+    let before = loads(&browser);
+    browser.set_editor(&farm);
+    assert_eq!(wait_load(&browser, before), json!("ready"));
+    let entities: Vec<String> = serde_json::from_value(browser.js("return window.sayscapeWorld.entities();", json!([]))).unwrap();
+    let (id, point) = entities
+        .iter()
+        .find_map(|id| {
+            let p = browser.js("return window.sayscapeWorld.pointOn(arguments[0]);", json!([id]));
+            (!p.is_null()).then(|| (id.clone(), p))
+        })
+        .expect("some entity can be clicked in the framed view");
+    browser.click_at("#world-canvas", point["x"].as_i64().unwrap(), point["y"].as_i64().unwrap());
+    browser.wait_attribute("#world", "data-picked", &[id.as_str()], Duration::from_secs(10));
+    let selected = browser.js("const e = document.getElementById('editor'); return e.value.slice(e.selectionStart, e.selectionEnd);", json!([]));
+    let block: Value = serde_json::from_str(selected.as_str().unwrap()).expect("the selection is the entity's whole object");
+    assert_eq!(block["id"], json!(id), "the click selected {id}'s block");
+    browser.screenshot("3-picked");
+
+    // Walk: from the player's spawn at eye height, then a few steps forward.
+    browser.click("#world-walk");
+    let camera = browser.js("return window.sayscapeWorld.camera();", json!([]));
+    let spawn = browser.js("return window.sayscapeWorld.spawn();", json!([]));
+    assert_eq!(camera, spawn, "walking starts at the spawn camera");
+    let walk = browser.js("return window.sayscapeWorld.pixels();", json!([]));
+    assert!(differing(&world, &walk) > 0.1, "the walk view is not the orbit view");
+    browser.screenshot("4-walk-spawn");
+    browser.click_at("#world-canvas", 5, 5);
+    browser.hold_key("w", 800);
+    let moved = browser.js("return window.sayscapeWorld.camera();", json!([]));
+    let d: f64 = (0..3).map(|k| (moved[k].as_f64().unwrap() - spawn[k].as_f64().unwrap()).powi(2)).sum::<f64>().sqrt();
+    assert!(d > 0.5 && d < 20.0, "W walked {d:.2} m from {spawn} to {moved}");
+    browser.screenshot("5-walked");
+
+    // The still render is still there, in its tab.
+    browser.click("#tab-still");
+    assert_eq!(browser.attribute("#still-panel", "hidden"), Value::Null);
 }

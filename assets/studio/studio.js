@@ -1,6 +1,6 @@
 // sayscape studio: the library, generation (typed or spoken), the scene editor with live
-// validation, previews of the text being edited, and saving. Plain browser JavaScript that
-// speaks only to the /v1 API of `sayscape serve`.
+// validation, previews of the text being edited (the live 3D view is world.js), and saving.
+// Plain browser JavaScript that speaks only to the /v1 API of `sayscape serve`.
 "use strict";
 
 (() => {
@@ -16,7 +16,8 @@
     prompt: $("prompt"), saveAs: $("save-as"), saveAsHint: $("save-as-hint"), generate: $("generate"), record: $("record"), recordTime: $("record-time"),
     progress: $("progress"),
     view: $("view"), render: $("render"), listen: $("listen"), frame: $("frame"), preview: $("preview"), previewNote: $("preview-note"),
-    audio: $("audio"),
+    audio: $("audio"), download: $("download-world"),
+    tabWorld: $("tab-world"), tabStill: $("tab-still"), worldPanel: $("world-panel"), stillPanel: $("still-panel"),
   };
 
   /** A small valid scene to start from. */
@@ -526,6 +527,7 @@
         showProblems([]);
         setValid("valid", "✓ valid");
         ui.valid.title = answer.title ? `Valid scene: ${answer.title}` : "Valid scene";
+        validText(text);
         return;
       }
       const error = await errorOf(response);
@@ -1027,6 +1029,104 @@
     }
   }
 
+  // --- the 3D view's side: valid texts go to it, picked entities come back -----------------------------
+
+  /** Tells the 3D view (world.js) about a valid text. */
+  function validText(text) {
+    document.dispatchEvent(new CustomEvent("sayscape:valid", { detail: { text } }));
+  }
+
+  /** Where the object of entity `id` lies in a scene's text: [start, end) of its braces, among
+   * the top-level "entities" (not an edit history's copies), or null. */
+  function entityRange(text, id) {
+    const stack = []; // { open, start, key, id }
+    let key = null, expectKey = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') {
+        let j = i + 1, value = "";
+        for (; j < text.length && text[j] !== '"'; j++) {
+          if (text[j] === "\\") { value += text[j] + text[j + 1]; j++; } else value += text[j];
+        }
+        try { value = JSON.parse(`"${value}"`); } catch { /* keep it raw */ }
+        const top = stack[stack.length - 1];
+        if (top && top.open === "{" && expectKey) { key = value; expectKey = false; }
+        else if (top && top.open === "{" && key === "id") top.id = value;
+        i = j;
+      } else if (c === "{" || c === "[") {
+        const top = stack[stack.length - 1];
+        stack.push({ open: c, start: i, key: top && top.open === "{" ? key : (top ? top.key : null), id: null });
+        expectKey = c === "{";
+      } else if (c === "}" || c === "]") {
+        const done = stack.pop();
+        const parent = stack[stack.length - 1];
+        if (done && done.open === "{" && done.id === id && parent && parent.open === "[" && parent.key === "entities" && stack.length === 2) {
+          return [done.start, i + 1];
+        }
+        expectKey = false;
+      } else if (c === ",") {
+        const top = stack[stack.length - 1];
+        expectKey = !!top && top.open === "{";
+      } else if (c === ":") {
+        expectKey = false;
+      }
+    }
+    return null;
+  }
+
+  /** Selects entity `id`'s block in the editor and scrolls to it (a click in the 3D view). */
+  function selectEntity(id) {
+    const text = ui.editor.value;
+    const range = entityRange(text, id);
+    if (!range) {
+      say(`${id}: not an entity of this text (the planner added it).`);
+      return false;
+    }
+    const line = lineCount(text.slice(0, range[0]));
+    ui.editor.focus({ preventScroll: true });
+    ui.editor.setSelectionRange(range[0], range[1]);
+    const top = state.padTop + (line - 1) * state.lineHeight;
+    ui.editor.scrollTop = Math.max(0, top - state.lineHeight * 2);
+    syncScroll();
+    currentLine();
+    ui.editor.dataset.selectedEntity = id;
+    say(`Selected ${id} (line ${line}).`);
+    return true;
+  }
+
+  window.sayscapeStudio = { api, selectEntity, entityRange };
+
+  function showTab(which) {
+    const world = which === "world";
+    ui.tabWorld.setAttribute("aria-selected", String(world));
+    ui.tabStill.setAttribute("aria-selected", String(!world));
+    ui.worldPanel.hidden = !world;
+    ui.stillPanel.hidden = world;
+    if (world) document.dispatchEvent(new CustomEvent("sayscape:world-shown"));
+  }
+
+  /** Downloads the world of the editor's text as binary glTF. */
+  async function downloadWorld(event) {
+    event.preventDefault();
+    const text = ui.editor.value;
+    say("Exporting the world …", "busy");
+    try {
+      const response = await api("/v1/export", { method: "POST", body: text, headers: { "Content-Type": "application/json" } });
+      if (!response.ok) throw Object.assign(new Error(), { detail: await errorOf(response) });
+      const url = URL.createObjectURL(await response.blob());
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = `${cleanName(ui.name.value) || "world"}.glb`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      say("Exported the world as binary glTF.");
+    } catch (error) {
+      say(error.detail ? previewProblems(error.detail, "export") : `Cannot export: ${error.message}`, "error");
+    }
+  }
+
   // --- wiring ------------------------------------------------------------------------------------------
 
   function measure() {
@@ -1058,6 +1158,9 @@
   ui.record.addEventListener("click", toggleRecording);
   ui.render.addEventListener("click", render);
   ui.listen.addEventListener("click", listen);
+  ui.download.addEventListener("click", downloadWorld);
+  ui.tabWorld.addEventListener("click", () => showTab("world"));
+  ui.tabStill.addEventListener("click", () => showTab("still"));
   document.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") { event.preventDefault(); save(); }
   });
@@ -1067,7 +1170,10 @@
   loadEditor(TEMPLATE, null, TEMPLATE);
   say("Pick a scene, generate one, or edit the new scene below.");
   loadLibrary().then(() => {
-    const wanted = decodeURIComponent(location.hash.slice(1));
+    // `/?scene=NAME` (a link to a scene) or `#NAME` (where the studio was).
+    const asked = new URLSearchParams(location.search).get("scene");
+    const wanted = asked || decodeURIComponent(location.hash.slice(1));
     if (wanted && inLibrary(wanted)) openScene(wanted);
+    else if (asked) say(`There is no scene ${asked}.json in the library.`, "error");
   });
 })();

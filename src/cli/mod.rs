@@ -3,6 +3,7 @@
 mod audio_cmds;
 mod bench_cmd;
 mod edit_cmd;
+mod export_cmd;
 mod generate_cmd;
 mod scene_cmds;
 mod serve_cmd;
@@ -61,6 +62,8 @@ pub enum Command {
     Soundscape(audio_cmds::SoundscapeArgs),
     /// Render a scene file to a PNG without a window (a private Xvfb when there is no display).
     Render(world_cmds::RenderArgs),
+    /// Export a scene file's world as one binary glTF 2.0 file (Blender, game engines, WebXR).
+    Export(export_cmd::ExportArgs),
     /// Render a contact sheet of kinds or families to a PNG, to look at what the world builds.
     Sheet(sheet_cmd::SheetArgs),
     /// The generation service for headsets on the LAN, and the scenario studio at its root.
@@ -86,6 +89,8 @@ pub enum BenchCommand {
     Voice(voice_cmd::BenchVoiceArgs),
     /// Offline render speed of an eight-layer soundscape, as a multiple of real time.
     Audio(audio_cmds::BenchAudioArgs),
+    /// Layout and glTF export time and size per scene, largest first.
+    Export(export_cmd::BenchExportArgs),
     /// Instruction → edited, planned scene: time per instruction, median and p95.
     Edit(edit_cmd::BenchEditArgs),
     /// The service: validate and plan requests/s, generation latency with 1 and 4 clients
@@ -106,6 +111,7 @@ const VERBS: &[&str] = &[
     "bench",
     "view",
     "render",
+    "export",
     "soundscape",
     "xr",
     "transcribe",
@@ -143,6 +149,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => world_cmds::run(&args),
         Command::View(args) => world_cmds::view(&args),
         Command::Render(args) => world_cmds::render(&args),
+        Command::Export(args) => export_cmd::export(&args),
+        Command::Bench(BenchCommand::Export(args)) => export_cmd::bench(&args),
         Command::Sheet(args) => sheet_cmd::sheet(&args),
         Command::Bench(BenchCommand::World(args)) => world_cmds::bench(&args),
         Command::Bench(BenchCommand::Audio(args)) => audio_cmds::bench(&args),

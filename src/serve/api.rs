@@ -1,5 +1,5 @@
 //! The HTTP API under `/v1` (described in `openapi.json`): the library, a scene's layout,
-//! render and soundscape, validation, generation with progress as server-sent events, and the
+//! render, glTF world and soundscape, validation, generation with progress as server-sent events, and the
 //! service's health and metrics.
 
 use std::collections::HashMap;
@@ -238,6 +238,23 @@ pub async fn scene_render(State(s): State<Shared>, Path(name): Path<String>, Que
 
 pub async fn render(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>, body: Body) -> Answer {
     render_of(&s, &sent_scene(body).await?.0, &q).await
+}
+
+/// The binary glTF content type (RFC of the glTF media types).
+pub const GLB_TYPE: &str = "model/gltf-binary";
+
+async fn export_of(s: &Service, text: &[u8], query: &HashMap<String, String>) -> Answer {
+    let seed = number::<u32>(query, "seed")?.unwrap_or(0);
+    let glb = s.renderer.export(text, seed).await.map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, GLB_TYPE)], glb.as_ref().clone()).into_response())
+}
+
+pub async fn scene_world(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Answer {
+    export_of(&s, &library_scene(&s.library, &name)?.0, &q).await
+}
+
+pub async fn export(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>, body: Body) -> Answer {
+    export_of(&s, &sent_scene(body).await?.0, &q).await
 }
 
 async fn soundscape_of(s: &Service, scene: Scene, query: &HashMap<String, String>) -> Answer {

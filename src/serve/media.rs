@@ -1,10 +1,12 @@
-//! A scene's picture and sound for the service: a headless render to PNG and the soundscape
-//! to WAV.
+//! A scene's picture, world and sound for the service: a headless render to PNG, the world as
+//! binary glTF, and the soundscape to WAV.
 //!
 //! A render runs `sayscape render` in a child process: a Bevy app owns its process's event
 //! loop and can start only once, and a renderer that crashes must not take the service with
-//! it. Renders go one at a time (the software renderer uses every core) and are remembered by
-//! their scene text and options, so a library's thumbnails cost one render each.
+//! it. An export runs `sayscape export` the same way (the world's builders stay out of the
+//! service's process). Renders go one at a time (the software renderer uses every core),
+//! exports two at a time beside them (a fraction of a second each), and both are remembered
+//! by their scene text and options, so a library's thumbnails and worlds cost one run each.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -26,6 +28,9 @@ pub const MAX_SOUNDSCAPE_S: f32 = 60.0;
 pub const MAX_RENDER_SIDE: u32 = 2048;
 /// A render that takes longer than this is stopped.
 const RENDER_TIME_LIMIT: Duration = Duration::from_secs(180);
+/// An export that takes longer than this is stopped (the largest library scene takes well
+/// under a second).
+const EXPORT_TIME_LIMIT: Duration = Duration::from_secs(60);
 /// Renders remembered (a library's thumbnails and the studio's last previews).
 const REMEMBERED: usize = 128;
 
@@ -61,47 +66,76 @@ impl Shot {
     }
 }
 
+/// What a child run makes: its cache key's tag, the verb, the file it writes, its time limit.
+struct Product {
+    verb: &'static str,
+    file: &'static str,
+    limit: Duration,
+}
+
+const RENDER: Product = Product { verb: "render", file: "render.png", limit: RENDER_TIME_LIMIT };
+const EXPORT: Product = Product { verb: "export", file: "world.glb", limit: EXPORT_TIME_LIMIT };
+
 pub struct Renderer {
-    /// The sayscape program that renders (this very binary).
+    /// The sayscape program that renders and exports (this very binary).
     program: PathBuf,
     one_at_a_time: Semaphore,
+    exports: Semaphore,
     remembered: Mutex<HashMap<u64, Arc<Vec<u8>>>>,
     metrics: Arc<Metrics>,
 }
 
 impl Renderer {
     pub fn new(program: PathBuf, metrics: Arc<Metrics>) -> Renderer {
-        Renderer { program, one_at_a_time: Semaphore::new(1), remembered: Mutex::new(HashMap::new()), metrics }
+        Renderer {
+            program,
+            one_at_a_time: Semaphore::new(1),
+            exports: Semaphore::new(2),
+            remembered: Mutex::new(HashMap::new()),
+            metrics,
+        }
     }
 
     /// The PNG of a (valid) scene's text.
     pub async fn render(&self, scene_text: &[u8], shot: Shot) -> Result<Arc<Vec<u8>>, String> {
-        let key = {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            (scene_text, shot).hash(&mut hasher);
-            hasher.finish()
-        };
-        if let Some(png) = self.remembered.lock().expect("render cache lock").get(&key) {
-            return Ok(png.clone());
+        let args = ["--view", shot.view, "--size", &format!("{}x{}", shot.width, shot.height), "--seed", &shot.seed.to_string()].map(String::from);
+        let key = remembered_key(scene_text, &(RENDER.verb, shot));
+        self.made(&RENDER, &self.one_at_a_time, key, scene_text, &args).await
+    }
+
+    /// The binary glTF world of a (valid) scene's text.
+    pub async fn export(&self, scene_text: &[u8], seed: u32) -> Result<Arc<Vec<u8>>, String> {
+        let key = remembered_key(scene_text, &(EXPORT.verb, seed));
+        self.made(&EXPORT, &self.exports, key, scene_text, &["--seed".to_string(), seed.to_string()]).await
+    }
+
+    /// What a child run makes of a scene's text, from the cache or made now (waiting for a turn).
+    async fn made(&self, product: &Product, turns: &Semaphore, key: u64, scene_text: &[u8], args: &[String]) -> Result<Arc<Vec<u8>>, String> {
+        if let Some(bytes) = self.remembered.lock().expect("media cache lock").get(&key) {
+            return Ok(bytes.clone());
         }
-        let _turn = self.one_at_a_time.acquire().await.map_err(|_| "the renderer is stopping".to_string())?;
-        if let Some(png) = self.remembered.lock().expect("render cache lock").get(&key) {
-            return Ok(png.clone());
+        let _turn = turns.acquire().await.map_err(|_| "the service is stopping".to_string())?;
+        if let Some(bytes) = self.remembered.lock().expect("media cache lock").get(&key) {
+            return Ok(bytes.clone());
         }
         let t0 = Instant::now();
-        let png = Arc::new(self.run_renderer(scene_text, shot).await?);
-        self.metrics.render(t0.elapsed().as_secs_f64());
-        let mut remembered = self.remembered.lock().expect("render cache lock");
+        let bytes = Arc::new(self.run_child(product, scene_text, args).await?);
+        match product.verb {
+            "render" => self.metrics.render(t0.elapsed().as_secs_f64()),
+            _ => self.metrics.export(t0.elapsed().as_secs_f64()),
+        }
+        let mut remembered = self.remembered.lock().expect("media cache lock");
         if remembered.len() >= REMEMBERED {
             remembered.clear();
         }
-        remembered.insert(key, png.clone());
-        Ok(png)
+        remembered.insert(key, bytes.clone());
+        Ok(bytes)
     }
 
-    async fn run_renderer(&self, scene_text: &[u8], shot: Shot) -> Result<Vec<u8>, String> {
-        let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the render: {e}"))?;
-        let (scene, png) = (dir.path().join("scene.json"), dir.path().join("render.png"));
+    async fn run_child(&self, product: &Product, scene_text: &[u8], args: &[String]) -> Result<Vec<u8>, String> {
+        let what = product.verb;
+        let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the {what}: {e}"))?;
+        let (scene, out) = (dir.path().join("scene.json"), dir.path().join(product.file));
         std::fs::write(&scene, scene_text).map_err(|e| format!("{}: {e}", scene.display()))?;
         // Below the generation worker's priority: a preview must not slow a scenario down.
         let mut command = match which_nice() {
@@ -112,25 +146,25 @@ impl Renderer {
             }
             None => tokio::process::Command::new(&self.program),
         };
-        command
-            .arg("render")
-            .arg(&scene)
-            .arg("--out")
-            .arg(&png)
-            .args(["--view", shot.view, "--size", &format!("{}x{}", shot.width, shot.height), "--seed", &shot.seed.to_string()])
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true);
-        let output = tokio::time::timeout(RENDER_TIME_LIMIT, command.output())
+        command.arg(what).arg(&scene).arg("--out").arg(&out).args(args).stdin(std::process::Stdio::null()).kill_on_drop(true);
+        let output = tokio::time::timeout(product.limit, command.output())
             .await
-            .map_err(|_| format!("the render took over {} s and was stopped", RENDER_TIME_LIMIT.as_secs()))?
-            .map_err(|e| format!("cannot start the renderer {}: {e}", self.program.display()))?;
+            .map_err(|_| format!("the {what} took over {} s and was stopped", product.limit.as_secs()))?
+            .map_err(|e| format!("cannot start `{} {what}`: {e}", self.program.display()))?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
-            return Err(format!("the renderer failed ({}): {last}", output.status));
+            return Err(format!("the {what} failed ({}): {last}", output.status));
         }
-        std::fs::read(&png).map_err(|e| format!("the renderer wrote no image: {e}"))
+        std::fs::read(&out).map_err(|e| format!("the {what} wrote no {}: {e}", product.file))
     }
+}
+
+/// The cache key of a product of a scene's text.
+fn remembered_key(scene_text: &[u8], options: &impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (scene_text, options).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// `nice` (coreutils), where there is one.

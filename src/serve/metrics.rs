@@ -45,6 +45,8 @@ pub struct Metrics {
     tokens_per_s: AtomicU64,
     renders: AtomicU64,
     render_ms: AtomicU64,
+    exports: AtomicU64,
+    export_ms: AtomicU64,
     soundscapes: AtomicU64,
     responses: Mutex<BTreeMap<u16, u64>>,
 }
@@ -87,6 +89,11 @@ impl Metrics {
         self.render_ms.fetch_add((seconds * 1e3) as u64, Ordering::Relaxed);
     }
 
+    pub fn export(&self, seconds: f64) {
+        self.exports.fetch_add(1, Ordering::Relaxed);
+        self.export_ms.fetch_add((seconds * 1e3) as u64, Ordering::Relaxed);
+    }
+
     pub fn soundscape(&self) {
         self.soundscapes.fetch_add(1, Ordering::Relaxed);
     }
@@ -126,6 +133,10 @@ impl Metrics {
         let _ = writeln!(out, "sayscape_renders_total {}", self.renders.load(Ordering::Relaxed));
         header(&mut out, "sayscape_render_seconds_total", "counter", "Time spent rendering.");
         let _ = writeln!(out, "sayscape_render_seconds_total {:.3}", self.render_ms.load(Ordering::Relaxed) as f64 / 1e3);
+        header(&mut out, "sayscape_exports_total", "counter", "Worlds exported as glTF.");
+        let _ = writeln!(out, "sayscape_exports_total {}", self.exports.load(Ordering::Relaxed));
+        header(&mut out, "sayscape_export_seconds_total", "counter", "Time spent exporting worlds (child processes included).");
+        let _ = writeln!(out, "sayscape_export_seconds_total {:.3}", self.export_ms.load(Ordering::Relaxed) as f64 / 1e3);
         header(&mut out, "sayscape_soundscapes_total", "counter", "Soundscapes rendered.");
         let _ = writeln!(out, "sayscape_soundscapes_total {}", self.soundscapes.load(Ordering::Relaxed));
         header(&mut out, "sayscape_http_responses_total", "counter", "HTTP answers by status code.");

@@ -60,6 +60,10 @@ fn png() -> Value {
     json!({"description": "The picture.", "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}})
 }
 
+fn glb() -> Value {
+    json!({"description": "The laid-out world as binary glTF 2.0: a node per entity (named by its id; kind and placement in extras), instances sharing meshes, terrain, water, room, lights, the spawn as a camera.", "content": {"model/gltf-binary": {"schema": {"type": "string", "format": "binary"}}}})
+}
+
 fn wav() -> Value {
     json!({"description": "16-bit stereo WAV at 48 kHz, heard from the player's place.", "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}})
 }
@@ -140,12 +144,15 @@ pub fn document() -> Value {
                 "responses": {"200": layout(), "404": error("No such scene."), "422": invalid()}}},
             "/v1/scenes/{name}/render": {"parameters": [name()], "get": {"summary": "A headless render of a library scene", "parameters": shot(),
                 "responses": {"200": png(), "400": error("Bad view or size."), "404": error("No such scene."), "422": invalid()}}},
+            "/v1/scenes/{name}/world.glb": {"parameters": [name()], "get": {"summary": "A library scene's world as binary glTF (remembered by the scene's text)", "parameters": [seed()],
+                "responses": {"200": glb(), "404": error("No such scene."), "422": invalid()}}},
             "/v1/scenes/{name}/soundscape": {"parameters": [name()], "get": {"summary": "A library scene's soundscape", "parameters": seconds(),
                 "responses": {"200": wav(), "400": error("Bad length."), "404": error("No such scene."), "422": invalid()}}},
             "/v1/validate": {"post": {"summary": "Validate a scene (nothing is written)", "requestBody": scene_body(),
                 "responses": {"200": {"description": "{\"valid\": true, \"title\": …}"}, "413": error("Over 8 MiB."), "422": invalid()}}},
             "/v1/layout": {"post": {"summary": "Lay out a scene sent", "parameters": [seed()], "requestBody": scene_body(), "responses": {"200": layout(), "422": invalid()}}},
             "/v1/render": {"post": {"summary": "Render a scene sent", "parameters": shot(), "requestBody": scene_body(), "responses": {"200": png(), "400": error("Bad view or size."), "422": invalid()}}},
+            "/v1/export": {"post": {"summary": "The world of a scene sent, as binary glTF", "parameters": [seed()], "requestBody": scene_body(), "responses": {"200": glb(), "413": error("Over 8 MiB."), "422": invalid()}}},
             "/v1/soundscape": {"post": {"summary": "The soundscape of a scene sent", "parameters": seconds(), "requestBody": scene_body(), "responses": {"200": wav(), "400": error("Bad length."), "422": invalid()}}},
             "/v1/generate": {"post": {
                 "summary": "A scenario in words or speech → a valid scene",

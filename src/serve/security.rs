@@ -37,10 +37,10 @@ pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
     std::hint::black_box(difference) == 0
 }
 
-/// Paths anyone may read: the studio's own files (they hold no data; the page asks for the
-/// token) and the health check.
+/// Paths anyone may read: the studio's own files and the library it loads (they hold no data;
+/// the page asks for the token) and the health check.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/" | "/healthz" | "/studio.js" | "/studio.css")
+    matches!(path, "/" | "/healthz" | "/studio.js" | "/studio.css" | "/world.js") || path.starts_with("/vendor/")
 }
 
 /// Refuses API requests without the token (when one is set).

@@ -16,7 +16,7 @@ use crate::plan::{Layout, Motions};
 use crate::scene::Color as SceneColor;
 
 /// Real lights are costly per pixel: only this many, the nearest to the player.
-const MAX_LIGHTS: usize = if super::MOBILE_GPU { 4 } else { 12 };
+pub const MAX_LIGHTS: usize = if super::MOBILE_GPU { 4 } else { 12 };
 
 pub struct InstancesPlugin;
 
@@ -73,15 +73,22 @@ pub(super) fn spawn_instances(
 
     let mut cache: HashMap<ModelKey, Option<BuiltModel>> = HashMap::new();
     let motions = Motions::new(layout);
-    let lit = nearest_lights(layout, &mut cache, &mut meshes);
+    let keys: Vec<ModelKey> = (0..layout.instances.len()).map(|i| ModelKey::of(layout, i)).collect();
+    let carried: Vec<usize> = keys
+        .iter()
+        .map(|key| {
+            let model = cache.entry(key.clone()).or_insert_with(|| build_model(key, layout, &mut meshes));
+            model.as_ref().map_or(0, |m| m.lights.len())
+        })
+        .collect();
+    let lit = nearest_lights(layout, &carried, MAX_LIGHTS);
     entities.0.clear();
     for (i, inst) in layout.instances.iter().enumerate() {
         let transform = placed_transform(layout, &motions, i, 0.0);
         let mut entity = commands.spawn((WorldPart, Placed(i), transform, Visibility::default()));
-        let key = model_key(layout, i);
         // A rigged person gets its body from the rigs; only its lamp (a torch) comes from here.
         let person = rigged.0 && super::rigs::is_person(layout, i);
-        if let Some(model) = cache.entry(key.clone()).or_insert_with(|| build_model(&key, layout, &mut meshes)) {
+        if let Some(model) = cache.get(&keys[i]).and_then(Option::as_ref) {
             if let Some(mesh) = model.solid.as_ref().filter(|_| !person) {
                 entity.insert((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone())));
             }
@@ -116,31 +123,38 @@ pub(super) fn spawn_instances(
 }
 
 /// What makes two instances share a model: the same kind (or the same entity, when the entity
-/// carries its own form), colour and variant.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct ModelKey {
-    kind: String,
-    own_form_of: Option<String>,
-    color: Option<SceneColor>,
-    variant: u32,
+/// carries its own form), colour and variant. The world and the exporter share a mesh per key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ModelKey {
+    pub kind: String,
+    pub own_form_of: Option<String>,
+    pub color: Option<SceneColor>,
+    pub variant: u32,
 }
 
-fn model_key(layout: &Layout, i: usize) -> ModelKey {
-    let inst = &layout.instances[i];
-    ModelKey {
-        kind: inst.kind.clone(),
-        own_form_of: layout.forms.contains_key(&inst.entity).then(|| inst.entity.clone()),
-        color: inst.color,
-        variant: inst.index % models::variants(&inst.kind),
+impl ModelKey {
+    pub fn of(layout: &Layout, i: usize) -> ModelKey {
+        let inst = &layout.instances[i];
+        ModelKey {
+            kind: inst.kind.clone(),
+            own_form_of: layout.forms.contains_key(&inst.entity).then(|| inst.entity.clone()),
+            color: inst.color,
+            variant: inst.index % models::variants(&inst.kind),
+        }
+    }
+
+    /// The procedural model of the key (`None`: a kind without a model).
+    pub fn build(&self, layout: &Layout) -> Option<models::Model> {
+        let paint = self.color.map(|c| c.rgb());
+        Some(match self.own_form_of.as_ref().and_then(|id| layout.forms.get(id)) {
+            Some(form) => models::build_form(form, paint, self.variant),
+            None => models::build(&self.kind, paint, self.variant)?,
+        })
     }
 }
 
 fn build_model(key: &ModelKey, layout: &Layout, meshes: &mut Assets<Mesh>) -> Option<BuiltModel> {
-    let paint = key.color.map(|c| c.rgb());
-    let model = match key.own_form_of.as_ref().and_then(|id| layout.forms.get(id)) {
-        Some(form) => models::build_form(form, paint, key.variant),
-        None => models::build(&key.kind, paint, key.variant)?,
-    };
+    let model = key.build(layout)?;
     let mut add = |g: models::Geometry| (!g.is_empty()).then(|| meshes.add(g.into_mesh()));
     let solid = add(model.solid);
     let glow = add(model.glow);
@@ -151,19 +165,20 @@ fn build_model(key: &ModelKey, layout: &Layout, meshes: &mut Assets<Mesh>) -> Op
     Some(BuiltModel { solid, glow, spinner, lights: model.lights })
 }
 
-/// The instances whose lamps become real lights: those nearest the spawn, up to the budget.
-fn nearest_lights(layout: &Layout, cache: &mut HashMap<ModelKey, Option<BuiltModel>>, meshes: &mut Assets<Mesh>) -> Vec<usize> {
+/// The instances whose lamps become real lights: those nearest the spawn, up to `budget`
+/// lights; `carried[i]` is how many lights instance `i`'s model has.
+pub fn nearest_lights(layout: &Layout, carried: &[usize], budget: usize) -> Vec<usize> {
     let spawn = Vec3::from(layout.spawn.position);
-    let mut with_lights: Vec<(f32, usize, usize)> = Vec::new();
-    for (i, inst) in layout.instances.iter().enumerate() {
-        let key = model_key(layout, i);
-        let model = cache.entry(key.clone()).or_insert_with(|| build_model(&key, layout, meshes));
-        if let Some(m) = model.as_ref().filter(|m| !m.lights.is_empty()) {
-            with_lights.push((Vec3::from(inst.position).distance(spawn), i, m.lights.len()));
-        }
-    }
+    let mut with_lights: Vec<(f32, usize, usize)> = layout
+        .instances
+        .iter()
+        .zip(carried)
+        .enumerate()
+        .filter(|(_, (_, n))| **n > 0)
+        .map(|(i, (inst, n))| (Vec3::from(inst.position).distance(spawn), i, *n))
+        .collect();
     with_lights.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut budget = MAX_LIGHTS;
+    let mut budget = budget;
     let mut chosen = Vec::new();
     for (_, i, n) in with_lights {
         if n <= budget {

@@ -7,7 +7,7 @@
 mod fade;
 mod hud;
 mod instances;
-mod lighting;
+pub mod lighting;
 pub mod models;
 mod motion;
 mod player;
@@ -25,10 +25,13 @@ mod weather;
 use bevy::prelude::*;
 
 pub use hud::{HudPlugin, displayable};
-pub use instances::Placed;
-pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint};
+pub use instances::{MAX_LIGHTS, ModelKey, Placed, nearest_lights};
+pub use motion::placed_transform;
+pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint, eye_height};
 pub use rigs::Rigged;
-pub use room::RoomPart;
+pub use room::{ROOM_ROUGHNESS, RoomPart, RoomParts, room_parts};
+pub use terrain::{GROUND_ROUGHNESS, Ground, Lava, ground};
+pub use water::{WATER_ROUGHNESS, Water, water};
 
 pub(crate) use crate::state::{CurrentLayout, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced};
 

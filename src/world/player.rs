@@ -83,7 +83,7 @@ fn spawn_camera(mut commands: Commands) {
 }
 
 /// Eye height above the feet for a vantage.
-fn eye_height(vantage: Vantage) -> f32 {
+pub fn eye_height(vantage: Vantage) -> f32 {
     match vantage {
         Vantage::Cockpit | Vantage::Seat => 0.85,
         Vantage::Saddle => 2.4,

@@ -7,12 +7,12 @@
 use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
-use super::models::{Layer, ModelBuilder, Rgb};
+use super::models::{Geometry, Layer, ModelBuilder, Rgb};
 use super::power::{PowerGlow, PowerLight};
 use super::{CurrentLayout, WorldPart, WorldSpawn};
 use crate::plan::Surface;
 use crate::scene::room::{Opening, WALL_THICKNESS, Wall};
-use crate::scene::{Light, Material, Room, RoomShape};
+use crate::scene::{Light, Material, Room, RoomShape, Setting};
 
 /// At most this many point lights light a room (each costs every lit pixel).
 const MAX_ROOM_LIGHTS: usize = 6;
@@ -44,52 +44,57 @@ impl Plugin for RoomPlugin {
     }
 }
 
+/// A room as CPU geometry, in the room's frame (its floor at y = 0; the room stands at
+/// `floor_y`): floor, walls and ceiling, the lamps' solid and glowing parts, and the point
+/// lights (position, lumens, range) of colour `light` (sRGB). The world and the exporter both
+/// build it here.
+pub struct RoomParts {
+    pub floor_y: f32,
+    pub surfaces: Vec<(RoomPart, Geometry)>,
+    pub fittings: Geometry,
+    pub glow: Geometry,
+    pub lights: Vec<(Vec3, f32, f32)>,
+    pub light: Rgb,
+}
+
+/// Roughness of the room's surfaces (white, coloured by their vertices).
+pub const ROOM_ROUGHNESS: f32 = 0.85;
+
+pub fn room_parts(setting: &Setting, seed: u64) -> Option<RoomParts> {
+    let room = setting.room.as_ref()?;
+    let floor_y = Surface::new(setting, seed).ground_height(0.0, 0.0);
+    let surfaces = vec![(RoomPart::Floor, floor(room).solid), (RoomPart::Walls, walls(room).solid), (RoomPart::Ceiling, ceiling(room).solid)];
+    let (fittings, lights) = lamps(room);
+    Some(RoomParts { floor_y, surfaces, fittings: fittings.solid, glow: fittings.glow, lights, light: room.lights.rgb() })
+}
+
 fn spawn_room(
     mut commands: Commands,
     layout: Res<CurrentLayout>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let setting = &layout.0.setting;
-    let Some(room) = &setting.room else { return };
-    let floor_y = Surface::new(setting, layout.0.seed).ground_height(0.0, 0.0);
-    let surface = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.85, reflectance: 0.2, ..default() });
-    for (part, geometry) in [(RoomPart::Floor, floor(room)), (RoomPart::Walls, walls(room)), (RoomPart::Ceiling, ceiling(room))] {
-        commands.spawn((
-            WorldPart,
-            part,
-            Mesh3d(meshes.add(geometry.solid.into_mesh())),
-            MeshMaterial3d(surface.clone()),
-            Transform::from_xyz(0.0, floor_y, 0.0),
-        ));
+    let Some(room) = room_parts(&layout.0.setting, layout.0.seed) else { return };
+    let at = Transform::from_xyz(0.0, room.floor_y, 0.0);
+    let surface =
+        materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: ROOM_ROUGHNESS, reflectance: 0.2, ..default() });
+    for (part, geometry) in room.surfaces {
+        commands.spawn((WorldPart, part, Mesh3d(meshes.add(geometry.into_mesh())), MeshMaterial3d(surface.clone()), at));
     }
-    let (fittings, lights) = lamps(room);
-    if !fittings.glow.is_empty() {
+    if !room.glow.is_empty() {
         let glow = materials.add(StandardMaterial { base_color: Color::WHITE, unlit: true, ..default() });
-        commands.spawn((
-            WorldPart,
-            PowerGlow::lamp(),
-            NotShadowCaster,
-            Mesh3d(meshes.add(fittings.glow.into_mesh())),
-            MeshMaterial3d(glow),
-            Transform::from_xyz(0.0, floor_y, 0.0),
-        ));
+        commands.spawn((WorldPart, PowerGlow::lamp(), NotShadowCaster, Mesh3d(meshes.add(room.glow.into_mesh())), MeshMaterial3d(glow), at));
     }
-    if !fittings.solid.is_empty() {
-        commands.spawn((
-            WorldPart,
-            Mesh3d(meshes.add(fittings.solid.into_mesh())),
-            MeshMaterial3d(surface),
-            Transform::from_xyz(0.0, floor_y, 0.0),
-        ));
+    if !room.fittings.is_empty() {
+        commands.spawn((WorldPart, Mesh3d(meshes.add(room.fittings.into_mesh())), MeshMaterial3d(surface), at));
     }
-    let [r, g, b] = room.lights.rgb();
-    for (position, intensity, range) in lights {
+    let [r, g, b] = room.light;
+    for (position, intensity, range) in room.lights {
         commands.spawn((
             WorldPart,
             PowerLight { on: intensity, off: 0.0 },
             PointLight { color: Color::srgb(r, g, b), intensity, range, shadow_maps_enabled: false, ..default() },
-            Transform::from_translation(position + Vec3::Y * floor_y),
+            Transform::from_translation(position + Vec3::Y * room.floor_y),
         ));
     }
 }

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::models::Geometry;
 use super::{CurrentLayout, WorldPart, WorldSpawn};
 use crate::plan::Surface;
-use crate::scene::Terrain;
+use crate::scene::{Setting, Terrain};
 
 /// How far the ground (and the sea) reaches.
 pub const HORIZON: f32 = 3800.0;
@@ -44,36 +44,74 @@ pub fn radial_grid(rings: u32, segments: u32, radius: f32) -> (Vec<[f32; 2]>, Ve
     (xz, indices)
 }
 
+/// The ground of a setting as CPU geometry: the heightfield, and on a volcano its lava and the
+/// crater's glow. `None` where there is no ground (open sea, open space). The world and the
+/// exporter both build it here.
+pub struct Ground {
+    pub geometry: Geometry,
+    pub lava: Option<Lava>,
+}
+
+/// Rivers of lava down a volcano and the point light over its crater.
+pub struct Lava {
+    pub geometry: Geometry,
+    /// sRGB base colour and linear emissive colour of the lava's material.
+    pub base: [f32; 3],
+    pub emissive: [f32; 3],
+    /// The crater's light: position, colour (sRGB), lumens, range.
+    pub light: (Vec3, [f32; 3], f32, f32),
+}
+
+/// Roughness of the ground's material (white, coloured by its vertices).
+pub const GROUND_ROUGHNESS: f32 = 0.95;
+
+pub fn ground(setting: &Setting, seed: u64) -> Option<Ground> {
+    let surface = Surface::new(setting, seed);
+    if !surface.has_ground() {
+        // Open sea (the sea floor is never seen; islands are entities) or open space.
+        return None;
+    }
+    let geometry = ground_geometry(&surface, setting.terrain);
+    let lava = (setting.terrain == Terrain::Volcanic).then(|| {
+        let [x, z] = surface.volcano();
+        let top = surface.ground_height(x, z) + 30.0;
+        Lava {
+            geometry: lava_geometry(&surface),
+            base: [0.4, 0.1, 0.02],
+            emissive: [2.6, 0.55, 0.06],
+            light: (Vec3::new(x, top, z), [1.0, 0.45, 0.15], 1.2e9, 1500.0),
+        }
+    });
+    Some(Ground { geometry, lava })
+}
+
 fn spawn_terrain(
     mut commands: Commands,
     layout: Res<CurrentLayout>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let setting = &layout.0.setting;
-    let surface = Surface::new(setting, layout.0.seed);
-    if !surface.has_ground() {
-        // Open sea (the sea floor is never seen; islands are entities) or open space.
-        return;
-    }
-    let mesh = meshes.add(ground_geometry(&surface, setting.terrain).into_mesh());
-    let material = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.95, reflectance: 0.2, ..default() });
+    let Some(ground) = ground(&layout.0.setting, layout.0.seed) else { return };
+    let mesh = meshes.add(ground.geometry.into_mesh());
+    let material =
+        materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: GROUND_ROUGHNESS, reflectance: 0.2, ..default() });
     commands.spawn((WorldPart, Mesh3d(mesh), MeshMaterial3d(material), Transform::default()));
-    if setting.terrain == Terrain::Volcanic {
-        let lava = materials.add(StandardMaterial {
-            base_color: Color::srgb(0.4, 0.1, 0.02),
-            emissive: LinearRgba::rgb(2.6, 0.55, 0.06),
+    if let Some(lava) = ground.lava {
+        let [r, g, b] = lava.base;
+        let [er, eg, eb] = lava.emissive;
+        let material = materials.add(StandardMaterial {
+            base_color: Color::srgb(r, g, b),
+            emissive: LinearRgba::rgb(er, eg, eb),
             perceptual_roughness: 0.6,
             ..default()
         });
-        commands.spawn((WorldPart, Mesh3d(meshes.add(lava_geometry(&surface).into_mesh())), MeshMaterial3d(lava), Transform::default()));
+        commands.spawn((WorldPart, Mesh3d(meshes.add(lava.geometry.into_mesh())), MeshMaterial3d(material), Transform::default()));
         // The crater lights the smoke and the slopes around it.
-        let [x, z] = surface.volcano();
-        let top = surface.ground_height(x, z) + 30.0;
+        let (at, [r, g, b], intensity, range) = lava.light;
         commands.spawn((
             WorldPart,
-            PointLight { color: Color::srgb(1.0, 0.45, 0.15), intensity: 1.2e9, range: 1500.0, shadow_maps_enabled: false, ..default() },
-            Transform::from_xyz(x, top, z),
+            PointLight { color: Color::srgb(r, g, b), intensity, range, shadow_maps_enabled: false, ..default() },
+            Transform::from_translation(at),
         ));
     }
 }

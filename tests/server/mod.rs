@@ -22,6 +22,11 @@ impl Server {
     /// The time limits are long unless a test sets them: the suite runs servers side by side
     /// on a loaded machine, and a test about something else must not fail on the clock.
     pub fn start(library: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(library, extra, &[])
+    }
+
+    /// [`Server::start`] with variables added to the server's environment.
+    pub fn start_with_env(library: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Server {
         let mut limits = Vec::new();
         for (flag, seconds) in [("--job-timeout", "900"), ("--grace", "600")] {
             if !extra.contains(&flag) {
@@ -33,6 +38,7 @@ impl Server {
             .arg(library)
             .args(limits)
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -1,0 +1,157 @@
+//! The world as binary glTF: library scenes and a composed indoor scene exported through the
+//! library, checked against Khronos' glTF-Validator (npm `gltf-validator`, installed by
+//! scripts/setup-tests.sh) for zero errors, and read back: a node per entity named by its id,
+//! instances sharing meshes, the spawn camera, the lights.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sayscape::export::{self, glb::json_chunk};
+use sayscape::generate::compose::{Asked, Written, compose};
+use sayscape::generate::named::raise_named;
+use sayscape::generate::rank::Ranking;
+use sayscape::lexicon::lexicon;
+use sayscape::pipeline::World;
+use sayscape::scene::{Scene, load_scene};
+use serde_json::Value;
+
+fn library_scene(name: &str) -> Scene {
+    load_scene(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes").join(format!("{name}.json"))).unwrap()
+}
+
+/// A scene composed from a place kit, as the generator composes one without the model's help.
+fn composed(text: &str) -> Scene {
+    let spans = lexicon().read(text);
+    let mut ranking = Ranking::default();
+    let named: Vec<(&str, &str)> = spans.iter().map(|(f, v, _)| (*f, *v)).collect();
+    raise_named(&mut ranking, &named);
+    let written = Written::default();
+    let counts = lexicon().counts(text);
+    let asked = Asked { text, ranking: &ranking, spans: &spans, written: &written, counts: &counts, written_kinds: &[], new_things: &[] };
+    compose(&asked).unwrap().0
+}
+
+/// The validator's module, where the set-up installed it.
+fn validator() -> PathBuf {
+    let home = std::env::var_os("SAYSCAPE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/sayscape"));
+    let module = home.join("node/node_modules/gltf-validator");
+    assert!(module.join("package.json").exists(), "{}: no glTF-Validator; run scripts/setup-tests.sh", module.display());
+    module
+}
+
+/// glTF-Validator's report on a GLB file.
+fn validate(glb: &Path) -> Value {
+    let script = r#"
+        const v = require(process.argv[1]);
+        const bytes = new Uint8Array(require("fs").readFileSync(process.argv[2]));
+        v.validateBytes(bytes, { maxIssues: 200 }).then(
+            (r) => console.log(JSON.stringify(r)),
+            (e) => { console.error(String(e)); process.exit(2); });
+    "#;
+    let out = Command::new("node").arg("-e").arg(script).arg(validator()).arg(glb).output().expect("node (Debian's nodejs)");
+    assert!(out.status.success(), "the validator failed on {}: {}", glb.display(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn nodes_named<'a>(doc: &'a Value, name: &str) -> Vec<&'a Value> {
+    doc["nodes"].as_array().unwrap().iter().filter(|n| n["name"] == name).collect()
+}
+
+#[test]
+fn exported_worlds_pass_the_khronos_validator_and_keep_entities_instances_and_spawn() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("export");
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenes = [
+        ("concert_stage", library_scene("concert_stage")),         // the most instances: a crowd
+        ("pirate_seven_seas", library_scene("pirate_seven_seas")), // open sea, riders on a ship
+        ("volcano_eruption", library_scene("volcano_eruption")),   // lava and its light
+        ("windmill_countryside", library_scene("windmill_countryside")), // spinning sails
+        ("jazz_club", library_scene("jazz_club")),                 // a room and its lamps
+        ("composed_dentist", composed("I want to be in a dentist's office")),
+    ];
+    for (name, scene) in scenes {
+        let world = World::of(scene, 0);
+        let path = dir.join(format!("{name}.glb"));
+        let exported = export::write(&world, &path).unwrap();
+        let report = validate(&path);
+        let issues = &report["issues"];
+        let errors: Vec<&Value> = issues["messages"].as_array().unwrap().iter().filter(|m| m["severity"] == 0).collect();
+        assert_eq!(issues["numErrors"], 0, "{name}: glTF-Validator found errors: {errors:#?}");
+        eprintln!(
+            "{name}: {} bytes, {} warnings, {} infos, {} meshes, {} nodes, {} lights",
+            exported.glb.len(),
+            issues["numWarnings"],
+            issues["numInfos"],
+            exported.counts.meshes,
+            exported.counts.nodes,
+            exported.counts.lights
+        );
+
+        let doc = json_chunk(&exported.glb).unwrap();
+        assert_eq!(doc["scenes"][0]["extras"]["format"], export::WORLD_FORMAT);
+        // A node per entity, named by its id, with its kind and placement.
+        for entity in &world.scene.entities {
+            let found = nodes_named(&doc, &entity.id);
+            let node = found.iter().find(|n| n["extras"]["entity"] == entity.id.as_str()).unwrap_or_else(|| panic!("{name}: no node {}", entity.id));
+            assert_eq!(node["extras"]["kind"], entity.kind.as_str(), "{name}: {}", entity.id);
+            assert_eq!(node["extras"]["relation"], serde_json::to_value(entity.placement.relation).unwrap());
+            let instances = world.layout.instances_of(&entity.id).count();
+            assert_eq!(node["children"].as_array().map_or(0, Vec::len), instances, "{name}: {} instances", entity.id);
+        }
+        // Instances share meshes: fewer meshes than instances with a mesh, and no mesh unused.
+        let with_mesh: Vec<&Value> = doc["nodes"].as_array().unwrap().iter().filter(|n| n["extras"]["index"].is_u64() && n["mesh"].is_u64()).collect();
+        assert!(with_mesh.len() >= world.layout.instances.len() * 9 / 10, "{name}: most instances have a mesh");
+        let meshes: std::collections::BTreeSet<u64> = with_mesh.iter().map(|n| n["mesh"].as_u64().unwrap()).collect();
+        if world.layout.instances.len() > 100 {
+            assert!(meshes.len() * 5 < with_mesh.len(), "{name}: {} meshes for {} instances", meshes.len(), with_mesh.len());
+        }
+        // The spawn: a camera at the player's eyes.
+        let spawn = nodes_named(&doc, "spawn")[0];
+        assert!(spawn["camera"].is_u64());
+        let feet = world.layout.spawn.position;
+        let eyes = spawn["translation"][1].as_f64().unwrap() as f32;
+        assert!(eyes > feet[1] && eyes < feet[1] + 3.0, "{name}: eyes at {eyes}, feet at {feet:?}");
+        // The sun, at least, is a light.
+        assert!(doc["extensions"]["KHR_lights_punctual"]["lights"].as_array().unwrap().iter().any(|l| l["type"] == "directional"));
+        if world.scene.setting.room.is_some() {
+            for part in ["room_floor", "room_walls", "room_ceiling"] {
+                assert!(nodes_named(&doc, part)[0]["mesh"].is_u64(), "{name}: no {part}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_command_exports_an_edited_file_through_its_history() {
+    use sayscape::edit::{Understood, WordsOnly, history, understand};
+    let farm = library_scene("farm");
+    let Understood::Edit(ops) = understand(&farm, "add two horses", &mut WordsOnly).unwrap() else { panic!("not an edit") };
+    let edited = history::record(&farm, "add two horses", ops).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (file, glb) = (dir.path().join("farm.json"), dir.path().join("farm.glb"));
+    sayscape::scene::save_scene(&edited, &file).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sayscape")).args(["export", file.to_str().unwrap(), "--out", glb.to_str().unwrap(), "--seed", "3"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = json_chunk(&std::fs::read(&glb).unwrap()).unwrap();
+
+    // The world the file shows: laid out through its history, as every front end lays it out.
+    let world = World::of(sayscape::scene::load_scene(&file).unwrap(), 3);
+    let horses = world.scene.entities.iter().find(|e| e.kind == "horse").expect("the edit added horses");
+    assert_eq!(nodes_named(&doc, &horses.id)[0]["children"].as_array().unwrap().len(), world.layout.instances_of(&horses.id).count());
+    let motions = sayscape::plan::Motions::new(&world.layout);
+    let mut checked = 0;
+    for (i, inst) in world.layout.instances.iter().enumerate().filter(|(i, _)| !motions.moves(*i) && motions.carrier(*i).is_none()) {
+        let node = nodes_named(&doc, &format!("{}#{}", inst.entity, inst.index))[0];
+        let t: Vec<f32> = node["translation"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
+        let p = inst.position;
+        assert!((t[0] - p[0]).abs() < 1e-3 && (t[1] - p[1]).abs() < 1e-3 && (t[2] - p[2]).abs() < 1e-3, "instance {i}: {t:?} vs {p:?}");
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked} still instances");
+
+    // A name that is not .glb is refused, naming the argument.
+    let out = Command::new(env!("CARGO_BIN_EXE_sayscape")).args(["export", file.to_str().unwrap(), "--out", "world.gltf"]).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--out world.gltf"));
+}
