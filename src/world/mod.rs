@@ -1,6 +1,6 @@
 //! The world: a planned [`Layout`] turned into Bevy entities — terrain, water, sky and
-//! weather, a model for every instance, motion, timeline — shown in a window or rendered
-//! headless. One plugin per concern, each in its own file; this file wires them together.
+//! weather, a model for every instance (a real one where set-up converted it), motion,
+//! timeline — shown in a window or rendered headless. One plugin per concern, each in its own file; this file wires them together.
 //! What the world shares with the other stages (the current layout, the clock, the system
 //! sets, the status) lives in [`crate::state`]; the world imports neither audio nor voice.
 
@@ -11,6 +11,7 @@ mod lighting;
 pub mod models;
 mod motion;
 mod player;
+mod real;
 mod room;
 mod sky;
 mod sky_features;
@@ -25,9 +26,12 @@ use bevy::prelude::*;
 pub use hud::{HudPlugin, displayable};
 pub use instances::Placed;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint};
+pub use real::{BuiltFrom, asset_plugin};
 pub use room::RoomPart;
 
-pub(crate) use crate::state::{CurrentLayout, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced};
+pub(crate) use crate::state::{
+    CurrentLayout, ModelsLoading, RealModelsChoice, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced,
+};
 
 /// Building for a standalone headset (Quest: Android, a mobile GPU): fewer shadow cascades
 /// and real lights; everything else is already within its budgets.
@@ -52,6 +56,7 @@ impl Plugin for WorldPlugin {
                 water::WaterPlugin,
                 weather::WeatherPlugin,
                 instances::InstancesPlugin,
+                real::RealModelsPlugin,
                 motion::MotionPlugin,
                 timeline::TimelinePlugin,
                 player::PlayerPlugin,
