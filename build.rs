@@ -1,6 +1,7 @@
 //! Compiles the data the binary carries into it: the scenario library (`scenes/*.json`), the
-//! catalog of kinds (`assets/catalog/*.json`) and the place kits (`assets/places/*.json`). The
-//! on-device generator starts from these, and a headset has no repository to read them from.
+//! catalog of kinds (`assets/catalog/*.json`), the place kits (`assets/places/*.json`) and the
+//! manifest of real models (`assets/models/manifest.json`). The on-device generator starts from
+//! these, and a headset has no repository to read them from.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -13,6 +14,7 @@ fn main() {
     embed(&mut code, &Path::new(&root).join("scenes"), "SCENE_LIBRARY", "every scene in scenes/");
     embed(&mut code, &Path::new(&root).join("assets/catalog"), "CATALOG_FILES", "every catalog file in assets/catalog/");
     embed(&mut code, &Path::new(&root).join("assets/places"), "PLACE_FILES", "every place-kit file in assets/places/");
+    embed(&mut code, &Path::new(&root).join("assets/models"), "MODEL_FILES", "the real-model manifest in assets/models/");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_data.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }

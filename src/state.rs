@@ -22,6 +22,8 @@ impl Plugin for StatePlugin {
             .init_resource::<WorldChange>()
             .init_resource::<LastHeard>()
             .init_resource::<SpokenLanguage>()
+            .init_resource::<RealModelsChoice>()
+            .init_resource::<ModelsLoading>()
             .add_message::<ShowLayout>()
             .add_message::<EditLayout>()
             .add_message::<HistoryStep>()
@@ -75,6 +77,22 @@ impl SpokenLanguage {
         }
     }
 }
+
+/// Whether the world builds a kind from its real model (set-up's GLB files) where it has one,
+/// or keeps every kind procedural: the sheet shows both, the benchmark compares them.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RealModelsChoice(pub bool);
+
+impl Default for RealModelsChoice {
+    fn default() -> Self {
+        RealModelsChoice(true)
+    }
+}
+
+/// Instances of the current world whose model file is still loading. A snapshot, a contact
+/// sheet's tile or a benchmark waits until it is zero, so what it shows is the finished world.
+#[derive(Resource, Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModelsLoading(pub usize);
 
 /// The layout the world shows now. Replacing it rebuilds the world.
 #[derive(Resource, Clone)]

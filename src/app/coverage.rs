@@ -10,7 +10,7 @@ use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
 
 use crate::state::CurrentLayout;
-use crate::world::{Placed, RoomPart, WorldPart};
+use crate::world::{BuiltFrom, Placed, RoomPart, WorldPart};
 
 /// One kind in a picture.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -18,6 +18,9 @@ pub struct Coverage {
     pub kind: String,
     /// Fraction of the picture's pixels.
     pub coverage: f32,
+    /// The real model file the kind's instances are built from; none: its procedural model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// Steps of each channel in the identity colours: 8 levels, 32 apart, read back within ±12.
@@ -123,8 +126,19 @@ pub(super) fn paint_identities(
     commands.insert_resource(ClearColor(Color::BLACK));
 }
 
+/// The real model each kind of the current world is built from (the first instance's).
+pub(super) fn real_models_of(layout: &CurrentLayout, built: &Query<(&Placed, &BuiltFrom)>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (Placed(i), BuiltFrom(asset)) in built {
+        if let Some(inst) = layout.0.instances.get(*i) {
+            out.entry(inst.kind.clone()).or_insert_with(|| asset.clone());
+        }
+    }
+    out
+}
+
 /// Each kind's share of the pixels of an identity frame, largest first.
-pub(super) fn count(image: &Image, kinds: &[String]) -> Result<Vec<Coverage>, String> {
+pub(super) fn count(image: &Image, kinds: &[String], models: &HashMap<String, String>) -> Result<Vec<Coverage>, String> {
     let rgb = image.clone().try_into_dynamic().map_err(|e| format!("identity frame in an unexpected format: {e}"))?.to_rgb8();
     let total = (rgb.width() as usize * rgb.height() as usize).max(1);
     let mut counts = vec![0usize; kinds.len()];
@@ -137,7 +151,7 @@ pub(super) fn count(image: &Image, kinds: &[String]) -> Result<Vec<Coverage>, St
         .iter()
         .zip(counts)
         .filter(|(_, n)| *n > 0)
-        .map(|(kind, n)| Coverage { kind: kind.clone(), coverage: n as f32 / total as f32 })
+        .map(|(kind, n)| Coverage { kind: kind.clone(), coverage: n as f32 / total as f32, model: models.get(kind).cloned() })
         .collect();
     visible.sort_by(|a, b| b.coverage.total_cmp(&a.coverage));
     Ok(visible)

@@ -13,7 +13,7 @@ use super::snapshot::save_png;
 use super::window::bevy_plugins;
 use super::{AppError, SayscapePlugins, Shared, Size, display, take_shared};
 use crate::plan::Layout;
-use crate::state::{CurrentLayout, SceneClock, ShowLayout};
+use crate::state::{CurrentLayout, ModelsLoading, RealModelsChoice, SceneClock, ShowLayout};
 
 /// Frames drawn after a world appears before its tile is captured (the fade-in and shaders).
 const SETTLE_FRAMES: u32 = 14;
@@ -28,10 +28,19 @@ pub const SCENE_CROP: f32 = 1.0;
 #[derive(Component)]
 struct Label;
 
+/// One tile of a sheet: its label, its world, and whether kinds are built from their real
+/// models (set-up's) or procedurally.
+pub struct Tile {
+    pub title: String,
+    pub layout: Layout,
+    pub real_models: bool,
+}
+
 #[derive(Resource)]
 struct Gallery {
     layouts: Vec<Arc<Layout>>,
     titles: Vec<String>,
+    real: Vec<bool>,
     current: usize,
     /// Frames since the current world became the shown one; none while waiting for it.
     shown_for: Option<u32>,
@@ -40,21 +49,16 @@ struct Gallery {
     tiles: Shared<Vec<Option<Image>>>,
 }
 
-/// Shows each (title, layout) at its spawn, captures the middle `crop` of the view as a
+/// Shows each tile's world at its spawn, captures the middle `crop` of the view as a
 /// `tile`-sized picture labelled with its title, and writes them as one sheet of `columns` to
 /// `out`.
-pub fn contact_sheet(
-    exhibits: Vec<(String, Layout)>,
-    tile: Size,
-    columns: u32,
-    crop: f32,
-    out: &std::path::Path,
-) -> Result<(), AppError> {
+pub fn contact_sheet(exhibits: Vec<Tile>, tile: Size, columns: u32, crop: f32, out: &std::path::Path) -> Result<(), AppError> {
     let crop = crop.clamp(0.1, 1.0);
     let _display = display::ensure_display()?;
     let n = exhibits.len();
     let tiles = Arc::new(Mutex::new(vec![None; n]));
-    let (titles, layouts): (Vec<String>, Vec<Layout>) = exhibits.into_iter().unzip();
+    let real: Vec<bool> = exhibits.iter().map(|t| t.real_models).collect();
+    let (titles, layouts): (Vec<String>, Vec<Layout>) = exhibits.into_iter().map(|t| (t.title, t.layout)).unzip();
     let window = Size { width: (tile.width as f32 / crop).round() as u32, height: (tile.height as f32 / crop).round() as u32 };
     let mut app = App::new();
     app.add_plugins(bevy_plugins("contact sheet", window, true))
@@ -63,6 +67,7 @@ pub fn contact_sheet(
         .insert_resource(Gallery {
             layouts: layouts.into_iter().map(Arc::new).collect(),
             titles,
+            real,
             current: 0,
             shown_for: None,
             asked: false,
@@ -98,6 +103,8 @@ fn step_gallery(
     mut label: Query<&mut Text, With<Label>>,
     mut gallery: ResMut<Gallery>,
     current: Option<Res<CurrentLayout>>,
+    loading: Res<ModelsLoading>,
+    mut choice: ResMut<RealModelsChoice>,
     mut show: MessageWriter<ShowLayout>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -113,6 +120,7 @@ fn step_gallery(
     }
     let wanted = g.layouts[g.current].clone();
     if !g.asked {
+        choice.0 = g.real[g.current];
         show.write(ShowLayout(wanted.clone()));
         for mut text in &mut label {
             text.0 = format!(" {} ", g.titles[g.current]);
@@ -122,13 +130,14 @@ fn step_gallery(
         return;
     }
     g.waiting += 1;
-    if g.waiting > 600 {
+    if g.waiting > 600 + super::snapshot::MODEL_WAIT_FRAMES {
         exit.write(AppExit::error());
         return;
     }
     let is_shown = current.is_some_and(|c| Arc::ptr_eq(&c.0, &wanted));
     match g.shown_for {
-        None if is_shown => g.shown_for = Some(0),
+        // The tile waits for its model files before it settles.
+        None if is_shown && (loading.0 == 0 || g.waiting > super::snapshot::MODEL_WAIT_FRAMES) => g.shown_for = Some(0),
         None => {}
         Some(n) if n < SETTLE_FRAMES => g.shown_for = Some(n + 1),
         Some(_) => {

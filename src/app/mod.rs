@@ -23,7 +23,7 @@ use bevy::prelude::*;
 
 pub use bench::{BenchScene, SceneFigures, bench};
 pub use coverage::Coverage;
-pub use gallery::{SCENE_CROP, THINGS_CROP, contact_sheet};
+pub use gallery::{SCENE_CROP, THINGS_CROP, Tile, contact_sheet};
 pub use headset::run_headset;
 pub use snapshot::{RenderOptions, render};
 pub use window::view;

@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
-use super::coverage::{Coverage, count, kinds_of, paint_identities};
+use super::coverage::{Coverage, count, kinds_of, paint_identities, real_models_of};
 use super::window::bevy_plugins;
 use super::{AppError, SayscapePlugins, Shared, Size, ViewStart, display, take_shared};
 use crate::plan::Layout;
-use crate::state::{CurrentLayout, SceneClock};
+use crate::state::{CurrentLayout, ModelsLoading, RealModelsChoice, SceneClock};
+use crate::world::{BuiltFrom, Placed};
 use crate::world::ViewPoint;
 
 /// What to capture.
@@ -25,6 +26,8 @@ pub struct RenderOptions {
     pub warmup_frames: u32,
     /// Also measure what the picture shows: each kind's share of its pixels.
     pub report: bool,
+    /// Build kinds from their real models where set-up converted them (else all procedural).
+    pub real_models: bool,
 }
 
 #[derive(Resource)]
@@ -33,12 +36,18 @@ struct Snapshot {
     warmup_frames: u32,
     report: bool,
     frames: u32,
+    /// Frames spent waiting for model files before the warm-up could start.
+    waited: u32,
     result: Shared<Option<Result<(), String>>>,
     visible: Shared<Option<Result<Vec<Coverage>, String>>>,
 }
 
 /// Frames drawn after repainting for the coverage count, before its capture.
 const IDENTITY_FRAMES: u32 = 4;
+
+/// The most frames a snapshot waits for model files before it goes on without them (those
+/// still loading then are missing from the picture, and a warning says so).
+pub(super) const MODEL_WAIT_FRAMES: u32 = 900;
 
 /// Renders `layout` to a PNG (through a private Xvfb when there is no display); with
 /// `options.report`, returns what the picture shows, largest share first.
@@ -51,11 +60,13 @@ pub fn render(layout: Layout, options: &RenderOptions) -> Result<Vec<Coverage>, 
         .add_plugins(SayscapePlugins { start: Some(ViewStart::Layout(Arc::new(layout))), live: None })
         .insert_resource(options.view)
         .insert_resource(SceneClock { t: options.time, frozen: true })
+        .insert_resource(RealModelsChoice(options.real_models))
         .insert_resource(Snapshot {
             out: options.out.clone(),
             warmup_frames: options.warmup_frames,
             report: options.report,
             frames: 0,
+            waited: 0,
             result: result.clone(),
             visible: visible.clone(),
         })
@@ -74,10 +85,19 @@ fn take_snapshot(
     mut commands: Commands,
     mut snapshot: ResMut<Snapshot>,
     layout: Option<Res<CurrentLayout>>,
+    loading: Res<ModelsLoading>,
+    built: Query<(&Placed, &BuiltFrom)>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if layout.is_none() {
         return;
+    }
+    if snapshot.frames == 0 && loading.0 > 0 {
+        snapshot.waited += 1;
+        if snapshot.waited < MODEL_WAIT_FRAMES {
+            return;
+        }
+        warn!("{} instances' model files are still loading; the snapshot goes on without them", loading.0);
     }
     snapshot.frames += 1;
     if snapshot.frames == snapshot.warmup_frames {
@@ -97,9 +117,10 @@ fn take_snapshot(
     }
     if snapshot.report && snapshot.frames == snapshot.warmup_frames + 2 + IDENTITY_FRAMES {
         let (visible, kinds) = (snapshot.visible.clone(), layout.as_ref().map(|l| kinds_of(l)).unwrap_or_default());
+        let models = layout.as_ref().map(|l| real_models_of(l, &built)).unwrap_or_default();
         commands.spawn(Screenshot::primary_window()).observe(move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
             if let Ok(mut slot) = visible.lock() {
-                *slot = Some(count(&captured.image, &kinds));
+                *slot = Some(count(&captured.image, &kinds, &models));
             }
             exit.write(AppExit::Success);
         });

@@ -18,8 +18,14 @@ pub(super) fn bevy_plugins(title: &str, size: Size, snapshot: bool) -> bevy::app
         ..default()
     };
     let render = RenderPlugin { synchronous_pipeline_compilation: snapshot, ..default() };
-    // Logging is set up by the command line (tracing), not by Bevy.
-    DefaultPlugins.build().disable::<LogPlugin>().set(WindowPlugin { primary_window: Some(window), ..default() }).set(render)
+    // Logging is set up by the command line (tracing), not by Bevy; assets (the real models)
+    // come from sayscape's home.
+    DefaultPlugins
+        .build()
+        .disable::<LogPlugin>()
+        .set(WindowPlugin { primary_window: Some(window), ..default() })
+        .set(render)
+        .set(crate::world::asset_plugin())
 }
 
 /// Opens a window on the world; returns when it is closed.

@@ -35,6 +35,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Who made the real 3D models and under which licence.
+    Credits {
+        /// Print Markdown (docs/credits.md) instead of one line per model.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// List the place kits (what a place of each purpose holds); exits non-zero on a broken kit.
     Places {
         /// Print the kits as JSON instead of a table.
@@ -101,6 +107,7 @@ pub enum BenchCommand {
 const VERBS: &[&str] = &[
     "schema",
     "catalog",
+    "credits",
     "places",
     "validate",
     "plan",
@@ -140,6 +147,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Schema => scene_cmds::schema(),
         Command::Catalog { json } => scene_cmds::catalog(json),
+        Command::Credits { markdown } => scene_cmds::credits(markdown),
         Command::Places { json } => scene_cmds::places(json),
         Command::Validate { files } => scene_cmds::validate(&files),
         Command::Plan { file, seed } => scene_cmds::plan(&file, seed),

@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use sayscape::app::{self, BenchScene, Live, RenderOptions, Size, ViewStart, display};
 use sayscape::pipeline::{Request, World};
 use sayscape::plan::Layout;
+use sayscape::scene::models::RealModels;
 use sayscape::scene::{load_scene, save_scene};
 use sayscape::world::ViewPoint;
 
@@ -65,9 +66,13 @@ pub struct RenderArgs {
     #[arg(long, default_value_t = 12)]
     pub frames: u32,
     /// Print on stdout a JSON object: the image's path and what it shows ("visible": each
-    /// kind with its share of the picture's pixels).
+    /// kind with its share of the picture's pixels, and the real model it is built from).
     #[arg(long)]
     pub report: bool,
+    /// Build every kind procedurally, ignoring the real models set-up converted (for
+    /// before/after pictures).
+    #[arg(long)]
+    pub procedural: bool,
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +94,17 @@ pub struct BenchWorldArgs {
     pub frames: u32,
     #[arg(long, default_value = "960x540", value_parser = parse_size)]
     pub size: Size,
+    /// Which builds of each scene to measure: with its real models, procedural, or both (the
+    /// ratio between them is printed).
+    #[arg(long, value_enum, default_value_t = BenchModels::Both)]
+    pub models: BenchModels,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchModels {
+    Both,
+    Real,
+    Procedural,
 }
 
 /// Loads, validates and lays out a scene file: nothing invalid reaches the renderer.
@@ -134,6 +150,7 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<ExitCode> {
         time: args.time.max(0.0),
         warmup_frames: args.frames.max(2),
         report: args.report,
+        real_models: !args.procedural,
     };
     let t0 = Instant::now();
     let visible = app::render(layout, &options).with_context(|| format!("rendering {}", args.file.display()))?;
@@ -183,6 +200,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         time: 2.0,
         warmup_frames: 12,
         report: false,
+        real_models: true,
     };
     app::render(world.layout, &options)?;
     println!("{}", args.png.display());
@@ -209,26 +227,43 @@ pub fn scene_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 
 pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
     let mut scenes = Vec::new();
+    let (kinds, models) = RealModels::installed().counts();
+    let real = kinds > 0 && args.models != BenchModels::Procedural;
+    let procedural = args.models != BenchModels::Real || !real;
+    match &RealModels::installed().missing {
+        Some(why) if args.models != BenchModels::Procedural => eprintln!("[bench world] no real models ({why}): procedural only"),
+        _ => eprintln!("[bench world] real models for {kinds} kinds ({models} files)"),
+    }
     for file in scene_files(&args.scenes)? {
         let scene = load_scene(&file)?;
         let t0 = Instant::now();
         let layout = World::of(scene, 0).layout;
         let plan_ms = t0.elapsed().as_secs_f64() * 1e3;
         let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("scene").to_string();
-        scenes.push(BenchScene { name, layout, plan_ms });
+        // Both builds of a scene side by side, in the same run: the ratio is fair.
+        if real {
+            scenes.push(BenchScene { name: name.clone(), layout: layout.clone(), plan_ms, real_models: true });
+        }
+        if procedural {
+            scenes.push(BenchScene { name, layout, plan_ms, real_models: false });
+        }
     }
     let figures = app::bench(scenes, args.frames, args.size)?;
     println!(
-        "scene                  plan ms  spawn ms  plan+spawn/50ms  entities  draws  draws/150  triangles  tris/300k  systems ms (mean/max)  frame ms"
+        "scene                  build  plan ms  spawn ms  plan+spawn/50ms  ready ms  real/instances  entities  draws  draws/150  triangles  tris/300k  systems ms (mean/max)  frame ms"
     );
     for f in &figures {
         let total = f.plan_ms + f.spawn_ms;
         println!(
-            "{:<22} {:>7.2}  {:>8.1}  {:>15.2}  {:>8}  {:>5}  {:>9.2}  {:>9}  {:>9.2}  {:>10.3} / {:<8.3}  {:>8.0}",
+            "{:<22} {:<5}  {:>7.2}  {:>8.1}  {:>15.2}  {:>8.0}  {:>6}/{:<7}  {:>8}  {:>5}  {:>9.2}  {:>9}  {:>9.2}  {:>10.3} / {:<8.3}  {:>8.0}",
             f.name,
+            if f.real_models { "real" } else { "proc" },
             f.plan_ms,
             f.spawn_ms,
             total / 50.0,
+            f.ready_ms,
+            f.real_instances,
+            f.instances,
             f.entities,
             f.draw_calls,
             f.draw_calls as f64 / 150.0,
@@ -239,8 +274,37 @@ pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
             f.frame_ms
         );
     }
+    let pairs: Vec<(&app::SceneFigures, &app::SceneFigures)> = figures
+        .iter()
+        .filter(|f| f.real_models)
+        .filter_map(|r| figures.iter().find(|p| !p.real_models && p.name == r.name).map(|p| (r, p)))
+        .collect();
+    if !pairs.is_empty() {
+        println!("\nreal models against the procedural world, same run (ratio real / procedural):");
+        println!("scene                  systems ms  frame ms  draws  triangles  entities");
+        let mut sum = [0.0f64; 5];
+        for (r, p) in &pairs {
+            let ratios = [
+                r.systems_ms_mean / p.systems_ms_mean,
+                r.frame_ms / p.frame_ms,
+                r.draw_calls as f64 / p.draw_calls.max(1) as f64,
+                r.triangles as f64 / p.triangles.max(1) as f64,
+                r.entities as f64 / p.entities.max(1) as f64,
+            ];
+            println!(
+                "{:<22} {:>10.2}  {:>8.2}  {:>5.2}  {:>9.2}  {:>8.2}",
+                r.name, ratios[0], ratios[1], ratios[2], ratios[3], ratios[4]
+            );
+            for (s, v) in sum.iter_mut().zip(ratios) {
+                *s += v.ln();
+            }
+        }
+        let n = pairs.len() as f64;
+        let g = |i: usize| (sum[i] / n).exp();
+        println!("{:<22} {:>10.2}  {:>8.2}  {:>5.2}  {:>9.2}  {:>8.2}", "geometric mean", g(0), g(1), g(2), g(3), g(4));
+    }
     println!(
-        "(ratios are figure / budget: ≤ 1 meets the budget; draw calls count distinct mesh+material pairs in view, as Bevy batches them; frame ms is this machine's software renderer)"
+        "(ratios are figure / budget: ≤ 1 meets the budget; draw calls count distinct mesh+material pairs in view, as Bevy batches them; ready ms is from asking for the world to its model files attached; frame ms is this machine's software renderer)"
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,5 @@
-//! The data compiled into the binary by `build.rs`: the scenario library, the catalog files
-//! and the place kits, each as (file stem, JSON text), sorted by name.
+//! The data compiled into the binary by `build.rs`: the scenario library, the catalog files,
+//! the place kits and the real-model manifest, each as (file stem, JSON text), sorted by name.
 //!
 //! Authors editing that data can run a built binary on their working copy instead, without a
 //! rebuild: `SAYSCAPE_ASSETS=DIR` reads `DIR/catalog/*.json` and `DIR/places/*.json` from disk
@@ -7,7 +7,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/embedded_data.rs"));
 
-/// The files of one data folder (`catalog` or `places`): from `SAYSCAPE_ASSETS` when it is
+/// The files of one data folder (`catalog`, `places` or `models`): from `SAYSCAPE_ASSETS` when it is
 /// set, else the copy compiled in. A folder that cannot be read is an error naming it.
 pub fn data_files(folder: &str, compiled: &'static [(&'static str, &'static str)]) -> Vec<(String, String)> {
     let Some(root) = std::env::var_os("SAYSCAPE_ASSETS") else {

@@ -6,6 +6,7 @@ pub mod embedded;
 pub mod form;
 pub mod history;
 pub mod locate;
+pub mod models;
 pub mod ops;
 pub mod places;
 pub mod room;

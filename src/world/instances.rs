@@ -1,6 +1,8 @@
-//! Spawns a model for every planned instance. Each (kind, colour, variant) is built once and
-//! shared, so Bevy batches all instances of it into one draw; riders are parented to their
-//! carriers so they move and tilt with them; the lamps nearest the player become real lights.
+//! Spawns a model for every planned instance: the kind's real model where set-up converted one
+//! (attached once its file has loaded, see [`super::real`]), else its procedural model. Each
+//! procedural (kind, colour, variant) is built once and shared, so Bevy batches all instances of
+//! it into one draw; riders are parented to their carriers so they move and tilt with them; the
+//! lamps nearest the player become real lights.
 
 use std::collections::HashMap;
 
@@ -10,10 +12,13 @@ use bevy::prelude::*;
 use super::models::{self, LightSpec};
 use super::rigs::Rigged;
 use super::motion::placed_transform;
+use super::real::{ModelFailed, ModelFiles};
 use super::weather::CurrentLighting;
-use super::{CurrentLayout, WorldPart, WorldSpawn, WorldSystems};
+use super::{CurrentLayout, ModelsLoading, RealModelsChoice, WorldPart, WorldSpawn, WorldSystems};
 use crate::plan::{Layout, Motions};
+use crate::scene::Catalog;
 use crate::scene::Color as SceneColor;
+use crate::scene::models::{RealModel, RealModels, fit_scale, variant};
 
 /// Real lights are costly per pixel: only this many, the nearest to the player.
 pub const MAX_LIGHTS: usize = if super::MOBILE_GPU { 4 } else { 12 };
@@ -24,7 +29,7 @@ impl Plugin for InstancesPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<InstanceEntities>()
             .add_systems(Update, spawn_instances.in_set(WorldSpawn))
-            .add_systems(Update, dim_glow.in_set(WorldSystems));
+            .add_systems(Update, (dim_glow, fall_back_to_procedural).in_set(WorldSystems));
     }
 }
 
@@ -46,6 +51,7 @@ pub struct Spinner {
 /// Shared materials of the current world.
 #[derive(Resource)]
 pub(super) struct ModelMaterials {
+    pub(super) solid: Handle<StandardMaterial>,
     pub(super) glow: Handle<StandardMaterial>,
 }
 
@@ -62,6 +68,10 @@ pub(super) fn spawn_instances(
     layout: Res<CurrentLayout>,
     lighting: Res<CurrentLighting>,
     rigged: Res<Rigged>,
+    choice: Res<RealModelsChoice>,
+    server: Res<AssetServer>,
+    mut files: ResMut<ModelFiles>,
+    mut loading: ResMut<ModelsLoading>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut entities: ResMut<InstanceEntities>,
@@ -69,7 +79,7 @@ pub(super) fn spawn_instances(
     let layout: &Layout = &layout.0;
     let solid = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.85, ..default() });
     let glow = materials.add(StandardMaterial { base_color: Color::WHITE.darker(1.0 - lighting.0.glow), unlit: true, ..default() });
-    commands.insert_resource(ModelMaterials { glow: glow.clone() });
+    commands.insert_resource(ModelMaterials { solid: solid.clone(), glow: glow.clone() });
 
     let mut cache: HashMap<ModelKey, Option<BuiltModel>> = HashMap::new();
     let motions = Motions::new(layout);
@@ -83,41 +93,101 @@ pub(super) fn spawn_instances(
         .collect();
     let lit = nearest_lights(layout, &carried, MAX_LIGHTS);
     entities.0.clear();
+    let mut awaiting = 0;
     for (i, inst) in layout.instances.iter().enumerate() {
         let transform = placed_transform(layout, &motions, i, 0.0);
         let mut entity = commands.spawn((WorldPart, Placed(i), transform, Visibility::default()));
         // A rigged person gets its body from the rigs; only its lamp (a torch) comes from here.
         let person = rigged.0 && super::rigs::is_person(layout, i);
-        if let Some(model) = cache.get(&keys[i]).and_then(Option::as_ref) {
-            if let Some(mesh) = model.solid.as_ref().filter(|_| !person) {
-                entity.insert((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone())));
+        let real = if choice.0 && !person { real_model(layout, i, &keys[i]) } else { None };
+        let built = cache.get(&keys[i]).and_then(Option::as_ref);
+        match (real, built) {
+            (Some((model, scale)), built) => {
+                entity.insert(files.awaiting(&server, model, scale));
+                awaiting += 1;
+                // A real lamp still lights the room where its procedural one would.
+                if let Some(built) = built.filter(|_| lit.contains(&i)) {
+                    entity.with_children(|parts| built.lights.iter().for_each(|light| spawn_light(parts, light)));
+                }
             }
-            entity.with_children(|parts| {
-                if let Some(mesh) = model.glow.as_ref().filter(|_| !person) {
-                    parts.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(glow.clone()), NotShadowCaster, Transform::default()));
-                }
-                if let Some((mesh, pivot, axis, rate)) = model.spinner.as_ref().filter(|_| !person) {
-                    parts
-                        .spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default()))
-                        .with_children(|blades| {
-                            blades.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone()), Transform::from_translation(-*pivot)));
-                        });
-                }
-                if lit.contains(&i) {
-                    for light in &model.lights {
-                        spawn_light(parts, light);
-                    }
-                }
-            });
-        } else {
-            warn!("{}: no model for kind {}", inst.entity, inst.kind);
+            (None, Some(model)) => attach_procedural(&mut entity, model, &solid, &glow, lit.contains(&i), person),
+            (None, None) => warn!("{}: no model for kind {}", inst.entity, inst.kind),
         }
         entities.0.push(entity.id());
     }
+    loading.0 = awaiting;
     // Riders follow their carriers through the hierarchy.
     for i in 0..layout.instances.len() {
         if let Some(p) = motions.carrier(i) {
             commands.entity(entities.0[i]).insert(ChildOf(entities.0[p]));
+        }
+    }
+}
+
+/// The procedural model's meshes (and lights, when it is among the lit) on an instance; of a
+/// rigged person (`body_from_rig`), only the lights.
+fn attach_procedural(
+    entity: &mut EntityCommands,
+    model: &BuiltModel,
+    solid: &Handle<StandardMaterial>,
+    glow: &Handle<StandardMaterial>,
+    lit: bool,
+    body_from_rig: bool,
+) {
+    if let Some(mesh) = model.solid.as_ref().filter(|_| !body_from_rig) {
+        entity.insert((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone())));
+    }
+    entity.with_children(|parts| {
+        if let Some(mesh) = model.glow.as_ref().filter(|_| !body_from_rig) {
+            parts.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(glow.clone()), NotShadowCaster, Transform::default()));
+        }
+        if let Some((mesh, pivot, axis, rate)) = model.spinner.as_ref().filter(|_| !body_from_rig) {
+            parts.spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default())).with_children(
+                |blades| {
+                    blades.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone()), Transform::from_translation(-*pivot)));
+                },
+            );
+        }
+        if lit {
+            for light in &model.lights {
+                spawn_light(parts, light);
+            }
+        }
+    });
+}
+
+/// The real model an instance is built from, and the scale that sizes it to its kind: none
+/// when the entity carries its own form or asks for a colour (the procedural model honours
+/// both), or when set-up converted nothing for its kind. Instances of a kind are spread over
+/// its models by their entity and index, so a row of chairs is not one chair repeated.
+fn real_model(layout: &Layout, i: usize, key: &ModelKey) -> Option<(&'static RealModel, f32)> {
+    if key.own_form_of.is_some() || key.color.is_some() {
+        return None;
+    }
+    let inst = &layout.instances[i];
+    let kind = RealModels::installed().for_kind(&inst.kind)?;
+    let info = Catalog::builtin().get(&inst.kind)?;
+    let model = &kind.models[variant(&inst.entity, inst.index, kind.models.len())];
+    Some((model, fit_scale(kind.fit, model.size, info)))
+}
+
+/// An instance whose model file failed to load gets its procedural model.
+fn fall_back_to_procedural(
+    mut commands: Commands,
+    failed: Query<(Entity, &Placed), Added<ModelFailed>>,
+    layout: Option<Res<CurrentLayout>>,
+    shared: Option<Res<ModelMaterials>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+) {
+    let (Some(layout), Some(shared)) = (layout, shared) else { return };
+    let mut cache: HashMap<ModelKey, Option<BuiltModel>> = HashMap::new();
+    for (entity, Placed(i)) in &failed {
+        if *i >= layout.0.instances.len() {
+            continue;
+        }
+        let key = ModelKey::of(&layout.0, *i);
+        if let Some(model) = cache.entry(key.clone()).or_insert_with(|| build_model(&key, &layout.0, &mut meshes)) {
+            attach_procedural(&mut commands.entity(entity), model, &shared.solid, &shared.glow, false, false);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The world: a planned [`Layout`] turned into Bevy entities — terrain, water, sky and
-//! weather, a model for every instance, motion, timeline — shown in a window or rendered
-//! headless. One plugin per concern, each in its own file; this file wires them together.
+//! weather, a model for every instance (a real one where set-up converted it), motion,
+//! timeline — shown in a window or rendered headless. One plugin per concern, each in its own file; this file wires them together.
 //! What the world shares with the other stages (the current layout, the clock, the system
 //! sets, the status) lives in [`crate::state`]; the world imports neither audio nor voice.
 
@@ -12,6 +12,7 @@ pub mod models;
 mod motion;
 mod player;
 mod power;
+mod real;
 mod rigs;
 mod room;
 mod sky;
@@ -28,12 +29,15 @@ pub use hud::{HudPlugin, displayable};
 pub use instances::{MAX_LIGHTS, ModelKey, Placed, nearest_lights};
 pub use motion::placed_transform;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint, eye_height};
+pub use real::{BuiltFrom, asset_plugin};
 pub use rigs::Rigged;
 pub use room::{ROOM_ROUGHNESS, RoomPart, RoomParts, room_parts};
 pub use terrain::{GROUND_ROUGHNESS, Ground, Lava, ground};
 pub use water::{WATER_ROUGHNESS, Water, water};
 
-pub(crate) use crate::state::{CurrentLayout, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced};
+pub(crate) use crate::state::{
+    CurrentLayout, ModelsLoading, RealModelsChoice, SceneClock, ShowLayout, WorldSpawn, WorldSystems, world_replaced,
+};
 
 /// Building for a standalone headset (Quest: Android, a mobile GPU): fewer shadow cascades
 /// and real lights; everything else is already within its budgets.
@@ -58,6 +62,7 @@ impl Plugin for WorldPlugin {
                 water::WaterPlugin,
                 weather::WeatherPlugin,
                 instances::InstancesPlugin,
+                real::RealModelsPlugin,
                 motion::MotionPlugin,
                 timeline::TimelinePlugin,
                 player::PlayerPlugin,

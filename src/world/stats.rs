@@ -25,6 +25,9 @@ impl Plugin for StatsPlugin {
 #[derive(Resource, Default, Debug, Clone)]
 pub struct FrameStats {
     pub entities: usize,
+    /// Planned instances in the world, and how many of them are built from a real model.
+    pub instances: usize,
+    pub real_instances: usize,
     pub draw_calls: usize,
     pub triangles: usize,
     /// Milliseconds our per-frame systems took this frame.
@@ -56,11 +59,14 @@ fn end_systems(mut stats: ResMut<FrameStats>) {
 fn count_in_view(
     mut stats: ResMut<FrameStats>,
     all: Query<Entity>,
+    placed: Query<Has<super::BuiltFrom>, With<super::Placed>>,
     meshes_in_view: Query<(&ViewVisibility, &Mesh3d, &MeshMaterial3d<StandardMaterial>)>,
     meshes: Res<Assets<Mesh>>,
 ) {
     let stats = &mut *stats;
     stats.entities = all.iter().count();
+    stats.instances = placed.iter().count();
+    stats.real_instances = placed.iter().filter(|real| *real).count();
     let mut batches = HashSet::new();
     let mut triangles = 0;
     for (visible, mesh, material) in &meshes_in_view {
