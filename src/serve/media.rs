@@ -29,6 +29,36 @@ const RENDER_TIME_LIMIT: Duration = Duration::from_secs(180);
 /// Renders remembered (a library's thumbnails and the studio's last previews).
 const REMEMBERED: usize = 128;
 
+/// A render parameter that is not usable; the message names it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShotError {
+    #[error("view={0:?}: give spawn or overview")]
+    View(String),
+    #[error("size={0:?}: give WIDTHxHEIGHT, each from 16 to {MAX_RENDER_SIDE}")]
+    Size(String),
+}
+
+/// Why a render or a soundscape was not made (the server's side, not the request's).
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("the renderer is stopping")]
+    Stopping,
+    #[error("a temporary folder for the render")]
+    Folder(#[source] std::io::Error),
+    #[error("{}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("the render took over {} s and was stopped", RENDER_TIME_LIMIT.as_secs())]
+    TooLong,
+    #[error("cannot start the renderer {}", program.display())]
+    Start { program: PathBuf, source: std::io::Error },
+    #[error("the renderer failed ({status}): {last}")]
+    Failed { status: std::process::ExitStatus, last: String },
+    #[error("the renderer wrote no image")]
+    NoImage(#[source] std::io::Error),
+    #[error("the soundscape")]
+    Sound(#[from] crate::audio::engine::AudioError),
+}
+
 /// What a render shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shot {
@@ -41,11 +71,11 @@ pub struct Shot {
 
 impl Shot {
     /// Reads `view=spawn|overview` and `size=WxH`; the reason names the bad parameter.
-    pub fn parse(view: Option<&str>, size: Option<&str>, seed: Option<u64>) -> Result<Shot, String> {
+    pub fn parse(view: Option<&str>, size: Option<&str>, seed: Option<u64>) -> Result<Shot, ShotError> {
         let view = match view.unwrap_or("spawn") {
             "spawn" => "spawn",
             "overview" => "overview",
-            other => return Err(format!("view={other:?}: give spawn or overview")),
+            other => return Err(ShotError::View(other.into())),
         };
         let (width, height) = match size {
             None => (640, 360),
@@ -53,7 +83,7 @@ impl Shot {
                 let parsed = text.split_once(['x', 'X']).and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)));
                 match parsed {
                     Some((w, h)) if (16..=MAX_RENDER_SIDE).contains(&w) && (16..=MAX_RENDER_SIDE).contains(&h) => (w, h),
-                    _ => return Err(format!("size={text:?}: give WIDTHxHEIGHT, each from 16 to {MAX_RENDER_SIDE}")),
+                    _ => return Err(ShotError::Size(text.into())),
                 }
             }
         };
@@ -75,7 +105,7 @@ impl Renderer {
     }
 
     /// The PNG of a (valid) scene's text.
-    pub async fn render(&self, scene_text: &[u8], shot: Shot) -> Result<Arc<Vec<u8>>, String> {
+    pub async fn render(&self, scene_text: &[u8], shot: Shot) -> Result<Arc<Vec<u8>>, MediaError> {
         let key = {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             (scene_text, shot).hash(&mut hasher);
@@ -84,7 +114,7 @@ impl Renderer {
         if let Some(png) = self.remembered.lock().expect("render cache lock").get(&key) {
             return Ok(png.clone());
         }
-        let _turn = self.one_at_a_time.acquire().await.map_err(|_| "the renderer is stopping".to_string())?;
+        let _turn = self.one_at_a_time.acquire().await.map_err(|_| MediaError::Stopping)?;
         if let Some(png) = self.remembered.lock().expect("render cache lock").get(&key) {
             return Ok(png.clone());
         }
@@ -99,10 +129,10 @@ impl Renderer {
         Ok(png)
     }
 
-    async fn run_renderer(&self, scene_text: &[u8], shot: Shot) -> Result<Vec<u8>, String> {
-        let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the render: {e}"))?;
+    async fn run_renderer(&self, scene_text: &[u8], shot: Shot) -> Result<Vec<u8>, MediaError> {
+        let dir = tempfile::tempdir().map_err(MediaError::Folder)?;
         let (scene, png) = (dir.path().join("scene.json"), dir.path().join("render.png"));
-        std::fs::write(&scene, scene_text).map_err(|e| format!("{}: {e}", scene.display()))?;
+        std::fs::write(&scene, scene_text).map_err(|source| MediaError::Write { path: scene.clone(), source })?;
         // Below the generation worker's priority: a preview must not slow a scenario down.
         let mut command = match which_nice() {
             Some(nice) => {
@@ -122,14 +152,14 @@ impl Renderer {
             .kill_on_drop(true);
         let output = tokio::time::timeout(RENDER_TIME_LIMIT, command.output())
             .await
-            .map_err(|_| format!("the render took over {} s and was stopped", RENDER_TIME_LIMIT.as_secs()))?
-            .map_err(|e| format!("cannot start the renderer {}: {e}", self.program.display()))?;
+            .map_err(|_| MediaError::TooLong)?
+            .map_err(|source| MediaError::Start { program: self.program.clone(), source })?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
-            return Err(format!("the renderer failed ({}): {last}", output.status));
+            return Err(MediaError::Failed { status: output.status, last: last.to_string() });
         }
-        std::fs::read(&png).map_err(|e| format!("the renderer wrote no image: {e}"))
+        std::fs::read(&png).map_err(MediaError::NoImage)
     }
 }
 
@@ -139,9 +169,9 @@ fn which_nice() -> Option<&'static str> {
 }
 
 /// `seconds` of a scene's soundscape, heard from the player's place, as a WAV file's bytes.
-pub fn soundscape_wav(scene: &Scene, seconds: f32, seed: u32) -> Result<Vec<u8>, String> {
+pub fn soundscape_wav(scene: &Scene, seconds: f32, seed: u32) -> Result<Vec<u8>, MediaError> {
     let layout = World::of(scene.clone(), seed).layout;
-    let recording = render_sound(&layout, seconds).map_err(|e| e.to_string())?;
+    let recording = render_sound(&layout, seconds)?;
     Ok(wav_bytes(&recording.samples, OUTPUT_RATE))
 }
 
@@ -153,8 +183,8 @@ mod tests {
     fn shots_are_checked_by_parameter() {
         assert_eq!(Shot::parse(None, None, None).unwrap(), Shot { view: "spawn", width: 640, height: 360, seed: 0 });
         assert_eq!(Shot::parse(Some("overview"), Some("320x200"), Some(3)).unwrap().width, 320);
-        assert!(Shot::parse(Some("top"), None, None).unwrap_err().starts_with("view="));
-        assert!(Shot::parse(None, Some("9999x10"), None).unwrap_err().starts_with("size="));
-        assert!(Shot::parse(None, Some("wide"), None).unwrap_err().starts_with("size="));
+        assert!(Shot::parse(Some("top"), None, None).unwrap_err().to_string().starts_with("view="));
+        assert!(Shot::parse(None, Some("9999x10"), None).unwrap_err().to_string().starts_with("size="));
+        assert!(Shot::parse(None, Some("wide"), None).unwrap_err().to_string().starts_with("size="));
     }
 }
