@@ -12,4 +12,8 @@ export SAYSCAPE_MODEL="${SAYSCAPE_MODEL:-${SAYSCAPE_HOME:-$HOME/.cache/sayscape}
 # machine each spin at their threads' barriers while the other holds the cores: generation
 # measured 10x slower (3.1 s alone, 31 s for two at once), and the suite 661 s against 416 s.
 export RUST_TEST_THREADS="${RUST_TEST_THREADS:-1}"
-cargo test --no-fail-fast "$@" 2>&1
+# Both tiers: plain `cargo test` runs only the self-contained one; the tests marked
+# `#[ignore = "full tier: …"]` need what the two set-up scripts above provide.
+args=("$@")
+if [[ " ${args[*]} " == *" -- "* ]]; then args+=(--include-ignored); else args+=(-- --include-ignored); fi
+cargo test --no-fail-fast "${args[@]}" 2>&1

@@ -5,17 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+
 use sayscape::edit::{Op, Understood, WordsOnly, history, understand};
 use sayscape::scene::{Catalog, TimeOfDay, Weather, load_scene, validate::check_semantics};
 
 fn sayscape(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sayscape")).args(args).env("SAYSCAPE_MODEL", model()).output().expect("run sayscape")
-}
-
-fn model() -> PathBuf {
-    let p = sayscape::generate::default_model_path();
-    assert!(p.exists(), "{} is missing: run scripts/setup.sh", p.display());
-    p
+    Command::new(env!("CARGO_BIN_EXE_sayscape")).args(args).env("SAYSCAPE_MODEL", support::model()).output().expect("run sayscape")
 }
 
 fn scene_file(name: &str) -> PathBuf {
@@ -35,6 +31,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[test]
+#[ignore = "full tier: needs the embedded model (scripts/test.sh)"]
 fn an_edit_changes_the_file_and_undo_redo_and_replay_go_through_its_history() {
     let (_dir, path) = copy_of("pirate_seven_seas");
     let file = path.to_str().unwrap();
@@ -79,6 +76,7 @@ fn an_edit_changes_the_file_and_undo_redo_and_replay_go_through_its_history() {
 }
 
 #[test]
+#[ignore = "full tier: needs the embedded model (scripts/test.sh)"]
 fn what_changes_nothing_is_refused_with_a_reason_and_nothing_on_stdout() {
     let (_dir, path) = copy_of("concert_stage");
     let file = path.to_str().unwrap();
@@ -97,6 +95,7 @@ fn what_changes_nothing_is_refused_with_a_reason_and_nothing_on_stdout() {
 }
 
 #[test]
+#[ignore = "full tier: needs the embedded model (scripts/test.sh)"]
 fn the_model_reads_what_the_words_leave_open() {
     // No weather is named: the model's likelihoods choose one, and it is a change.
     let out = sayscape(&["edit", scene_file("tropical_beach").to_str().unwrap(), "could you change the weather"]);
@@ -109,7 +108,10 @@ fn the_model_reads_what_the_words_leave_open() {
 }
 
 #[test]
+#[ignore = "full tier: needs the embedded model, the speech model and espeak-ng (scripts/test.sh)"]
 fn a_spoken_instruction_edits_the_world() {
+    support::speech_model();
+    support::espeak();
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("storm.wav");
     let spoke = Command::new("espeak-ng").args(["-v", "en", "-w"]).arg(&wav).arg("a storm is coming").status().expect("espeak-ng");

@@ -2,19 +2,18 @@
 //! world. Without a display it renders a PNG; with one (a private Xvfb here) it opens the
 //! window, shows progress while the model works, and keeps running.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn model() -> PathBuf {
-    let p = sayscape::generate::default_model_path();
-    assert!(p.exists(), "{} is missing: run scripts/setup.sh", p.display());
-    p
-}
+use support::model;
 
 #[test]
+#[ignore = "full tier: needs the embedded model and a display stack, Xvfb and lavapipe (scripts/test.sh)"]
 fn without_a_display_the_main_job_renders_the_generated_world() {
+    support::headless();
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_sayscape"))
         .current_dir(dir.path())
@@ -59,7 +58,9 @@ impl Drop for Xvfb {
 }
 
 #[test]
+#[ignore = "full tier: needs the embedded model and a display stack, Xvfb and lavapipe (scripts/test.sh)"]
 fn with_a_display_the_window_opens_and_keeps_running_while_the_model_works() {
+    support::headless();
     let x = Xvfb::start();
     let dir = tempfile::tempdir().unwrap();
     let mut app = Command::new(env!("CARGO_BIN_EXE_sayscape"))
@@ -74,11 +75,12 @@ fn with_a_display_the_window_opens_and_keeps_running_while_the_model_works() {
     // The worker saves the scene when the model is done; the window keeps running.
     let started = Instant::now();
     let scene = dir.path().join("sayscape-scene.json");
-    while !scene.exists() && started.elapsed() < Duration::from_secs(120) {
+    // (The bound only keeps a broken run from hanging: the model is slow on a loaded machine.)
+    while !scene.exists() && started.elapsed() < Duration::from_secs(600) {
         assert!(app.try_wait().unwrap().is_none(), "the app exited early");
         std::thread::sleep(Duration::from_millis(250));
     }
-    assert!(scene.exists(), "no scene after two minutes");
+    assert!(scene.exists(), "no scene after ten minutes");
     std::thread::sleep(Duration::from_secs(4));
     assert!(app.try_wait().unwrap().is_none(), "the app died after the world was built");
     app.kill().unwrap();

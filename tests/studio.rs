@@ -5,7 +5,9 @@
 //! test's output folder (printed) to be looked at.
 
 mod server;
+mod support;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,7 +15,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use server::{Server, scene_file};
 
-/// chromedriver on a free loopback port, and one browser session.
+/// chromedriver on a loopback port it chose itself (`--port=0`, read back from its first
+/// lines), and one browser session.
 struct Browser {
     driver: Child,
     base: String,
@@ -23,19 +26,21 @@ struct Browser {
 
 impl Browser {
     fn start(shots: &Path) -> Browser {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        let mut driver = Command::new("chromedriver")
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver (Debian's chromium-driver, installed by scripts/setup-tests.sh)");
+        // "ChromeDriver was started successfully on port 37129." comes once it listens.
+        let mut lines = BufReader::new(driver.stdout.take().unwrap()).lines().map_while(Result::ok);
+        let port = lines
+            .by_ref()
+            .find_map(|l| l.split_once("started successfully on port ").map(|(_, p)| p.trim_end_matches('.').trim().to_string()))
+            .unwrap_or_else(|| panic!("chromedriver ended without saying its port"));
+        // The rest of its output is read so that the pipe never fills.
+        std::thread::spawn(move || lines.for_each(drop));
         let base = format!("http://127.0.0.1:{port}");
-        let t0 = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(t0.elapsed() < Duration::from_secs(20), "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
         let mut browser = Browser { driver, base, session: String::new(), shots: shots.to_path_buf() };
         // WebGL without a GPU: SwiftShader, Chromium's software renderer.
         let args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-dev-shm-usage", "--window-size=1280,900"];
@@ -189,7 +194,11 @@ fn line_of(text: &str, needle: &str) -> usize {
 }
 
 #[test]
+#[ignore = "full tier: needs the embedded model, chromium and chromedriver, and a display stack (scripts/test.sh)"]
 fn an_author_generates_renders_fixes_and_saves_a_scenario_in_the_browser() {
+    support::model();
+    support::browser();
+    support::display();
     let library = tempfile::tempdir().unwrap();
     for name in ["pirate_seven_seas", "jazz_club", "farm"] {
         std::fs::copy(scene_file(name), library.path().join(format!("{name}.json"))).unwrap();

@@ -2,6 +2,8 @@
 //! speeds; Whisper (CTranslate2, int8) must get the words right; a spoken prompt must end as a
 //! valid scene; bad recordings must fail with clear messages.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -115,7 +117,10 @@ fn word_error_rate(sentences: &[String], heard: &[(String, String)]) -> (f32, St
 }
 
 #[test]
+#[ignore = "full tier: needs the speech model and espeak-ng (scripts/test.sh)"]
 fn spoken_scenarios_are_transcribed_within_the_word_error_bound() {
+    support::speech_model();
+    support::espeak();
     let dir = tempfile::tempdir().unwrap();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut transcriber = Transcriber::load(&default_speech_model(), true, threads).unwrap();
@@ -150,7 +155,10 @@ fn spoken_scenarios_are_transcribed_within_the_word_error_bound() {
 /// each: the word error rates stay within their bounds, French is heard as French (never
 /// transcribed in another script), and no transcript is the domain prompt repeated.
 #[test]
+#[ignore = "full tier: needs the speech model and espeak-ng (scripts/test.sh)"]
 fn new_scenario_requests_are_heard_in_english_and_french() {
+    support::speech_model();
+    support::espeak();
     let dir = tempfile::tempdir().unwrap();
     let english = eval_prompts("speech_en.json");
     let french = eval_prompts("speech_fr.json");
@@ -188,7 +196,10 @@ fn new_scenario_requests_are_heard_in_english_and_french() {
 /// A language fixed by the user is the language of the transcript, whatever the detection
 /// would say; a language the model does not know is refused by name.
 #[test]
+#[ignore = "full tier: needs the speech model and espeak-ng (scripts/test.sh)"]
 fn a_fixed_language_is_kept_and_an_unknown_one_refused() {
+    support::speech_model();
+    support::espeak();
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("fr.wav");
     speak("Je veux être un pirate sur les sept mers", "fr-fr", 160, &wav);
@@ -208,11 +219,14 @@ fn sayscape() -> Command {
 }
 
 #[test]
+#[ignore = "full tier: needs the embedded model, the speech model and espeak-ng (scripts/test.sh)"]
 fn a_spoken_pirate_prompt_ends_as_a_valid_scene() {
+    support::speech_model();
+    support::espeak();
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("pirate.wav");
     speak(SENTENCES[0], "en-us", 160, &wav);
-    let model = sayscape::generate::default_model_path();
+    let model = support::model();
     let out = sayscape().args(["generate", "--audio"]).arg(&wav).arg("--model").arg(&model).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -247,7 +261,11 @@ fn write_pcm(path: &PathBuf, samples: impl Iterator<Item = f32>) {
 }
 
 #[test]
+#[ignore = "full tier: needs the speech model, espeak-ng and sox (scripts/test.sh)"]
 fn bad_recordings_fail_with_clear_messages() {
+    support::speech_model();
+    support::espeak();
+    support::sox();
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name);
     write_pcm(&path("silence.wav"), std::iter::repeat_n(0.0, 16000 * 3));

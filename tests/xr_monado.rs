@@ -2,10 +2,15 @@
 //! from Debian trixie in a root built by scripts/xr-root.sh, rendering on lavapipe. The session
 //! must reach FOCUSED and submit frames, then the app must exit cleanly.
 
+mod support;
+
 use std::process::Command;
 
 #[test]
+#[ignore = "full tier: needs the Monado root, root and Xvfb (scripts/test.sh as root)"]
 fn a_scene_runs_in_an_openxr_session_on_monado() {
+    support::xr_root();
+    support::headless();
     let root = env!("CARGO_MANIFEST_DIR");
     let output = Command::new("bash")
         .arg(format!("{root}/scripts/xr-test.sh"))

@@ -138,8 +138,12 @@ pub(super) fn real_models_of(layout: &CurrentLayout, built: &Query<(&Placed, &Bu
 }
 
 /// Each kind's share of the pixels of an identity frame, largest first.
-pub(super) fn count(image: &Image, kinds: &[String], models: &HashMap<String, String>) -> Result<Vec<Coverage>, String> {
-    let rgb = image.clone().try_into_dynamic().map_err(|e| format!("identity frame in an unexpected format: {e}"))?.to_rgb8();
+pub(super) fn count(image: &Image, kinds: &[String], models: &HashMap<String, String>) -> Result<Vec<Coverage>, super::SnapshotError> {
+    let rgb = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| super::SnapshotError::Format { what: "identity frame", source: Box::new(e) })?
+        .to_rgb8();
     let total = (rgb.width() as usize * rgb.height() as usize).max(1);
     let mut counts = vec![0usize; kinds.len()];
     for px in rgb.pixels() {

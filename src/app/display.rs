@@ -24,6 +24,17 @@ impl Drop for VirtualDisplay {
     }
 }
 
+/// Why the private X server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DisplayError {
+    #[error("Xvfb cannot start; install it (scripts/setup.sh does) or set DISPLAY")]
+    Start(#[source] std::io::Error),
+    #[error("reading Xvfb's display number")]
+    Read(#[source] std::io::Error),
+    #[error("Xvfb did not report a display number (got {0:?})")]
+    NoNumber(String),
+}
+
 /// Starts Xvfb when there is no display and points `DISPLAY` at it; `None` when a display exists.
 pub fn ensure_display() -> Result<Option<VirtualDisplay>, AppError> {
     if has_display() {
@@ -36,15 +47,15 @@ pub fn ensure_display() -> Result<Option<VirtualDisplay>, AppError> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| AppError::Display(format!("Xvfb cannot start ({e}); install it (scripts/setup.sh does) or set DISPLAY")))?;
+        .map_err(|e| AppError::Display(DisplayError::Start(e)))?;
     // Xvfb writes the display number it chose once it accepts connections.
     let mut line = String::new();
     let stdout = child.stdout.take().expect("piped stdout");
-    BufReader::new(stdout).read_line(&mut line).map_err(|e| AppError::Display(format!("reading Xvfb's display number: {e}")))?;
+    BufReader::new(stdout).read_line(&mut line).map_err(|e| AppError::Display(DisplayError::Read(e)))?;
     let number = line.trim();
     if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
         let _ = child.kill();
-        return Err(AppError::Display(format!("Xvfb did not report a display number (got {line:?})")));
+        return Err(AppError::Display(DisplayError::NoNumber(line)));
     }
     let name = format!(":{number}");
     // SAFETY: called from the main thread before the renderer (or anything else that reads the

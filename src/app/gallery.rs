@@ -11,7 +11,7 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
 use super::snapshot::save_png;
 use super::window::bevy_plugins;
-use super::{AppError, SayscapePlugins, Shared, Size, display, take_shared};
+use super::{AppError, SayscapePlugins, Shared, Size, SnapshotError, display, take_shared};
 use crate::plan::Layout;
 use crate::state::{CurrentLayout, ModelsLoading, RealModelsChoice, SceneClock, ShowLayout};
 
@@ -77,11 +77,11 @@ pub fn contact_sheet(exhibits: Vec<Tile>, tile: Size, columns: u32, crop: f32, o
         .add_systems(Startup, move |commands: Commands| spawn_label(commands, crop))
         .add_systems(Last, step_gallery);
     app.run();
-    let failed = |reason: String| AppError::Snapshot { path: out.to_path_buf(), reason };
+    let failed = |source| AppError::Snapshot { path: out.to_path_buf(), source };
     let tiles = take_shared(&tiles, "contact sheet")?;
     let missing = tiles.iter().filter(|t| t.is_none()).count();
     if missing > 0 {
-        return Err(failed(format!("{missing} of {n} tiles were never captured")));
+        return Err(failed(SnapshotError::Tiles { missing, total: n }));
     }
     let sheet = compose(tiles.into_iter().flatten().collect(), tile, columns);
     save_png(&sheet, &PathBuf::from(out)).map_err(failed)

@@ -116,18 +116,37 @@ impl Plugin for StartPlugin {
 pub enum AppError {
     #[error("no display (DISPLAY is not set); use `sayscape render FILE --out PNG` for a snapshot")]
     NoDisplay,
-    #[error("cannot start a private X server for headless rendering: {0}")]
-    Display(String),
-    #[error("{path}: {reason}")]
-    Snapshot { path: PathBuf, reason: String },
+    #[error("cannot start a private X server for headless rendering")]
+    Display(#[source] display::DisplayError),
+    #[error("{}", path.display())]
+    Snapshot { path: PathBuf, source: SnapshotError },
     #[error("the {0} stopped unexpectedly (a panic in the render loop)")]
     Panicked(&'static str),
+}
+
+/// Why a picture (a snapshot, a contact sheet) was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("the window closed before the snapshot was taken")]
+    Closed,
+    #[error("the screenshot never arrived")]
+    NoScreenshot,
+    #[error("the coverage frame never arrived")]
+    NoCoverage,
+    #[error("{missing} of {total} tiles were never captured")]
+    Tiles { missing: usize, total: usize },
+    #[error("{what} in an unexpected format")]
+    Format { what: &'static str, source: Box<dyn std::error::Error + Send + Sync> },
+    #[error("cannot encode the PNG")]
+    Encode(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot write")]
+    Write(#[source] std::io::Error),
 }
 
 /// A value shared between the app's systems and the function that ran the app.
 type Shared<T> = Arc<Mutex<T>>;
 
 /// Takes the value a finished app left behind.
-fn take_shared<T: Clone>(shared: &Shared<T>, what: &'static str) -> Result<T, AppError> {
-    shared.lock().map(|v| v.clone()).map_err(|_| AppError::Panicked(what))
+fn take_shared<T: Default>(shared: &Shared<T>, what: &'static str) -> Result<T, AppError> {
+    shared.lock().map(|mut v| std::mem::take(&mut *v)).map_err(|_| AppError::Panicked(what))
 }

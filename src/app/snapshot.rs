@@ -8,7 +8,7 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
 use super::coverage::{Coverage, count, kinds_of, paint_identities, real_models_of};
 use super::window::bevy_plugins;
-use super::{AppError, SayscapePlugins, Shared, Size, ViewStart, display, take_shared};
+use super::{AppError, SayscapePlugins, Shared, Size, SnapshotError, ViewStart, display, take_shared};
 use crate::plan::Layout;
 use crate::state::{CurrentLayout, ModelsLoading, RealModelsChoice, SceneClock};
 use crate::world::{BuiltFrom, Placed};
@@ -38,8 +38,8 @@ struct Snapshot {
     frames: u32,
     /// Frames spent waiting for model files before the warm-up could start.
     waited: u32,
-    result: Shared<Option<Result<(), String>>>,
-    visible: Shared<Option<Result<Vec<Coverage>, String>>>,
+    result: Shared<Option<Result<(), SnapshotError>>>,
+    visible: Shared<Option<Result<Vec<Coverage>, SnapshotError>>>,
 }
 
 /// Frames drawn after repainting for the coverage count, before its capture.
@@ -72,11 +72,11 @@ pub fn render(layout: Layout, options: &RenderOptions) -> Result<Vec<Coverage>, 
         })
         .add_systems(Last, take_snapshot);
     app.run();
-    let failed = |reason| AppError::Snapshot { path: options.out.clone(), reason };
-    take_shared(&result, "renderer")?.unwrap_or_else(|| Err("the window closed before the snapshot was taken".into())).map_err(failed)?;
+    let failed = |source| AppError::Snapshot { path: options.out.clone(), source };
+    take_shared(&result, "renderer")?.unwrap_or(Err(SnapshotError::Closed)).map_err(failed)?;
     match take_shared(&visible, "renderer")? {
         Some(counted) => counted.map_err(failed),
-        None if options.report => Err(failed("the coverage frame never arrived".into())),
+        None if options.report => Err(failed(SnapshotError::NoCoverage)),
         None => Ok(Vec::new()),
     }
 }
@@ -127,17 +127,21 @@ fn take_snapshot(
     }
     if snapshot.frames > snapshot.warmup_frames + 300 {
         if let Ok(mut slot) = snapshot.result.lock() {
-            *slot = Some(Err("the screenshot never arrived".into()));
+            *slot = Some(Err(SnapshotError::NoScreenshot));
         }
         exit.write(AppExit::error());
     }
 }
 
 /// Encodes the image and writes it atomically: never a half-written PNG.
-pub(super) fn save_png(image: &Image, out: &Path) -> Result<(), String> {
-    let rgb = image.clone().try_into_dynamic().map_err(|e| format!("screenshot in an unexpected format: {e}"))?.to_rgb8();
+pub(super) fn save_png(image: &Image, out: &Path) -> Result<(), SnapshotError> {
+    let rgb = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| SnapshotError::Format { what: "screenshot", source: Box::new(e) })?
+        .to_rgb8();
     let mut png = std::io::Cursor::new(Vec::new());
     let format = bevy::image::ImageFormat::Png.as_image_crate_format().expect("PNG support is built in");
-    rgb.write_to(&mut png, format).map_err(|e| format!("cannot encode the PNG: {e}"))?;
-    crate::files::write_atomically(out, png.get_ref()).map_err(|e| format!("cannot write: {e}"))
+    rgb.write_to(&mut png, format).map_err(|e| SnapshotError::Encode(Box::new(e)))?;
+    crate::files::write_atomically(out, png.get_ref()).map_err(SnapshotError::Write)
 }

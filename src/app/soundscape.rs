@@ -49,7 +49,7 @@ fn restart_soundscape(layout: Res<CurrentLayout>, change: Res<WorldChange>, mut 
             audio.scape = Some(scape);
         }
         Err(e) if !audio.warned => {
-            warn!("{e}; running silent");
+            warn!("{}; running silent", crate::errors::chain(&e));
             audio.warned = true;
         }
         Err(_) => {}

@@ -46,7 +46,7 @@ fn listen(
                     mic.0 = Some(recorder);
                     *status = Status::Listening;
                 }
-                Err(e) => *status = Status::Failed(format!("cannot listen: {e}")),
+                Err(e) => *status = Status::Failed(format!("cannot listen: {}", crate::errors::chain(&e))),
             },
             (TalkButton::Pressed, recording) => mic.0 = recording,
             (TalkButton::Released, Some(recorder)) => {

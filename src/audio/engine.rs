@@ -201,20 +201,28 @@ pub struct Soundscape<B: Backend> {
 /// Why the soundscape could not start or play a sound.
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
-    #[error("no audio output: {0}")]
-    Output(String),
-    #[error("kira: {0}")]
-    Engine(String),
+    #[error("no audio output")]
+    Output(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// What kira refused (a track, a listener, a sound), and its reason.
+    #[error("kira: {what}")]
+    Engine {
+        what: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("kira did not start the renderer")]
+    NotStarted,
 }
 
-fn engine(e: impl std::fmt::Debug) -> AudioError {
-    AudioError::Engine(format!("{e:?}"))
+/// Keeps kira's error as the cause of what it refused.
+fn engine<E: std::error::Error + Send + Sync + 'static>(what: &'static str) -> impl FnOnce(E) -> AudioError {
+    move |e| AudioError::Engine { what, source: Box::new(e) }
 }
 
 impl<B: Backend> Soundscape<B> {
     pub fn new(backend_settings: B::Settings, layout: std::sync::Arc<Layout>) -> Result<Soundscape<B>, AudioError>
     where
-        B::Error: std::fmt::Display,
+        B::Error: std::error::Error + Send + Sync + 'static,
     {
         let capacities = Capacities { sub_track_capacity: 256, ..Default::default() };
         let plan = MixPlan::of(&layout);
@@ -226,9 +234,9 @@ impl<B: Backend> Soundscape<B> {
         }
         main.add_effect(LimiterBuilder);
         let settings = AudioManagerSettings::<B> { capacities, main_track_builder: main, internal_buffer_size: 128, backend_settings };
-        let mut manager = AudioManager::<B>::new(settings).map_err(|e| AudioError::Output(e.to_string()))?;
+        let mut manager = AudioManager::<B>::new(settings).map_err(|e| AudioError::Output(Box::new(e)))?;
         let ear = Ear::at_spawn(&layout, 0.0);
-        let listener = manager.add_listener(vec3(ear.position), quat(ear.rotation)).map_err(engine)?;
+        let listener = manager.add_listener(vec3(ear.position), quat(ear.rotation)).map_err(engine("a listener"))?;
         let mut scape = Soundscape { manager, listener, playing: Vec::new(), cues: plan.cues, next_cue: 0, seed: layout.seed, layout };
         for (i, layer) in plan.layers.into_iter().enumerate() {
             scape.start_layer(layer, i as u64)?;
@@ -241,8 +249,8 @@ impl<B: Backend> Soundscape<B> {
         let mut track = self.track_for(layer.instance, db, layer.outside)?;
         let data = play_voice(layer.sound, self.seed.wrapping_add(n * 7919), None);
         match &mut track {
-            Track::Everywhere(t) => t.play(data).map_err(engine)?,
-            Track::At(t, _) => t.play(data).map_err(engine)?,
+            Track::Everywhere(t) => t.play(data).map_err(engine("a sound"))?,
+            Track::At(t, _) => t.play(data).map_err(engine("a sound"))?,
         }
         self.playing.push(Playing { layer, track, db });
         Ok(())
@@ -258,7 +266,7 @@ impl<B: Backend> Soundscape<B> {
                 if muffled {
                     builder.add_effect(muffle());
                 }
-                Ok(Track::Everywhere(self.manager.add_sub_track(builder).map_err(engine)?))
+                Ok(Track::Everywhere(self.manager.add_sub_track(builder).map_err(engine("a track"))?))
             }
             Some(i) => {
                 let inst = &self.layout.instances[i];
@@ -270,7 +278,7 @@ impl<B: Backend> Soundscape<B> {
                     builder.add_effect(muffle());
                 }
                 let at = vec3(Motions::new(&self.layout).pose(i, 0.0).position);
-                Ok(Track::At(self.manager.add_spatial_sub_track(&self.listener, at, builder).map_err(engine)?, i))
+                Ok(Track::At(self.manager.add_spatial_sub_track(&self.listener, at, builder).map_err(engine("a spatial track"))?, i))
             }
         }
     }
@@ -315,8 +323,8 @@ impl<B: Backend> Soundscape<B> {
         let mut track = self.track_for(cue.instance, cue.level_db, false)?;
         let data = play_voice(LayerSound::Sound(cue.sound), self.seed ^ (cue.at.to_bits() as u64), Some(cue.seconds));
         match &mut track {
-            Track::Everywhere(t) => t.play(data).map_err(engine)?,
-            Track::At(t, _) => t.play(data).map_err(engine)?,
+            Track::Everywhere(t) => t.play(data).map_err(engine("a sound"))?,
+            Track::At(t, _) => t.play(data).map_err(engine("a sound"))?,
         }
         // The track stays for the rest of this world; cues are few.
         self.playing.push(Playing {

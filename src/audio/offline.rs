@@ -47,7 +47,7 @@ pub fn render(layout: &Layout, seconds: f32) -> Result<Recording, AudioError> {
     let mut t = 0.0f32;
     for block in samples.chunks_mut(BLOCK * 2) {
         scape.update(t, Ear::at_spawn(&layout, t));
-        let renderer = scape.backend_mut().renderer.as_mut().ok_or_else(|| AudioError::Engine("kira did not start the renderer".into()))?;
+        let renderer = scape.backend_mut().renderer.as_mut().ok_or(AudioError::NotStarted)?;
         renderer.on_start_processing();
         renderer.process(block, 2);
         t += (block.len() / 2) as f32 / OUTPUT_RATE as f32;

@@ -34,7 +34,7 @@ pub fn soundscape(args: &SoundscapeArgs) -> anyhow::Result<ExitCode> {
     // from where the things stand.
     let layout = World::of(load_scene(&args.file)?, args.seed).layout;
     let t0 = Instant::now();
-    let recording = render(&layout, args.seconds).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let recording = render(&layout, args.seconds).with_context(|| args.file.display().to_string())?;
     let took = t0.elapsed().as_secs_f64();
     write_wav(&args.out, &recording.samples, OUTPUT_RATE).with_context(|| format!("{}: cannot write", args.out.display()))?;
     let f = analyse(&recording.samples, OUTPUT_RATE);

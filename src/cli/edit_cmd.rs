@@ -174,7 +174,7 @@ fn time_edit(pipeline: &mut Pipeline, world: &World, instruction: &str) -> (f64,
     let plan_ms = t_plan.elapsed().as_secs_f64() * 1000.0;
     let line = match &result {
         Ok(said) => said.line(),
-        Err(e) => format!("refused: {e}"),
+        Err(e) => format!("refused: {e:#}"),
     };
     (read_ms, plan_ms, line)
 }

@@ -127,7 +127,7 @@ pub fn transcribe(args: &TranscribeArgs) -> anyhow::Result<ExitCode> {
                 unheard.push(name.as_str());
                 continue;
             }
-            Err(e) => bail!("{name}: {e}"),
+            Err(e) => return Err(anyhow::Error::new(e).context(name.clone())),
         };
         if args.hypotheses {
             for h in &heard.hypotheses {

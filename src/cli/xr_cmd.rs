@@ -36,7 +36,7 @@ pub fn xr(args: &XrArgs) -> anyhow::Result<ExitCode> {
     };
     let live = live(&GenerateArgs::defaults(args.seed, args.remote.clone()), None, world)?;
     if let Err(reason) = sayscape::xr::runtime_available() {
-        eprintln!("{reason}: showing the desktop view instead");
+        eprintln!("{}: showing the desktop view instead", sayscape::errors::chain(&reason));
         app::view(start, live, Size { width: 1280, height: 720 })?;
         return Ok(ExitCode::SUCCESS);
     }

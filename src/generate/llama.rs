@@ -20,7 +20,7 @@ use llama_cpp_2::token::LlamaToken;
 use llama_cpp_2::token::data::LlamaTokenData;
 use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 
-use super::GenerateError;
+use super::{GenerateError, ModelError};
 
 const CONTEXT_TOKENS: u32 = 4096;
 const BATCH_TOKENS: usize = 1024;
@@ -82,10 +82,8 @@ impl LocalModel {
         check_gguf(path)?;
         let backend = backend()?;
         let params = LlamaModelParams::default();
-        let model = LlamaModel::load_from_file(backend, path, &params).map_err(|e| GenerateError::Model {
-            path: path.display().to_string(),
-            reason: format!("llama.cpp could not load it ({e}); is the file complete?"),
-        })?;
+        let model = LlamaModel::load_from_file(backend, path, &params)
+            .map_err(|e| GenerateError::Model { path: path.display().to_string(), source: ModelError::Load(Box::new(e)) })?;
         // The model lives for the rest of the process, like the backend.
         let model: &'static LlamaModel = Box::leak(Box::new(model));
         let ctx_params = LlamaContextParams::default()
@@ -98,7 +96,7 @@ impl LocalModel {
             .with_n_threads_batch(threads);
         let ctx = model
             .new_context(backend, ctx_params)
-            .map_err(|e| GenerateError::Model { path: path.display().to_string(), reason: format!("cannot create a context: {e}") })?;
+            .map_err(|e| GenerateError::Model { path: path.display().to_string(), source: ModelError::Context(Box::new(e)) })?;
         Ok(LocalModel {
             ctx,
             model,
@@ -196,10 +194,10 @@ impl LocalModel {
             let toks = &options[i];
             for (k, &t) in toks[..toks.len() - 1].iter().enumerate() {
                 rows.push((i, k + 1, batch.n_tokens()));
-                batch.add(t, (start + k) as i32, &[seq], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
+                batch.add(t, (start + k) as i32, &[seq], true).map_err(engine("a batch"))?;
             }
         }
-        self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+        self.ctx.decode(&mut batch).map_err(engine("decode"))?;
         for &(i, k, row) in &rows {
             let logits = self.ctx.get_logits_ith(row);
             scores[i] += logits[options[i][k].0 as usize] - log_sum_exp(logits);
@@ -230,13 +228,13 @@ impl LocalModel {
         let (seq, base) = match (from, &self.continuation) {
             (From::Prefix, _) => (PREFIX_SEQ, self.prefix_len()),
             (From::Continuation, Some(c)) => (CONTINUATION_SEQ, self.prefix_len() + c.tokens),
-            (From::Continuation, None) => return Err(GenerateError::Engine("no continuation prompt is cached".into())),
+            (From::Continuation, None) => return Err(GenerateError::NoContinuation),
         };
         let prompt_tokens = self.tokenize(prompt, base == 0);
         self.eval(&prompt_tokens, base, &[seq], true)?;
         let mut grammar = match grammar {
             Some(g) => {
-                Some(LlamaSampler::grammar(self.model, g, "root").map_err(|e| GenerateError::Engine(format!("grammar sampler: {e:?}")))?)
+                Some(LlamaSampler::grammar(self.model, g, "root").map_err(engine("grammar sampler"))?)
             }
             None => None,
         };
@@ -293,8 +291,8 @@ impl LocalModel {
     fn eval_one(&mut self, token: LlamaToken, pos: usize, seq: i32) -> Result<(), GenerateError> {
         self.check_deadline()?;
         let mut batch = LlamaBatch::new(1, 1);
-        batch.add(token, pos as i32, &[seq], true).map_err(|e| GenerateError::Engine(e.to_string()))?;
-        self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+        batch.add(token, pos as i32, &[seq], true).map_err(engine("a batch"))?;
+        self.ctx.decode(&mut batch).map_err(engine("decode"))?;
         self.last_row = 0;
         Ok(())
     }
@@ -310,9 +308,9 @@ impl LocalModel {
             let last_chunk = (c + 1) * BATCH_TOKENS >= tokens.len();
             for (k, &t) in chunk.iter().enumerate() {
                 let logits = last_logits && last_chunk && k + 1 == chunk.len();
-                batch.add(t, (start + c * BATCH_TOKENS + k) as i32, seqs, logits).map_err(|e| GenerateError::Engine(e.to_string()))?;
+                batch.add(t, (start + c * BATCH_TOKENS + k) as i32, seqs, logits).map_err(engine("a batch"))?;
             }
-            self.ctx.decode(&mut batch).map_err(|e| GenerateError::Engine(format!("decode: {e}")))?;
+            self.ctx.decode(&mut batch).map_err(engine("decode"))?;
             self.last_row = batch.n_tokens() - 1;
         }
         self.timings.prefill_tokens += tokens.len();
@@ -443,31 +441,37 @@ fn check_room(tokens: usize) -> Result<(), GenerateError> {
     Ok(())
 }
 
-fn kv(e: impl std::fmt::Display) -> GenerateError {
-    GenerateError::Engine(format!("kv cache: {e}"))
+/// Keeps llama.cpp's error as the cause of the call that failed.
+fn engine<E: std::error::Error + Send + Sync + 'static>(what: &'static str) -> impl FnOnce(E) -> GenerateError {
+    move |e| GenerateError::Engine { what, source: Box::new(e) }
+}
+
+fn kv<E: std::error::Error + Send + Sync + 'static>(e: E) -> GenerateError {
+    engine("kv cache")(e)
 }
 
 fn backend() -> Result<&'static LlamaBackend, GenerateError> {
-    static BACKEND: std::sync::OnceLock<Result<LlamaBackend, String>> = std::sync::OnceLock::new();
+    // Started once per process; a failure is kept (shared) and given to every later caller.
+    static BACKEND: std::sync::OnceLock<Result<LlamaBackend, std::sync::Arc<llama_cpp_2::LlamaCppError>>> = std::sync::OnceLock::new();
     BACKEND
         .get_or_init(|| {
-            let mut b = LlamaBackend::init().map_err(|e| e.to_string())?;
+            let mut b = LlamaBackend::init().map_err(std::sync::Arc::new)?;
             b.void_logs();
             Ok(b)
         })
         .as_ref()
-        .map_err(|e| GenerateError::Engine(format!("llama.cpp backend: {e}")))
+        .map_err(|e| engine("backend")(e.clone()))
 }
 
 /// Refuses files that are not GGUF before llama.cpp sees them.
 fn check_gguf(path: &Path) -> Result<(), GenerateError> {
     use std::io::Read;
-    let bad = |reason: String| GenerateError::Model { path: path.display().to_string(), reason };
-    let mut f = std::fs::File::open(path).map_err(|e| bad(format!("cannot open: {e}")))?;
+    let bad = |source| GenerateError::Model { path: path.display().to_string(), source };
+    let mut f = std::fs::File::open(path).map_err(|e| bad(ModelError::Open(e)))?;
     let mut magic = [0u8; 4];
-    f.read_exact(&mut magic).map_err(|_| bad("too short to be a GGUF model".into()))?;
+    f.read_exact(&mut magic).map_err(|e| bad(ModelError::TooShort(e)))?;
     if &magic != b"GGUF" {
-        return Err(bad("not a GGUF model file (wrong magic bytes)".into()));
+        return Err(bad(ModelError::NotGguf));
     }
     Ok(())
 }

@@ -63,10 +63,7 @@ pub struct LocalGenerator {
 impl LocalGenerator {
     pub fn load(path: &Path, threads: i32) -> Result<LocalGenerator, GenerateError> {
         if !path.exists() {
-            return Err(GenerateError::Model {
-                path: path.display().to_string(),
-                reason: "no such file; run scripts/setup.sh to fetch the default model, or pass --model PATH".into(),
-            });
+            return Err(GenerateError::Model { path: path.display().to_string(), source: super::ModelError::Missing });
         }
         let model = LocalModel::load(path, threads)?;
         let prompts = RankPrompts::builtin();

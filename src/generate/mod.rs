@@ -26,18 +26,25 @@ use std::path::PathBuf;
 /// The longest request accepted, in bytes (a spoken scenario is a sentence or two).
 pub const MAX_REQUEST_BYTES: usize = 2000;
 
+/// A cause from llama.cpp's bindings (their error types differ by call).
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    #[error("model {path}: {reason}")]
-    Model { path: String, reason: String },
+    #[error("model {path}")]
+    Model { path: String, source: ModelError },
+    /// What is wrong with the request itself, for the person who made it.
     #[error("prompt: {0}")]
     Prompt(String),
     #[error(transparent)]
     Grammar(#[from] grammar::GrammarError),
-    #[error("llama.cpp: {0}")]
-    Engine(String),
-    #[error("server {url}: {reason}")]
-    Remote { url: String, reason: String },
+    /// A call into llama.cpp failed (`what`: the decode, the kv cache, a batch, a sampler).
+    #[error("llama.cpp: {what}")]
+    Engine { what: &'static str, source: Cause },
+    #[error("llama.cpp: no continuation prompt is cached")]
+    NoContinuation,
+    #[error("server {url}")]
+    Remote { url: String, source: openai::RemoteError },
     /// The request's time limit passed (a service's job); what it had evaluated is dropped.
     #[error("the time limit passed before the scene was finished")]
     TimedOut,
@@ -47,6 +54,23 @@ pub enum GenerateError {
     /// Composition made a scene that does not validate: a bug, with its cause.
     #[error(transparent)]
     Compose(#[from] compose::ComposeError),
+}
+
+/// What is wrong with a model file.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("no such file; run scripts/setup.sh to fetch the default model, or pass --model PATH")]
+    Missing,
+    #[error("cannot open")]
+    Open(#[source] std::io::Error),
+    #[error("too short to be a GGUF model")]
+    TooShort(#[source] std::io::Error),
+    #[error("not a GGUF model file (wrong magic bytes)")]
+    NotGguf,
+    #[error("llama.cpp could not load it (is the file complete?)")]
+    Load(#[source] Cause),
+    #[error("cannot create a context")]
+    Context(#[source] Cause),
 }
 
 /// Checks a request before any model sees it.

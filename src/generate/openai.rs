@@ -12,6 +12,24 @@ use serde_json::{Value, json};
 use super::{GenerateError, check_request};
 use crate::scene::{Catalog, Scene, parse_scene, scene_schema};
 
+/// What went wrong with the server (its URL is named by [`GenerateError::Remote`]).
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    #[error("no answer within {seconds:.0} s")]
+    Timeout { seconds: f64, source: Box<ureq::Error> },
+    #[error("request failed")]
+    Request(#[source] Box<ureq::Error>),
+    #[error("reading the reply")]
+    Read(#[source] Box<ureq::Error>),
+    #[error("the reply is not JSON: {first_line}")]
+    NotJson { first_line: String, source: serde_json::Error },
+    #[error("the reply has no choices[0].message.content")]
+    NoContent,
+    /// Both forms of the response format were answered with an error status (the last one).
+    #[error("refused both response formats: {0}")]
+    Refused(String),
+}
+
 #[derive(Clone)]
 pub struct OpenAiClient {
     pub url: String,
@@ -43,8 +61,8 @@ impl OpenAiClient {
         }
     }
 
-    fn err(&self, reason: impl Into<String>) -> GenerateError {
-        GenerateError::Remote { url: self.url.clone(), reason: reason.into() }
+    fn err(&self, source: RemoteError) -> GenerateError {
+        GenerateError::Remote { url: self.url.clone(), source }
     }
 
     /// Request → valid scene, or an error naming the server and what went wrong.
@@ -66,7 +84,7 @@ impl OpenAiClient {
                 }
             }
         }
-        Err(self.err(format!("refused both response formats: {}", last.unwrap_or_default())))
+        Err(self.err(RemoteError::Refused(last.unwrap_or_default())))
     }
 
     fn post(&self, body: &Value) -> Result<Reply, GenerateError> {
@@ -78,21 +96,21 @@ impl OpenAiClient {
         }
         let mut resp = req.send_json(body).map_err(|e| {
             self.err(match e {
-                ureq::Error::Timeout(_) => format!("no answer within {:.0} s", self.timeout.as_secs_f64()),
-                other => format!("request failed: {other}"),
+                ureq::Error::Timeout(_) => RemoteError::Timeout { seconds: self.timeout.as_secs_f64(), source: Box::new(e) },
+                other => RemoteError::Request(Box::new(other)),
             })
         })?;
         let status = resp.status().as_u16();
         let text =
-            resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| self.err(format!("reading the reply: {e}")))?;
+            resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| self.err(RemoteError::Read(Box::new(e))))?;
         // Some servers answer a response format they do not know with a 500 rather than a 4xx
         // (llama-cpp-python does): any error status lets the other format be tried.
         if status != 200 {
             return Ok(Reply::Refused(format!("HTTP {status}: {}", first_line(&text))));
         }
-        let v: Value = serde_json::from_str(&text).map_err(|e| self.err(format!("the reply is not JSON ({e}): {}", first_line(&text))))?;
-        let content =
-            v["choices"][0]["message"]["content"].as_str().ok_or_else(|| self.err("the reply has no choices[0].message.content"))?;
+        let v: Value = serde_json::from_str(&text)
+            .map_err(|source| self.err(RemoteError::NotJson { first_line: first_line(&text), source }))?;
+        let content = v["choices"][0]["message"]["content"].as_str().ok_or_else(|| self.err(RemoteError::NoContent))?;
         Ok(Reply::Content(content.to_string()))
     }
 }

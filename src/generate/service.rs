@@ -27,12 +27,29 @@ impl std::fmt::Debug for ServiceClient {
     }
 }
 
+/// How the link to the service failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Unreachable {
+    #[error(transparent)]
+    Request(Box<ureq::Error>),
+    #[error("the event stream broke")]
+    Stream(#[source] std::io::Error),
+    #[error("the event stream ended before the scene came")]
+    Ended,
+}
+
+/// What the event stream ended with.
+enum Outcome {
+    Scene(String),
+    Failed(String),
+}
+
 /// Why the service gave no scene. `Unreachable` and `Busy` mean "ask someone else" (the
 /// on-device model); the others are about the request itself.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    #[error("the service at {url} is not reachable: {reason}")]
-    Unreachable { url: String, reason: String },
+    #[error("the service at {url} is not reachable")]
+    Unreachable { url: String, source: Unreachable },
     #[error("the service at {url} is busy (HTTP 503): {message}")]
     Busy { url: String, message: String },
     #[error("the service at {url} refused the request (HTTP {status}): {message}")]
@@ -87,8 +104,8 @@ pub fn read_events(reader: impl BufRead, on_event: &mut dyn FnMut(Event) -> bool
 }
 
 impl ServiceClient {
-    fn unreachable(&self, reason: impl Into<String>) -> ServiceError {
-        ServiceError::Unreachable { url: self.url.clone(), reason: reason.into() }
+    fn unreachable(&self, source: Unreachable) -> ServiceError {
+        ServiceError::Unreachable { url: self.url.clone(), source }
     }
 
     /// Request → valid scene, reporting each progress event's stage name and message.
@@ -105,7 +122,7 @@ impl ServiceClient {
         if let Some(token) = &self.token {
             call = call.header("Authorization", &format!("Bearer {token}"));
         }
-        let mut response = call.send_json(json!({"prompt": request, "seed": seed})).map_err(|e| self.unreachable(e.to_string()))?;
+        let mut response = call.send_json(json!({"prompt": request, "seed": seed})).map_err(|e| self.unreachable(Unreachable::Request(Box::new(e))))?;
         let status = response.status().as_u16();
         if status != 200 {
             let text = response.body_mut().read_to_string().unwrap_or_default();
@@ -120,10 +137,10 @@ impl ServiceClient {
             });
         }
         let reader = BufReader::new(response.body_mut().as_reader());
-        let mut outcome: Option<Result<String, String>> = None;
+        let mut outcome: Option<Outcome> = None;
         read_events(reader, &mut |event| match event.name.as_str() {
             "done" => {
-                outcome = Some(Ok(event.data));
+                outcome = Some(Outcome::Scene(event.data));
                 false
             }
             "error" => {
@@ -131,7 +148,7 @@ impl ServiceClient {
                     .ok()
                     .and_then(|v| v["message"].as_str().map(str::to_string))
                     .unwrap_or(event.data);
-                outcome = Some(Err(message));
+                outcome = Some(Outcome::Failed(message));
                 false
             }
             stage => {
@@ -140,11 +157,11 @@ impl ServiceClient {
                 true
             }
         })
-        .map_err(|e| self.unreachable(format!("the event stream broke: {e}")))?;
+        .map_err(|e| self.unreachable(Unreachable::Stream(e)))?;
         match outcome {
-            Some(Ok(scene)) => Ok(parse_scene(scene.as_bytes(), "the service's scene").map_err(GenerateError::Invalid)?),
-            Some(Err(message)) => Err(ServiceError::Failed { url: self.url.clone(), message }),
-            None => Err(self.unreachable("the event stream ended before the scene came")),
+            Some(Outcome::Scene(scene)) => Ok(parse_scene(scene.as_bytes(), "the service's scene").map_err(GenerateError::Invalid)?),
+            Some(Outcome::Failed(message)) => Err(ServiceError::Failed { url: self.url.clone(), message }),
+            None => Err(self.unreachable(Unreachable::Ended)),
         }
     }
 }

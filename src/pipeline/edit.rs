@@ -80,7 +80,7 @@ impl Pipeline {
         };
         Ok(match understood {
             Understood::Edit(ops) => {
-                let scene = history::record(&world.scene, instruction.trim(), ops.clone()).map_err(not_an_edit)?;
+                let scene = history::record(&world.scene, instruction.trim(), ops.clone())?;
                 check(&scene)?;
                 progress(Progress::new(Stage::Planning, format!("Changed: {}", edit::summary(&ops))));
                 Said::Edited { world: in_place(scene), ops }
@@ -91,8 +91,7 @@ impl Pipeline {
             }
             Understood::Redo => {
                 let scene = history::redo(&world.scene)
-                    .ok_or_else(|| PipelineError::NotAnEdit("there is nothing to redo".into()))?
-                    .map_err(not_an_edit)?;
+                    .ok_or_else(|| PipelineError::NotAnEdit("there is nothing to redo".into()))??;
                 Said::Redone(in_place(scene))
             }
             Understood::NewScenario => Said::New(self.world(Request::words(instruction).with_seed(world.seed), progress)?),
@@ -120,13 +119,9 @@ impl Pipeline {
     }
 }
 
-fn not_an_edit(e: edit::OpError) -> PipelineError {
-    PipelineError::NotAnEdit(e.to_string())
-}
-
 /// An edited scene passes the same validation as a scene file.
 fn check(scene: &crate::scene::Scene) -> Result<(), PipelineError> {
-    let value = serde_json::to_value(scene).map_err(|e| GenerateError::Engine(format!("the edited scene does not serialise: {e}")))?;
+    let value = serde_json::to_value(scene).map_err(PipelineError::Serialise)?;
     crate::scene::scene_from_value(&value, "edited scene").map_err(|e| PipelineError::Generate(GenerateError::Invalid(e)))?;
     Ok(())
 }

@@ -74,9 +74,15 @@ pub enum PipelineError {
     Service(#[from] ServiceError),
     #[error("this build has no llama.cpp (feature \"llama\"); use the remote backend")]
     NoLocalEngine,
-    /// An instruction inside a world that changes nothing, or cannot be done; the reason.
+    /// An instruction inside a world that changes nothing; the reason, for the person.
     #[error("{0}")]
     NotAnEdit(String),
+    /// An instruction inside a world that cannot be done (a thing that is not there).
+    #[error(transparent)]
+    CannotEdit(#[from] crate::scene::ops::OpError),
+    /// A bug: an edited scene always serialises.
+    #[error("the edited scene does not serialise")]
+    Serialise(#[source] serde_json::Error),
 }
 
 /// What a request starts from.
@@ -300,8 +306,9 @@ impl Pipeline {
                 match answer {
                     Ok(scene) => Ok(scene),
                     Err(e) if e.is_service_down() => {
-                        tracing::warn!("{e}; using the on-device model");
-                        progress(Progress::new(Stage::Asking, format!("{e}; using the on-device model")));
+                        let why = crate::errors::chain(&e);
+                        tracing::warn!("{why}; using the on-device model");
+                        progress(Progress::new(Stage::Asking, format!("{why}; using the on-device model")));
                         match fallback.as_ref() {
                             Backend::Remote(other) => Ok(other.generate(request, seed)?),
                             _ => self.local_scene(request, seed, deadline, progress),
@@ -383,7 +390,10 @@ mod tests {
     /// The embedded model (fetched by the set-up script): a request past its deadline stops,
     /// and what it had evaluated does not leak into the next request.
     #[test]
+    #[ignore = "full tier: needs the embedded model (scripts/test.sh)"]
     fn a_request_past_its_deadline_stops_and_the_next_one_is_unharmed() {
+        let model = crate::generate::default_model_path();
+        assert!(model.exists(), "needs the embedded model at {}: run scripts/setup.sh", model.display());
         let mut pipeline = Pipeline::new(PipelineConfig::default());
         pipeline.prepare(&mut |_| {}).unwrap();
         pipeline.scene(Request::words("a quiet farm at dawn"), &mut |_| {}).unwrap(); // fills the prompt caches

@@ -146,11 +146,11 @@ struct KindEntry {
 
 impl KindEntry {
     fn into_info(self) -> Result<KindInfo, CatalogError> {
-        let missing = |field: &str| CatalogError(format!("kind {:?} needs {field} (or a form)", self.kind));
+        let missing = |field: &str| CatalogError::Rule(format!("kind {:?} needs {field} (or a form)", self.kind));
         let base = match &self.form {
             Some(form) => {
                 if let Some((field, message)) = form.problems().into_iter().next() {
-                    return Err(CatalogError(format!("kind {:?}: form.{field}: {message}", self.kind)));
+                    return Err(CatalogError::Rule(format!("kind {:?}: form.{field}: {message}", self.kind)));
                 }
                 KindInfo::from_form(&self.kind, form)
             }
@@ -208,9 +208,14 @@ pub struct Catalog {
 }
 
 /// A catalog file that does not parse or breaks a rule.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("catalog: {0}")]
-pub struct CatalogError(pub String);
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog: {file}.json")]
+    Json { file: String, source: serde_json::Error },
+    /// A rule the file breaks; the message names the file and the kind.
+    #[error("catalog: {0}")]
+    Rule(String),
+}
 
 impl Catalog {
     /// The catalog compiled into this binary.
@@ -219,7 +224,8 @@ impl Catalog {
         CATALOG.get_or_init(|| {
             let files = super::embedded::data_files("catalog", CATALOG_FILES);
             let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-            Catalog::parse_files(&files).unwrap_or_else(|e| panic!("assets/catalog/ is checked by the tests: {e}"))
+            Catalog::parse_files(&files)
+                .unwrap_or_else(|e| panic!("assets/catalog/ is checked by the tests: {}", crate::errors::chain(&e)))
         })
     }
 
@@ -233,10 +239,13 @@ impl Catalog {
         let mut kinds: Vec<KindInfo> = Vec::new();
         let mut home: Vec<&str> = Vec::new();
         for (name, json) in files {
-            let in_file = |e: CatalogError| CatalogError(format!("{name}.json: {}", e.0));
-            let file: CatalogFile = serde_json::from_str(json).map_err(|e| in_file(CatalogError(e.to_string())))?;
+            let in_file = |e: CatalogError| match e {
+                CatalogError::Rule(rule) => CatalogError::Rule(format!("{name}.json: {rule}")),
+                other => other,
+            };
+            let file: CatalogFile = serde_json::from_str(json).map_err(|source| CatalogError::Json { file: name.to_string(), source })?;
             if file.format != "sayscape.catalog/1" {
-                return Err(in_file(CatalogError(format!("unknown format {:?}", file.format))));
+                return Err(in_file(CatalogError::Rule(format!("unknown format {:?}", file.format))));
             }
             for entry in file.kinds {
                 kinds.push(entry.into_info().map_err(in_file)?);
@@ -247,15 +256,15 @@ impl Catalog {
         let mut by_word = HashMap::new();
         for (i, info) in kinds.iter().enumerate() {
             if let Some(first) = by_kind.insert(info.kind.clone(), i) {
-                return Err(CatalogError(format!("kind {:?} listed twice ({}.json and {}.json)", info.kind, home[first], home[i])));
+                return Err(CatalogError::Rule(format!("kind {:?} listed twice ({}.json and {}.json)", info.kind, home[first], home[i])));
             }
             if info.footprint <= 0.0 || info.height <= 0.0 {
-                return Err(CatalogError(format!("kind {:?} needs a positive size", info.kind)));
+                return Err(CatalogError::Rule(format!("kind {:?} needs a positive size", info.kind)));
             }
         }
         for info in &kinds {
             if let Some(missing) = info.implies.iter().find(|k| !by_kind.contains_key(*k)) {
-                return Err(CatalogError(format!("kind {:?} implies {missing:?}, which is not a kind", info.kind)));
+                return Err(CatalogError::Rule(format!("kind {:?} implies {missing:?}, which is not a kind", info.kind)));
             }
         }
         // Synonyms never shadow a real kind; the first kind to claim a synonym keeps it.

@@ -156,14 +156,18 @@ struct KitFile {
 }
 
 /// A kit file that does not parse or breaks a rule; the message names the file and the kit.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct KitError(pub String);
+#[derive(Debug, thiserror::Error)]
+pub enum KitError {
+    #[error("assets/places/{file}.json")]
+    Json { file: String, source: serde_json::Error },
+    #[error("{0}")]
+    Rule(String),
+}
 
 /// Every kit, from the files compiled into this binary.
 pub fn kits() -> &'static [Kit] {
     static KITS: OnceLock<Vec<Kit>> = OnceLock::new();
-    KITS.get_or_init(|| load_kits().unwrap_or_else(|e| panic!("assets/places/ is checked by the tests: {e}")))
+    KITS.get_or_init(|| load_kits().unwrap_or_else(|e| panic!("assets/places/ is checked by the tests: {}", crate::errors::chain(&e))))
 }
 
 /// Reads and checks the kits (the compiled-in copy, or `SAYSCAPE_ASSETS`' files).
@@ -182,17 +186,17 @@ pub fn kit(place: &str) -> Option<&'static Kit> {
 pub fn parse_kit_files(files: &[(&str, &str)], catalog: &Catalog) -> Result<Vec<Kit>, KitError> {
     let mut all: Vec<Kit> = Vec::new();
     for (name, json) in files {
-        let file: KitFile = serde_json::from_str(json).map_err(|e| KitError(format!("assets/places/{name}.json: {e}")))?;
+        let file: KitFile = serde_json::from_str(json).map_err(|source| KitError::Json { file: name.to_string(), source })?;
         if file.format != PLACES_FORMAT {
-            return Err(KitError(format!("assets/places/{name}.json: format must be {PLACES_FORMAT:?}")));
+            return Err(KitError::Rule(format!("assets/places/{name}.json: format must be {PLACES_FORMAT:?}")));
         }
         for (i, kit) in file.places.into_iter().enumerate() {
             let at = format!("assets/places/{name}.json: $.places[{i}] ({})", kit.place);
             if let Some(problem) = kit_problems(&kit, catalog).into_iter().next() {
-                return Err(KitError(format!("{at}: {problem}")));
+                return Err(KitError::Rule(format!("{at}: {problem}")));
             }
             if all.iter().any(|k| k.place == kit.place) {
-                return Err(KitError(format!("{at}: the place {:?} has a kit already", kit.place)));
+                return Err(KitError::Rule(format!("{at}: the place {:?} has a kit already", kit.place)));
             }
             all.push(kit);
         }
@@ -281,7 +285,7 @@ mod tests {
 
     #[test]
     fn every_place_kit_loads_and_holds_only_catalog_kinds() {
-        let all = parse_kit_files(PLACE_FILES, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
+        let all = parse_kit_files(PLACE_FILES, Catalog::builtin()).unwrap_or_else(|e| panic!("{}", crate::errors::chain(&e)));
         assert_eq!(all.len(), kits().len());
     }
 
@@ -290,7 +294,7 @@ mod tests {
         let bad = r#"{"format": "sayscape.places/1", "places": [{"place": "office", "names": {"en": ["office"]},
             "group": "office", "room": {"size": [8, 10, 3], "walls": "plaster", "floor": "carpet", "ceiling": "panels"},
             "player": {"role": "clerk"}, "holds": [{"kind": "no_such_desk"}]}]}"#;
-        let e = parse_kit_files(&[("work", bad)], Catalog::builtin()).unwrap_err().0;
+        let e = parse_kit_files(&[("work", bad)], Catalog::builtin()).unwrap_err().to_string();
         assert!(e.starts_with("assets/places/work.json: $.places[0] (office): "), "{e}");
         assert!(e.contains("names.") || e.contains("no_such_desk"), "{e}");
     }

@@ -107,7 +107,7 @@ struct SituationsFile {
 /// Every situation, read once (`assets/situations.json`, checked by the tests).
 pub fn situations() -> &'static [Situation] {
     static ALL: OnceLock<Vec<Situation>> = OnceLock::new();
-    ALL.get_or_init(|| parse_situations(SITUATIONS_JSON, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}")))
+    ALL.get_or_init(|| parse_situations(SITUATIONS_JSON, Catalog::builtin()).unwrap_or_else(|e| panic!("{}", crate::errors::chain(&e))))
 }
 
 /// The situation of an id.
@@ -115,47 +115,57 @@ pub fn situation(id: &str) -> Option<&'static Situation> {
     situations().iter().find(|s| s.situation == id)
 }
 
+/// The situations file does not parse or breaks a rule.
+#[derive(Debug, thiserror::Error)]
+pub enum SituationError {
+    #[error("assets/situations.json")]
+    Json(#[source] serde_json::Error),
+    /// A rule broken; the message names the situation and the field.
+    #[error("{0}")]
+    Rule(String),
+}
+
 /// Parses the situations file and checks every rule; errors name the situation and the field.
-pub fn parse_situations(json: &str, catalog: &Catalog) -> Result<Vec<Situation>, String> {
+pub fn parse_situations(json: &str, catalog: &Catalog) -> Result<Vec<Situation>, SituationError> {
     let at = "assets/situations.json";
-    let file: SituationsFile = serde_json::from_str(json).map_err(|e| format!("{at}: {e}"))?;
+    let file: SituationsFile = serde_json::from_str(json).map_err(SituationError::Json)?;
     if file.format != "sayscape.situations/1" {
-        return Err(format!("{at}: format must be \"sayscape.situations/1\""));
+        return Err(SituationError::Rule(format!("{at}: format must be \"sayscape.situations/1\"")));
     }
     for (i, s) in file.situations.iter().enumerate() {
         let here = format!("{at}: $.situations[{i}] ({})", s.situation);
         for lang in KIT_LANGUAGES {
             if s.names.get(lang).is_none_or(|n| n.is_empty()) {
-                return Err(format!("{here}: names.{lang}: a situation needs a name in every language"));
+                return Err(SituationError::Rule(format!("{here}: names.{lang}: a situation needs a name in every language")));
             }
         }
         for (j, b) in s.brings.iter().enumerate() {
             if b.kind.is_empty() {
-                return Err(format!("{here}: brings[{j}].kind: name at least one kind"));
+                return Err(SituationError::Rule(format!("{here}: brings[{j}].kind: name at least one kind")));
             }
             for kind in &b.kind {
                 if catalog.get(kind).is_none() {
-                    return Err(format!("{here}: brings[{j}].kind: {kind:?} is not a catalog kind"));
+                    return Err(SituationError::Rule(format!("{here}: brings[{j}].kind: {kind:?} is not a catalog kind")));
                 }
             }
         }
         for (j, beat) in s.beats.iter().enumerate() {
             if !(0.0..=3600.0).contains(&beat.at) {
-                return Err(format!("{here}: beats[{j}].at: {} is not 0 to 3600 s", beat.at));
+                return Err(SituationError::Rule(format!("{here}: beats[{j}].at: {} is not 0 to 3600 s", beat.at)));
             }
             if beat.brought.is_some_and(|b| b >= s.brings.len()) {
-                return Err(format!("{here}: beats[{j}].brought: no such brought thing"));
+                return Err(SituationError::Rule(format!("{here}: beats[{j}].brought: no such brought thing")));
             }
             let (needs_entity, needs_sound, _) = beat.event.needs();
             if needs_entity && beat.brought.is_none() {
-                return Err(format!("{here}: beats[{j}]: this event needs the brought thing it is about"));
+                return Err(SituationError::Rule(format!("{here}: beats[{j}]: this event needs the brought thing it is about")));
             }
             if needs_sound && beat.sound.is_none() {
-                return Err(format!("{here}: beats[{j}]: a sound event needs a sound"));
+                return Err(SituationError::Rule(format!("{here}: beats[{j}]: a sound event needs a sound")));
             }
         }
         if !(0.5..=4.0).contains(&s.people_factor) {
-            return Err(format!("{here}: people_factor: {} is not 0.5 to 4", s.people_factor));
+            return Err(SituationError::Rule(format!("{here}: people_factor: {} is not 0.5 to 4", s.people_factor)));
         }
     }
     Ok(file.situations)

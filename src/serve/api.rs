@@ -19,6 +19,7 @@ use super::jobs::{Input, Job, JobEvent, Queue, Refusal};
 use super::library::{Library, LibraryError, ProblemAt, Written, check_name, validate_text};
 use super::media::{MAX_SOUNDSCAPE_S, Renderer, Shot, soundscape_wav};
 use super::metrics::Metrics;
+use crate::errors::chain;
 use crate::pipeline::World;
 use crate::scene::validate::MAX_SCENE_BYTES;
 use crate::scene::{Catalog, Scene, scene_schema};
@@ -227,8 +228,8 @@ pub async fn layout(Query(q): Query<HashMap<String, String>>, body: Body) -> Ans
 
 async fn render_of(s: &Service, text: &[u8], query: &HashMap<String, String>) -> Answer {
     let seed = number::<u64>(query, "seed")?;
-    let shot = Shot::parse(query.get("view").map(String::as_str), query.get("size").map(String::as_str), seed).map_err(ApiError::bad)?;
-    let png = s.renderer.render(text, shot).await.map_err(ApiError::internal)?;
+    let shot = Shot::parse(query.get("view").map(String::as_str), query.get("size").map(String::as_str), seed).map_err(|e| ApiError::bad(e.to_string()))?;
+    let png = s.renderer.render(text, shot).await.map_err(|e| ApiError::internal(chain(&e)))?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response())
 }
 
@@ -265,7 +266,7 @@ async fn soundscape_of(s: &Service, scene: Scene, query: &HashMap<String, String
     }
     let rendered = tokio::task::spawn_blocking(move || soundscape_wav(&scene, seconds, seed)).await.expect("the soundscape task ran");
     s.metrics.soundscape();
-    Ok(([(header::CONTENT_TYPE, "audio/wav")], rendered.map_err(ApiError::internal)?).into_response())
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], rendered.map_err(|e| ApiError::internal(chain(&e)))?).into_response())
 }
 
 pub async fn scene_soundscape(State(s): State<Shared>, Path(name): Path<String>, Query(q): Query<HashMap<String, String>>) -> Answer {
@@ -307,7 +308,7 @@ async fn read_request(
 ) -> Result<(Input, Option<u32>, Option<String>), ApiError> {
     if is_wav(headers) {
         let bytes = read_body(body, MAX_SPEECH_BYTES, "speech recordings").await?;
-        let clip = parse_wav(&bytes).map_err(|reason| ApiError::bad(format!("the body is not usable speech: {reason}")))?;
+        let clip = parse_wav(&bytes).map_err(|e| ApiError::bad(format!("the body is not usable speech: {e}")))?;
         if clip.seconds() > MAX_SPEECH_S {
             return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use tokio::sync::mpsc;
 
-use super::library::Library;
+use super::library::{Library, LibraryError};
 use super::metrics::{Metrics, Outcome};
 use crate::errors::chain;
 use crate::generate::GenerateError;
@@ -246,20 +246,20 @@ impl Worker {
                 self.metrics.job(Outcome::TimedOut, Some(seconds));
                 JobEvent::Failed { status: 504, message: format!("the scene took {seconds:.1} s, past the request's time limit") }
             }
-            Err((504, message)) => {
+            Err(error) if error.status() == 504 => {
                 eprintln!("[serve] a job was stopped at its time limit, {seconds:.1} s after its request arrived");
                 self.metrics.job(Outcome::TimedOut, Some(seconds));
-                JobEvent::Failed { status: 504, message }
+                JobEvent::Failed { status: 504, message: chain(&error) }
             }
-            Err((status, message)) => {
+            Err(error) => {
                 self.metrics.job(Outcome::Failed, Some(seconds));
-                JobEvent::Failed { status, message }
+                JobEvent::Failed { status: error.status(), message: chain(&error) }
             }
         };
         let _ = job.events.send(event);
     }
 
-    fn generate(&mut self, job: &Job) -> Result<Scene, (u16, String)> {
+    fn generate(&mut self, job: &Job) -> Result<Scene, JobError> {
         let events = job.events.clone();
         let send = |stage, message, detail| {
             let _ = events.send(JobEvent::Progress { stage, message, detail });
@@ -273,7 +273,7 @@ impl Worker {
         let words = match &job.input {
             Input::Text(text) => text.clone(),
             Input::Speech(clip) => {
-                let heard = self.pipeline.hear(clip, &mut progress).map_err(failure)?;
+                let heard = self.pipeline.hear(clip, &mut progress)?;
                 let message = format!("Heard “{}” ({})", heard.text, language_name(&heard.language));
                 send(Stage::Heard.name(), message, Some(serde_json::json!({"text": heard.text, "language": heard.language})));
                 heard.text
@@ -282,12 +282,12 @@ impl Worker {
         // The model itself stops at the time limit (within a token), so a late job frees the
         // worker for the next one instead of running to its end.
         let request = Request::words(words).with_seed(job.seed.unwrap_or(self.default_seed)).with_deadline(Some(job.deadline));
-        let world = self.pipeline.world(request, &mut progress).map_err(failure)?;
+        let world = self.pipeline.world(request, &mut progress)?;
         if let Some(tokens_per_s) = self.pipeline.last_tokens_per_s() {
             self.metrics.tokens_per_s(tokens_per_s);
         }
         if let Some(name) = &job.save_as {
-            let written = self.library.save(name, &world.scene).map_err(|e| (500, e.to_string()))?;
+            let written = self.library.save(name, &world.scene)?;
             let created = written == super::library::Written::Created;
             send("saved", format!("Saved {name}.json"), Some(serde_json::json!({"name": name, "created": created})));
         }
@@ -295,12 +295,23 @@ impl Worker {
     }
 }
 
-/// The HTTP status and message for a pipeline error: the request's fault or the server's.
-fn failure(error: PipelineError) -> (u16, String) {
-    let status = match &error {
-        PipelineError::Generate(GenerateError::Prompt(_)) | PipelineError::Voice(_) => 400,
-        PipelineError::Generate(GenerateError::TimedOut) => 504,
-        _ => 500,
-    };
-    (status, chain(&error))
+/// Why a job gave no scene.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// The scene was made but could not be kept under the name asked for.
+    #[error(transparent)]
+    Save(#[from] LibraryError),
+}
+
+impl JobError {
+    /// The HTTP status that fits: the request's fault, the time limit, or the server's.
+    fn status(&self) -> u16 {
+        match self {
+            JobError::Pipeline(PipelineError::Generate(GenerateError::Prompt(_)) | PipelineError::Voice(_)) => 400,
+            JobError::Pipeline(PipelineError::Generate(GenerateError::TimedOut)) => 504,
+            _ => 500,
+        }
+    }
 }

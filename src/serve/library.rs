@@ -2,18 +2,23 @@
 //!
 //! Nothing is cached: every request reads the folder, so a file edited by hand is seen at
 //! once. Every write is validated first and then atomic (a temporary file renamed over the
-//! old one), so a server killed at any instant leaves each file old or new, never torn.
+//! old one), so a server killed at any instant leaves each file old or new, never torn; the
+//! temporary file it was writing is swept when a server opens the library again.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
-use crate::files::write_atomically;
+use crate::files::{sweep_temporaries, write_atomically};
 use crate::scene::{Problem, Scene, SceneError, parse_scene, save_scene};
 
 /// Longest scene name, in bytes.
 pub const MAX_NAME_BYTES: usize = 100;
+
+/// A temporary file younger than this may belong to a writer that has not locked it yet (a
+/// second server on the same folder): it is judged once it is older.
+const TEMP_GRACE: Duration = Duration::from_secs(2);
 
 pub struct Library {
     dir: PathBuf,
@@ -112,9 +117,23 @@ fn located(problem: &Problem, lines: Option<&std::collections::HashMap<String, u
 }
 
 impl Library {
-    /// The library in `dir`, created if missing.
+    /// The library in `dir`, created if missing. The temporary files of writers that died
+    /// there (a server killed mid-write) are removed; those too recent to judge, a moment later.
     pub fn open(dir: &Path) -> Result<Library, LibraryError> {
-        std::fs::create_dir_all(dir).map_err(|source| LibraryError::Io { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir).map_err(Self::io(dir))?;
+        let swept = sweep_temporaries(dir, TEMP_GRACE).map_err(Self::io(dir))?;
+        if swept.removed > 0 {
+            tracing::info!("{}: removed {} temporary file(s) left by an interrupted write", dir.display(), swept.removed);
+        }
+        if swept.young > 0 {
+            let later = dir.to_path_buf();
+            std::thread::spawn(move || {
+                std::thread::sleep(TEMP_GRACE);
+                if let Err(e) = sweep_temporaries(&later, TEMP_GRACE) {
+                    tracing::warn!("{}: temporary files not swept: {e}", later.display());
+                }
+            });
+        }
         Ok(Library { dir: dir.to_path_buf() })
     }
 

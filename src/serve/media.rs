@@ -34,6 +34,36 @@ const EXPORT_TIME_LIMIT: Duration = Duration::from_secs(60);
 /// Renders remembered (a library's thumbnails and the studio's last previews).
 const REMEMBERED: usize = 128;
 
+/// A render parameter that is not usable; the message names it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShotError {
+    #[error("view={0:?}: give spawn or overview")]
+    View(String),
+    #[error("size={0:?}: give WIDTHxHEIGHT, each from 16 to {MAX_RENDER_SIDE}")]
+    Size(String),
+}
+
+/// Why a render or a soundscape was not made (the server's side, not the request's).
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("the service is stopping")]
+    Stopping,
+    #[error("a temporary folder for the {what}")]
+    Folder { what: &'static str, source: std::io::Error },
+    #[error("{}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("the {what} took over {seconds} s and was stopped")]
+    TooLong { what: &'static str, seconds: u64 },
+    #[error("cannot start `{} {what}`", program.display())]
+    Start { program: PathBuf, what: &'static str, source: std::io::Error },
+    #[error("the {what} failed ({status}): {last}")]
+    Failed { what: &'static str, status: std::process::ExitStatus, last: String },
+    #[error("the {what} wrote no {file}")]
+    NoOutput { what: &'static str, file: &'static str, source: std::io::Error },
+    #[error("the soundscape")]
+    Sound(#[from] crate::audio::engine::AudioError),
+}
+
 /// What a render shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shot {
@@ -46,11 +76,11 @@ pub struct Shot {
 
 impl Shot {
     /// Reads `view=spawn|overview` and `size=WxH`; the reason names the bad parameter.
-    pub fn parse(view: Option<&str>, size: Option<&str>, seed: Option<u64>) -> Result<Shot, String> {
+    pub fn parse(view: Option<&str>, size: Option<&str>, seed: Option<u64>) -> Result<Shot, ShotError> {
         let view = match view.unwrap_or("spawn") {
             "spawn" => "spawn",
             "overview" => "overview",
-            other => return Err(format!("view={other:?}: give spawn or overview")),
+            other => return Err(ShotError::View(other.into())),
         };
         let (width, height) = match size {
             None => (640, 360),
@@ -58,7 +88,7 @@ impl Shot {
                 let parsed = text.split_once(['x', 'X']).and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)));
                 match parsed {
                     Some((w, h)) if (16..=MAX_RENDER_SIDE).contains(&w) && (16..=MAX_RENDER_SIDE).contains(&h) => (w, h),
-                    _ => return Err(format!("size={text:?}: give WIDTHxHEIGHT, each from 16 to {MAX_RENDER_SIDE}")),
+                    _ => return Err(ShotError::Size(text.into())),
                 }
             }
         };
@@ -97,24 +127,24 @@ impl Renderer {
     }
 
     /// The PNG of a (valid) scene's text.
-    pub async fn render(&self, scene_text: &[u8], shot: Shot) -> Result<Arc<Vec<u8>>, String> {
+    pub async fn render(&self, scene_text: &[u8], shot: Shot) -> Result<Arc<Vec<u8>>, MediaError> {
         let args = ["--view", shot.view, "--size", &format!("{}x{}", shot.width, shot.height), "--seed", &shot.seed.to_string()].map(String::from);
         let key = remembered_key(scene_text, &(RENDER.verb, shot));
         self.made(&RENDER, &self.one_at_a_time, key, scene_text, &args).await
     }
 
     /// The binary glTF world of a (valid) scene's text.
-    pub async fn export(&self, scene_text: &[u8], seed: u32) -> Result<Arc<Vec<u8>>, String> {
+    pub async fn export(&self, scene_text: &[u8], seed: u32) -> Result<Arc<Vec<u8>>, MediaError> {
         let key = remembered_key(scene_text, &(EXPORT.verb, seed));
         self.made(&EXPORT, &self.exports, key, scene_text, &["--seed".to_string(), seed.to_string()]).await
     }
 
     /// What a child run makes of a scene's text, from the cache or made now (waiting for a turn).
-    async fn made(&self, product: &Product, turns: &Semaphore, key: u64, scene_text: &[u8], args: &[String]) -> Result<Arc<Vec<u8>>, String> {
+    async fn made(&self, product: &Product, turns: &Semaphore, key: u64, scene_text: &[u8], args: &[String]) -> Result<Arc<Vec<u8>>, MediaError> {
         if let Some(bytes) = self.remembered.lock().expect("media cache lock").get(&key) {
             return Ok(bytes.clone());
         }
-        let _turn = turns.acquire().await.map_err(|_| "the service is stopping".to_string())?;
+        let _turn = turns.acquire().await.map_err(|_| MediaError::Stopping)?;
         if let Some(bytes) = self.remembered.lock().expect("media cache lock").get(&key) {
             return Ok(bytes.clone());
         }
@@ -132,11 +162,11 @@ impl Renderer {
         Ok(bytes)
     }
 
-    async fn run_child(&self, product: &Product, scene_text: &[u8], args: &[String]) -> Result<Vec<u8>, String> {
+    async fn run_child(&self, product: &Product, scene_text: &[u8], args: &[String]) -> Result<Vec<u8>, MediaError> {
         let what = product.verb;
-        let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the {what}: {e}"))?;
+        let dir = tempfile::tempdir().map_err(|source| MediaError::Folder { what, source })?;
         let (scene, out) = (dir.path().join("scene.json"), dir.path().join(product.file));
-        std::fs::write(&scene, scene_text).map_err(|e| format!("{}: {e}", scene.display()))?;
+        std::fs::write(&scene, scene_text).map_err(|source| MediaError::Write { path: scene.clone(), source })?;
         // Below the generation worker's priority: a preview must not slow a scenario down.
         let mut command = match which_nice() {
             Some(nice) => {
@@ -149,14 +179,14 @@ impl Renderer {
         command.arg(what).arg(&scene).arg("--out").arg(&out).args(args).stdin(std::process::Stdio::null()).kill_on_drop(true);
         let output = tokio::time::timeout(product.limit, command.output())
             .await
-            .map_err(|_| format!("the {what} took over {} s and was stopped", product.limit.as_secs()))?
-            .map_err(|e| format!("cannot start `{} {what}`: {e}", self.program.display()))?;
+            .map_err(|_| MediaError::TooLong { what, seconds: product.limit.as_secs() })?
+            .map_err(|source| MediaError::Start { program: self.program.clone(), what, source })?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
-            return Err(format!("the {what} failed ({}): {last}", output.status));
+            return Err(MediaError::Failed { what, status: output.status, last: last.to_string() });
         }
-        std::fs::read(&out).map_err(|e| format!("the {what} wrote no {}: {e}", product.file))
+        std::fs::read(&out).map_err(|source| MediaError::NoOutput { what, file: product.file, source })
     }
 }
 
@@ -173,9 +203,9 @@ fn which_nice() -> Option<&'static str> {
 }
 
 /// `seconds` of a scene's soundscape, heard from the player's place, as a WAV file's bytes.
-pub fn soundscape_wav(scene: &Scene, seconds: f32, seed: u32) -> Result<Vec<u8>, String> {
+pub fn soundscape_wav(scene: &Scene, seconds: f32, seed: u32) -> Result<Vec<u8>, MediaError> {
     let layout = World::of(scene.clone(), seed).layout;
-    let recording = render_sound(&layout, seconds).map_err(|e| e.to_string())?;
+    let recording = render_sound(&layout, seconds)?;
     Ok(wav_bytes(&recording.samples, OUTPUT_RATE))
 }
 
@@ -187,8 +217,8 @@ mod tests {
     fn shots_are_checked_by_parameter() {
         assert_eq!(Shot::parse(None, None, None).unwrap(), Shot { view: "spawn", width: 640, height: 360, seed: 0 });
         assert_eq!(Shot::parse(Some("overview"), Some("320x200"), Some(3)).unwrap().width, 320);
-        assert!(Shot::parse(Some("top"), None, None).unwrap_err().starts_with("view="));
-        assert!(Shot::parse(None, Some("9999x10"), None).unwrap_err().starts_with("size="));
-        assert!(Shot::parse(None, Some("wide"), None).unwrap_err().starts_with("size="));
+        assert!(Shot::parse(Some("top"), None, None).unwrap_err().to_string().starts_with("view="));
+        assert!(Shot::parse(None, Some("9999x10"), None).unwrap_err().to_string().starts_with("size="));
+        assert!(Shot::parse(None, Some("wide"), None).unwrap_err().to_string().starts_with("size="));
     }
 }

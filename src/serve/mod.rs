@@ -58,8 +58,8 @@ pub struct ServeConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("{0}")]
-    Refused(String),
+    #[error(transparent)]
+    Refused(#[from] security::StartRefused),
     #[error("--addr {addr}: cannot listen: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error(transparent)]
@@ -71,11 +71,9 @@ pub enum ServeError {
 /// Runs the service until SIGINT or SIGTERM. `on_listening` gets the bound address (the
 /// port chosen when `addr` asks for port 0).
 pub fn serve(config: ServeConfig, on_listening: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
-    security::check_start(&config.addr, config.token.as_deref()).map_err(ServeError::Refused)?;
+    security::check_start(&config.addr, config.token.as_deref())?;
     let cors = match &config.cors_origin {
-        Some(origin) => {
-            Some(HeaderValue::from_str(origin).map_err(|_| ServeError::Refused(format!("--cors {origin:?}: not a valid origin")))?)
-        }
+        Some(origin) => Some(HeaderValue::from_str(origin).map_err(|source| security::StartRefused::BadOrigin { origin: origin.clone(), source })?),
         None => None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().thread_name("sayscape-http").build()?;

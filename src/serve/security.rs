@@ -15,15 +15,26 @@ use super::api::error_response;
 pub const MIN_TOKEN_CHARS: usize = 16;
 
 /// Why the service refuses to start with these settings.
-pub fn check_start(addr: &SocketAddr, token: Option<&str>) -> Result<(), String> {
+#[derive(Debug, thiserror::Error)]
+pub enum StartRefused {
+    #[error(
+        "--addr {0}: listening beyond this machine needs --token TOKEN (or SAYSCAPE_TOKEN): anyone on the network could otherwise use the service"
+    )]
+    OpenWithoutToken(SocketAddr),
+    #[error("--token: use at least {MIN_TOKEN_CHARS} characters (e.g. the output of `openssl rand -hex 16`)")]
+    ShortToken,
+    #[error("--token: no spaces or control characters")]
+    BadTokenCharacters,
+    #[error("--cors {origin:?}: not a valid origin")]
+    BadOrigin { origin: String, source: axum::http::header::InvalidHeaderValue },
+}
+
+/// Whether the service may start with this address and token.
+pub fn check_start(addr: &SocketAddr, token: Option<&str>) -> Result<(), StartRefused> {
     match token {
-        None if !addr.ip().is_loopback() => Err(format!(
-            "--addr {addr}: listening beyond this machine needs --token TOKEN (or SAYSCAPE_TOKEN): anyone on the network could otherwise use the service"
-        )),
-        Some(t) if t.chars().count() < MIN_TOKEN_CHARS => {
-            Err(format!("--token: use at least {MIN_TOKEN_CHARS} characters (e.g. the output of `openssl rand -hex 16`)"))
-        }
-        Some(t) if t.chars().any(|c| c.is_whitespace() || c.is_control()) => Err("--token: no spaces or control characters".into()),
+        None if !addr.ip().is_loopback() => Err(StartRefused::OpenWithoutToken(*addr)),
+        Some(t) if t.chars().count() < MIN_TOKEN_CHARS => Err(StartRefused::ShortToken),
+        Some(t) if t.chars().any(|c| c.is_whitespace() || c.is_control()) => Err(StartRefused::BadTokenCharacters),
         _ => Ok(()),
     }
 }
@@ -93,7 +104,7 @@ mod tests {
         let lan: SocketAddr = "0.0.0.0:7878".parse().unwrap();
         let local: SocketAddr = "127.0.0.1:7878".parse().unwrap();
         assert!(check_start(&local, None).is_ok());
-        assert!(check_start(&lan, None).unwrap_err().contains("--token"));
+        assert!(check_start(&lan, None).unwrap_err().to_string().contains("--token"));
         assert!(check_start(&lan, Some("short")).is_err());
         assert!(check_start(&lan, Some("0123456789abcdef")).is_ok());
     }

@@ -20,17 +20,31 @@ impl Clip {
     }
 }
 
-/// Reads a PCM (8/16/24/32-bit) or float (32-bit) WAV, any rate and channel count, as mono.
-pub fn read_wav(path: &Path) -> Result<Clip, VoiceError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| VoiceError::Audio(format!("{name}: cannot read: {e}")))?;
-    parse_wav(&bytes).map_err(|reason| VoiceError::Audio(format!("{name}: {reason}")))
+/// What is wrong with WAV bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WavError {
+    #[error("not a WAV file (no RIFF/WAVE header)")]
+    NotWav,
+    #[error("no 'fmt ' chunk: the file is damaged")]
+    NoFormat,
+    #[error("no 'data' chunk: the file is damaged")]
+    NoData,
+    #[error("unusable format: {channels} channels at {rate} Hz")]
+    Unusable { channels: u16, rate: u32 },
+    #[error("unsupported encoding (format tag {tag}, {bits} bits): use PCM or 32-bit float")]
+    Encoding { tag: u16, bits: u16 },
 }
 
-/// Reads WAV bytes (a file's or a request body's); the reason names what is wrong.
-pub fn parse_wav(bytes: &[u8]) -> Result<Clip, String> {
+/// Reads a PCM (8/16/24/32-bit) or float (32-bit) WAV, any rate and channel count, as mono.
+pub fn read_wav(path: &Path) -> Result<Clip, VoiceError> {
+    let bytes = std::fs::read(path).map_err(|source| VoiceError::Read { path: path.to_path_buf(), source })?;
+    parse_wav(&bytes).map_err(|source| VoiceError::Wav { origin: path.display().to_string(), source })
+}
+
+/// Reads WAV bytes (a file's or a request body's); the error names what is wrong.
+pub fn parse_wav(bytes: &[u8]) -> Result<Clip, WavError> {
     if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
-        return Err("not a WAV file (no RIFF/WAVE header)".into());
+        return Err(WavError::NotWav);
     }
     let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
     let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
@@ -47,16 +61,16 @@ pub fn parse_wav(bytes: &[u8]) -> Result<Clip, String> {
         }
         at = body.saturating_add(len + (len & 1));
     }
-    let (tag, channels, rate, bits) = format.ok_or("no 'fmt ' chunk: the file is damaged")?;
-    let data = data.ok_or("no 'data' chunk: the file is damaged")?;
+    let (tag, channels, rate, bits) = format.ok_or(WavError::NoFormat)?;
+    let data = data.ok_or(WavError::NoData)?;
     if channels == 0 || rate == 0 || !(1000..=384_000).contains(&rate) {
-        return Err(format!("unusable format: {channels} channels at {rate} Hz"));
+        return Err(WavError::Unusable { channels, rate });
     }
     // 0xFFFE (extensible) is read as PCM; 32-bit float files use tag 3.
     let float = match (tag, bits) {
         (1 | 0xFFFE, 8 | 16 | 24 | 32) => false,
         (3, 32) => true,
-        _ => return Err(format!("unsupported encoding (format tag {tag}, {bits} bits): use PCM or 32-bit float")),
+        _ => return Err(WavError::Encoding { tag, bits }),
     };
     let width = bits as usize / 8;
     let frame = width * channels as usize;

@@ -18,16 +18,16 @@ pub struct Recorder {
     rate: u32,
 }
 
-fn mic_error(what: &str, e: impl std::fmt::Display) -> VoiceError {
-    VoiceError::Microphone(format!("{what}: {e}"))
+fn mic_error<E: std::error::Error + Send + Sync + 'static>(what: &'static str) -> impl FnOnce(E) -> VoiceError {
+    move |e| VoiceError::Microphone { what, source: Box::new(e) }
 }
 
 impl Recorder {
     /// Starts recording from the default input device, mixed down to mono.
     pub fn start() -> Result<Recorder, VoiceError> {
         let host = cpal::default_host();
-        let device = host.default_input_device().ok_or_else(|| VoiceError::Microphone("no microphone found".into()))?;
-        let supported = device.default_input_config().map_err(|e| mic_error("the microphone cannot be opened", e))?;
+        let device = host.default_input_device().ok_or(VoiceError::NoMicrophone)?;
+        let supported = device.default_input_config().map_err(mic_error("the microphone cannot be opened"))?;
         let rate = supported.sample_rate();
         let channels = supported.channels().max(1) as usize;
         let format = supported.sample_format();
@@ -57,10 +57,10 @@ impl Recorder {
                 on_error,
                 None,
             ),
-            other => return Err(VoiceError::Microphone(format!("the microphone delivers {other:?} samples, which are not supported"))),
+            other => return Err(VoiceError::SampleFormat(format!("{other:?}"))),
         }
-        .map_err(|e| mic_error("the microphone cannot start", e))?;
-        stream.play().map_err(|e| mic_error("the microphone cannot start", e))?;
+        .map_err(mic_error("the microphone cannot start"))?;
+        stream.play().map_err(mic_error("the microphone cannot start"))?;
         Ok(Recorder { stream, samples, rate })
     }
 

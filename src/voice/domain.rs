@@ -29,7 +29,7 @@ impl DomainPrompts {
             // A leading space: the prompt is a run of words, as Whisper's own previous text is.
             let encoding = tokenizer
                 .encode(format!(" {}", text.trim()), false)
-                .map_err(|e| VoiceError::Model(format!("the speech prompt for {language:?} does not tokenise: {e}")))?;
+                .map_err(|source| VoiceError::Prompt { language: language.clone(), source })?;
             let mut tokens = encoding.get_tokens().to_vec();
             // Whisper keeps the end of a long previous text.
             if tokens.len() > MAX_PROMPT_TOKENS {

@@ -7,7 +7,7 @@ use crate::generate::local::LocalGenerator;
 
 impl Rescore for LocalGenerator {
     fn likelihoods(&mut self, language: &str, start: &str, endings: &[String]) -> Result<Vec<f32>, VoiceError> {
-        let failed = |e: crate::generate::GenerateError| VoiceError::Model(format!("the model could not weigh what was heard: {e}"));
+        let failed = |e| VoiceError::Rescore(Box::new(e));
         self.cache_fixed_prompts().map_err(failed)?;
         let name = crate::language::language_name(language);
         let question = format!("Someone says to the app, in {name}, the scenario they want to live: \"{start}");

@@ -35,11 +35,11 @@ impl MelFeatures {
             sampling_rate: usize,
             nb_max_frames: usize,
         }
-        let bad = |reason: String| VoiceError::Model(format!("{}: {reason}", path.display()));
-        let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-        let p: Preprocessor = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+        let bad = |source: super::Cause| VoiceError::Features { path: path.to_path_buf(), source };
+        let bytes = std::fs::read(path).map_err(|e| bad(e.into()))?;
+        let p: Preprocessor = serde_json::from_slice(&bytes).map_err(|e| bad(e.into()))?;
         if p.sampling_rate != SPEECH_RATE as usize {
-            return Err(bad(format!("sampling rate {} (expected {SPEECH_RATE})", p.sampling_rate)));
+            return Err(bad(format!("sampling rate {} (expected {SPEECH_RATE})", p.sampling_rate).into()));
         }
         let filters = mel_spec::mel::mel(p.sampling_rate as f64, p.n_fft, n_mels, None, None, false, true);
         Ok(MelFeatures { n_fft: p.n_fft, hop: p.hop_length, max_frames: p.nb_max_frames, filters })

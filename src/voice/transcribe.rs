@@ -115,20 +115,17 @@ impl Transcriber {
         let missing =
             ["model.bin", "config.json", "tokenizer.json", "preprocessor_config.json"].into_iter().find(|f| !dir.join(f).exists());
         if let Some(file) = missing {
-            return Err(VoiceError::Model(format!(
-                "{}: no {file}; a speech model is a Whisper model in CTranslate2 format (run scripts/setup.sh for the default one)",
-                dir.display()
-            )));
+            return Err(VoiceError::ModelMissing { dir: dir.to_path_buf(), file });
         }
-        let bad = |e: &dyn std::fmt::Display| VoiceError::Model(format!("{}: the speech model does not load: {e}", dir.display()));
+        let bad = |source: crate::voice::Cause| VoiceError::ModelLoad { dir: dir.to_path_buf(), source };
         let config = Config {
             compute_type: if int8 { ComputeType::INT8 } else { ComputeType::FLOAT32 },
             num_threads_per_replica: threads,
             ..Default::default()
         };
-        let whisper = ct2rs::sys::Whisper::new(dir, config).map_err(|e| bad(&e))?;
-        let tokenizer = ct2rs::tokenizers::hf::Tokenizer::new(dir).map_err(|e| bad(&e))?;
-        let features = MelFeatures::read(&dir.join("preprocessor_config.json"), whisper.n_mels()).map_err(|e| bad(&e))?;
+        let whisper = ct2rs::sys::Whisper::new(dir, config).map_err(|e| bad(e.into()))?;
+        let tokenizer = ct2rs::tokenizers::hf::Tokenizer::new(dir).map_err(|e| bad(e.into()))?;
+        let features = MelFeatures::read(&dir.join("preprocessor_config.json"), whisper.n_mels()).map_err(|e| bad(Box::new(e)))?;
         let domain = DomainPrompts::load(&tokenizer)?;
         // Beam search (5, Whisper's own default): greedy decoding missed words on synthetic voices.
         let options = WhisperOptions { beam_size: 5, ..Default::default() };
@@ -140,13 +137,11 @@ impl Transcriber {
         if self.whisper.is_multilingual() {
             for code in listening.language.iter().chain(&listening.languages) {
                 if self.tokenizer.token_to_id(&format!("<|{code}|>")).is_none() {
-                    return Err(VoiceError::Model(format!(
-                        "language {code:?}: the speech model does not know it (a code such as en, fr, es, de, it)"
-                    )));
+                    return Err(VoiceError::UnknownLanguage(code.clone()));
                 }
             }
             if listening.language.is_none() && listening.languages.is_empty() {
-                return Err(VoiceError::Model("no language to listen for: give --language or a list of languages".into()));
+                return Err(VoiceError::NoLanguage);
             }
         }
         // The beam's best readings, for rescoring, or only the best one.
@@ -307,13 +302,13 @@ impl Transcriber {
             .iter()
             .map(|r| code_of(&r.language))
             .find(|code| self.listening.languages.contains(code))
-            .ok_or_else(|| failed("none of the expected languages was among the detected ones"))
+            .ok_or(VoiceError::LanguageNotDetected)
     }
 }
 
 /// CTranslate2's errors, as the recogniser's.
-fn failed(e: impl std::fmt::Display) -> VoiceError {
-    VoiceError::Model(format!("the recogniser failed: {e}"))
+fn failed(e: impl Into<crate::voice::Cause>) -> VoiceError {
+    VoiceError::Recogniser(e.into())
 }
 
 /// Whether a transcript repeats the domain prompt: a run of `ECHO_WORDS` words of it (people

@@ -19,11 +19,20 @@ use bevy_mod_xr::session::XrTrackingRoot;
 use crate::state::{Status, WorldSystems};
 use crate::world::{Headset, PlayerPose};
 
+/// Why no headset session can start.
+#[derive(Debug, thiserror::Error)]
+pub enum NoRuntime {
+    #[error("no OpenXR loader")]
+    Loader(#[source] openxr::LoadError),
+    #[error("no OpenXR runtime")]
+    Runtime(#[source] openxr::sys::Result),
+}
+
 /// Whether an OpenXR runtime answers; the reason when none does.
-pub fn runtime_available() -> Result<(), String> {
+pub fn runtime_available() -> Result<(), NoRuntime> {
     // SAFETY: loads the system's OpenXR loader library, as every OpenXR app does.
-    let entry = unsafe { openxr::Entry::load() }.map_err(|e| format!("no OpenXR loader ({e})"))?;
-    entry.enumerate_extensions().map(|_| ()).map_err(|e| format!("no OpenXR runtime ({e})"))
+    let entry = unsafe { openxr::Entry::load() }.map_err(NoRuntime::Loader)?;
+    entry.enumerate_extensions().map(|_| ()).map_err(NoRuntime::Runtime)
 }
 
 /// What `sayscape xr --frames N` measured.

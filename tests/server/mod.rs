@@ -1,5 +1,6 @@
-//! A real `sayscape serve` on a free loopback port, and a plain HTTP client for it: shared by
-//! the service's tests and the studio's browser test.
+//! A real `sayscape serve` on a loopback port it chooses itself (`--addr 127.0.0.1:0`, read
+//! back from its first line), and a plain HTTP client for it: shared by the service's tests and
+//! the studio's browser test.
 
 #![allow(dead_code)]
 
@@ -165,6 +166,29 @@ pub fn generate_events(url: &str, body: &serde_json::Value) -> (u16, Option<Stri
     }
     assert!(answer.content_type.starts_with("text/event-stream"), "{}", answer.content_type);
     (answer.status, None, parse_events(&answer.text()))
+}
+
+/// `POST /v1/generate` as an event stream read as it arrives: `on_event` sees each event
+/// before the next is read. The status and every event (none when refused).
+pub fn generate_streaming(url: &str, body: &serde_json::Value, on_event: &mut dyn FnMut(&Event)) -> (u16, Vec<Event>) {
+    let request = ureq::http::Request::post(format!("{url}/v1/generate"))
+        .header("Accept", "text/event-stream")
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .unwrap();
+    let response = agent().run(request).unwrap_or_else(|e| panic!("POST {url}/v1/generate: {e}"));
+    let status = response.status().as_u16();
+    let mut events = Vec::new();
+    if status == 200 {
+        let reader = std::io::BufReader::new(response.into_body().into_reader());
+        sayscape::generate::service::read_events(reader, &mut |event| {
+            on_event(&event);
+            events.push(event);
+            true
+        })
+        .unwrap();
+    }
+    (status, events)
 }
 
 pub fn parse_events(text: &str) -> Vec<Event> {
