@@ -94,14 +94,18 @@ fn exported_worlds_pass_the_khronos_validator_and_keep_entities_instances_and_sp
         // A node per entity, named by its id, with its kind and placement.
         for entity in &world.scene.entities {
             let found = nodes_named(&doc, &entity.id);
-            let node = found.iter().find(|n| n["extras"]["entity"] == entity.id.as_str()).unwrap_or_else(|| panic!("{name}: no node {}", entity.id));
+            let node = found
+                .iter()
+                .find(|n| n["extras"]["entity"] == entity.id.as_str())
+                .unwrap_or_else(|| panic!("{name}: no node {}", entity.id));
             assert_eq!(node["extras"]["kind"], entity.kind.as_str(), "{name}: {}", entity.id);
             assert_eq!(node["extras"]["relation"], serde_json::to_value(entity.placement.relation).unwrap());
             let instances = world.layout.instances_of(&entity.id).count();
             assert_eq!(node["children"].as_array().map_or(0, Vec::len), instances, "{name}: {} instances", entity.id);
         }
         // Instances share meshes: fewer meshes than instances with a mesh, and no mesh unused.
-        let with_mesh: Vec<&Value> = doc["nodes"].as_array().unwrap().iter().filter(|n| n["extras"]["index"].is_u64() && n["mesh"].is_u64()).collect();
+        let with_mesh: Vec<&Value> =
+            doc["nodes"].as_array().unwrap().iter().filter(|n| n["extras"]["index"].is_u64() && n["mesh"].is_u64()).collect();
         assert!(with_mesh.len() >= world.layout.instances.len() * 9 / 10, "{name}: most instances have a mesh");
         let meshes: std::collections::BTreeSet<u64> = with_mesh.iter().map(|n| n["mesh"].as_u64().unwrap()).collect();
         if world.layout.instances.len() > 100 {
@@ -132,7 +136,10 @@ fn the_command_exports_an_edited_file_through_its_history() {
     let dir = tempfile::tempdir().unwrap();
     let (file, glb) = (dir.path().join("farm.json"), dir.path().join("farm.glb"));
     sayscape::scene::save_scene(&edited, &file).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_sayscape")).args(["export", file.to_str().unwrap(), "--out", glb.to_str().unwrap(), "--seed", "3"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sayscape"))
+        .args(["export", file.to_str().unwrap(), "--out", glb.to_str().unwrap(), "--seed", "3"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let doc = json_chunk(&std::fs::read(&glb).unwrap()).unwrap();
 
@@ -152,6 +159,7 @@ fn the_command_exports_an_edited_file_through_its_history() {
     assert!(checked > 10, "{checked} still instances");
 
     // A name that is not .glb is refused, naming the argument.
-    let out = Command::new(env!("CARGO_BIN_EXE_sayscape")).args(["export", file.to_str().unwrap(), "--out", "world.gltf"]).output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_sayscape")).args(["export", file.to_str().unwrap(), "--out", "world.gltf"]).output().unwrap();
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--out world.gltf"));
 }

@@ -43,7 +43,14 @@ impl Browser {
         let base = format!("http://127.0.0.1:{port}");
         let mut browser = Browser { driver, base, session: String::new(), shots: shots.to_path_buf() };
         // WebGL without a GPU: SwiftShader, Chromium's software renderer.
-        let args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-dev-shm-usage", "--window-size=1280,900"];
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-unsafe-swiftshader",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+        ];
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": args, "binary": "/usr/bin/chromium"}}}});
         let value = browser.call("POST", "/session", Some(caps));
         browser.session = value["sessionId"].as_str().expect("a session").to_string();
@@ -76,7 +83,8 @@ impl Browser {
     /// person's mouse makes it (pointer move, press, release).
     fn click_at(&self, css: &str, x: i64, y: i64) {
         let id = self.element(css);
-        let size = self.js("const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.width, r.height];", json!([css]));
+        let size =
+            self.js("const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.width, r.height];", json!([css]));
         let (w, h) = (size[0].as_f64().unwrap(), size[1].as_f64().unwrap());
         // WebDriver offsets are from the element's centre.
         let (dx, dy) = (x - (w / 2.0).floor() as i64, y - (h / 2.0).floor() as i64);
@@ -321,7 +329,12 @@ fn the_3d_view_shows_the_world_orbits_walks_and_picks_an_entity() {
     // `/?scene=NAME` opens that scene; its world appears in the canvas.
     browser.session("POST", "/url", Some(json!({"url": format!("{}/?scene=farm", server.url)})));
     browser.wait_attribute("body", "data-ready", &["1"], limit);
-    assert_eq!(wait_load(&browser, 0), json!("ready"), "{}", browser.js("return document.getElementById('world-note').textContent;", json!([])));
+    assert_eq!(
+        wait_load(&browser, 0),
+        json!("ready"),
+        "{}",
+        browser.js("return document.getElementById('world-note').textContent;", json!([]))
+    );
     let farm = std::fs::read_to_string(scene_file("farm")).unwrap();
     assert_eq!(browser.js("return document.getElementById('editor').value;", json!([])), json!(farm), "the scene the link names is open");
     let world = browser.js("return window.sayscapeWorld.pixels();", json!([]));
@@ -353,7 +366,8 @@ fn the_3d_view_shows_the_world_orbits_walks_and_picks_an_entity() {
         .expect("some entity can be clicked in the framed view");
     browser.click_at("#world-canvas", point["x"].as_i64().unwrap(), point["y"].as_i64().unwrap());
     browser.wait_attribute("#world", "data-picked", &[id.as_str()], Duration::from_secs(10));
-    let selected = browser.js("const e = document.getElementById('editor'); return e.value.slice(e.selectionStart, e.selectionEnd);", json!([]));
+    let selected =
+        browser.js("const e = document.getElementById('editor'); return e.value.slice(e.selectionStart, e.selectionEnd);", json!([]));
     let block: Value = serde_json::from_str(selected.as_str().unwrap()).expect("the selection is the entity's whole object");
     assert_eq!(block["id"], json!(id), "the click selected {id}'s block");
     browser.screenshot("3-picked");

@@ -98,6 +98,7 @@ fn spawn_label(mut commands: Commands, crop: f32) {
     ));
 }
 
+#[allow(clippy::too_many_arguments)] // a Bevy system: its arguments are what it reads
 fn step_gallery(
     mut commands: Commands,
     mut label: Query<&mut Text, With<Label>>,

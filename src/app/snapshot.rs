@@ -11,8 +11,8 @@ use super::window::bevy_plugins;
 use super::{AppError, SayscapePlugins, Shared, Size, SnapshotError, ViewStart, display, take_shared};
 use crate::plan::Layout;
 use crate::state::{CurrentLayout, ModelsLoading, RealModelsChoice, SceneClock};
-use crate::world::{BuiltFrom, Placed};
 use crate::world::ViewPoint;
+use crate::world::{BuiltFrom, Placed};
 
 /// What to capture.
 #[derive(Debug, Clone)]
@@ -135,11 +135,7 @@ fn take_snapshot(
 
 /// Encodes the image and writes it atomically: never a half-written PNG.
 pub(super) fn save_png(image: &Image, out: &Path) -> Result<(), SnapshotError> {
-    let rgb = image
-        .clone()
-        .try_into_dynamic()
-        .map_err(|e| SnapshotError::Format { what: "screenshot", source: Box::new(e) })?
-        .to_rgb8();
+    let rgb = image.clone().try_into_dynamic().map_err(|e| SnapshotError::Format { what: "screenshot", source: Box::new(e) })?.to_rgb8();
     let mut png = std::io::Cursor::new(Vec::new());
     let format = bevy::image::ImageFormat::Png.as_image_crate_format().expect("PNG support is built in");
     rgb.write_to(&mut png, format).map_err(|e| SnapshotError::Encode(Box::new(e)))?;

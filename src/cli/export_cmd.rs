@@ -87,7 +87,7 @@ pub fn bench(args: &BenchExportArgs) -> anyhow::Result<ExitCode> {
         let c = exported.counts;
         rows.push(Row { name, instances, meshes: c.meshes, nodes: c.nodes, bytes: exported.glb.len(), layout_ms, export_ms });
     }
-    rows.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.bytes));
     println!("scene                      instances  meshes  nodes   layout ms  export ms  total/1000ms    MB    MB/20");
     for r in &rows {
         let total = r.layout_ms + r.export_ms;

@@ -37,7 +37,14 @@ pub fn catalog(json: bool) -> anyhow::Result<ExitCode> {
                 Some(r) => format!("{} model{}", r.models.len(), if r.models.len() == 1 { "" } else { "s" }),
                 None => k.form.as_ref().map_or("hand-made".to_string(), |f| format!("{} form", f.family.name())),
             };
-            let line = format!("{:<20} {:<10} {:>6.1} m  {:<16} {}", k.kind, habitat.as_str().unwrap_or(""), k.footprint, built, k.synonyms.join(", "));
+            let line = format!(
+                "{:<20} {:<10} {:>6.1} m  {:<16} {}",
+                k.kind,
+                habitat.as_str().unwrap_or(""),
+                k.footprint,
+                built,
+                k.synonyms.join(", ")
+            );
             writeln!(out, "{line}")?;
         }
     }

@@ -291,10 +291,7 @@ pub fn bench(args: &BenchWorldArgs) -> anyhow::Result<ExitCode> {
                 r.triangles as f64 / p.triangles.max(1) as f64,
                 r.entities as f64 / p.entities.max(1) as f64,
             ];
-            println!(
-                "{:<22} {:>10.2}  {:>8.2}  {:>5.2}  {:>9.2}  {:>8.2}",
-                r.name, ratios[0], ratios[1], ratios[2], ratios[3], ratios[4]
-            );
+            println!("{:<22} {:>10.2}  {:>8.2}  {:>5.2}  {:>9.2}  {:>8.2}", r.name, ratios[0], ratios[1], ratios[2], ratios[3], ratios[4]);
             for (s, v) in sum.iter_mut().zip(ratios) {
                 *s += v.ln();
             }

@@ -68,7 +68,8 @@ pub fn build(world: &World) -> (Document, Vec<usize>) {
         children.push(part_node(&mut doc, "room lamps", "room_lamps", lamps, None));
         for (k, (at, lumens, range)) in room.lights.iter().enumerate() {
             let light = point_light(&mut doc, &format!("room lamp {}", k + 1), room.light, *lumens, *range);
-            children.push(doc.add_node(json!({"name": format!("room light {}", k + 1), "translation": at.to_array(), "extensions": light})));
+            children
+                .push(doc.add_node(json!({"name": format!("room light {}", k + 1), "translation": at.to_array(), "extensions": light})));
         }
         let node = doc.add_node(json!({"name": "room", "translation": [0.0, room.floor_y, 0.0], "extras": {"part": "room"}}));
         doc.set_children(node, children);
@@ -115,7 +116,14 @@ fn add_geometry(doc: &mut Document, name: &str, g: &Geometry, material: usize) -
 }
 
 /// One mesh of a lit part and a glowing part.
-fn mesh_of(doc: &mut Document, name: &str, solid: &Geometry, solid_material: usize, glow: &Geometry, glow_material: usize) -> Option<usize> {
+fn mesh_of(
+    doc: &mut Document,
+    name: &str,
+    solid: &Geometry,
+    solid_material: usize,
+    glow: &Geometry,
+    glow_material: usize,
+) -> Option<usize> {
     let (n1, n2) = (unit_normals(&solid.normals), unit_normals(&glow.normals));
     doc.add_mesh(name, &[primitive(solid, &n1, solid_material), primitive(glow, &n2, glow_material)])
 }
@@ -299,7 +307,9 @@ fn model_light(doc: &mut Document, name: &str, light: &LightSpec) -> usize {
             // As the world's spot lights: 0.3 rad inside, 0.45 rad outside.
             spec["type"] = json!("spot");
             spec["spot"] = json!({"innerConeAngle": 0.3, "outerConeAngle": 0.45});
-            node["rotation"] = json!(Transform::IDENTITY.looking_to(aim, if aim.y.abs() > 0.99 { Vec3::Z } else { Vec3::Y }).rotation.normalize().to_array());
+            node["rotation"] = json!(
+                Transform::IDENTITY.looking_to(aim, if aim.y.abs() > 0.99 { Vec3::Z } else { Vec3::Y }).rotation.normalize().to_array()
+            );
         }
         None => spec["type"] = json!("point"),
     }

@@ -38,7 +38,10 @@ impl MeshSource {
             MeshSource::Procedural(key) => {
                 let mut name = key.own_form_of.clone().unwrap_or_else(|| key.kind.clone());
                 if let Some(color) = key.color {
-                    name.push_str(&format!(" {}", serde_json::to_value(color).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()));
+                    name.push_str(&format!(
+                        " {}",
+                        serde_json::to_value(color).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                    ));
                 }
                 if key.variant > 0 {
                     name.push_str(&format!(" v{}", key.variant));

@@ -233,9 +233,7 @@ impl LocalModel {
         let prompt_tokens = self.tokenize(prompt, base == 0);
         self.eval(&prompt_tokens, base, &[seq], true)?;
         let mut grammar = match grammar {
-            Some(g) => {
-                Some(LlamaSampler::grammar(self.model, g, "root").map_err(engine("grammar sampler"))?)
-            }
+            Some(g) => Some(LlamaSampler::grammar(self.model, g, "root").map_err(engine("grammar sampler"))?),
             None => None,
         };
         let mut rng = SplitMix(seed as u64 ^ 0x5eed);

@@ -101,15 +101,14 @@ impl OpenAiClient {
             })
         })?;
         let status = resp.status().as_u16();
-        let text =
-            resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| self.err(RemoteError::Read(Box::new(e))))?;
+        let text = resp.body_mut().with_config().limit(16 << 20).read_to_string().map_err(|e| self.err(RemoteError::Read(Box::new(e))))?;
         // Some servers answer a response format they do not know with a 500 rather than a 4xx
         // (llama-cpp-python does): any error status lets the other format be tried.
         if status != 200 {
             return Ok(Reply::Refused(format!("HTTP {status}: {}", first_line(&text))));
         }
-        let v: Value = serde_json::from_str(&text)
-            .map_err(|source| self.err(RemoteError::NotJson { first_line: first_line(&text), source }))?;
+        let v: Value =
+            serde_json::from_str(&text).map_err(|source| self.err(RemoteError::NotJson { first_line: first_line(&text), source }))?;
         let content = v["choices"][0]["message"]["content"].as_str().ok_or_else(|| self.err(RemoteError::NoContent))?;
         Ok(Reply::Content(content.to_string()))
     }

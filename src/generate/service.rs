@@ -122,7 +122,8 @@ impl ServiceClient {
         if let Some(token) = &self.token {
             call = call.header("Authorization", &format!("Bearer {token}"));
         }
-        let mut response = call.send_json(json!({"prompt": request, "seed": seed})).map_err(|e| self.unreachable(Unreachable::Request(Box::new(e))))?;
+        let mut response =
+            call.send_json(json!({"prompt": request, "seed": seed})).map_err(|e| self.unreachable(Unreachable::Request(Box::new(e))))?;
         let status = response.status().as_u16();
         if status != 200 {
             let text = response.body_mut().read_to_string().unwrap_or_default();

@@ -90,8 +90,7 @@ impl Pipeline {
                 Said::Undone(in_place(scene))
             }
             Understood::Redo => {
-                let scene = history::redo(&world.scene)
-                    .ok_or_else(|| PipelineError::NotAnEdit("there is nothing to redo".into()))??;
+                let scene = history::redo(&world.scene).ok_or_else(|| PipelineError::NotAnEdit("there is nothing to redo".into()))??;
                 Said::Redone(in_place(scene))
             }
             Understood::NewScenario => Said::New(self.world(Request::words(instruction).with_seed(world.seed), progress)?),

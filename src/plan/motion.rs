@@ -168,7 +168,13 @@ impl<'a> Motions<'a> {
             let until = r.falls_at.map_or(t, |fall| t.min(fall));
             if let Some(([x, z], heading)) = exit.point(until) {
                 // The walk out replaces the instance's own motion.
-                *pose = Pose { position: [x, self.surface.ground_height(x, z), z], yaw_deg: heading, pitch_deg: 0.0, roll_deg: 0.0, stature: 1.0 };
+                *pose = Pose {
+                    position: [x, self.surface.ground_height(x, z), z],
+                    yaw_deg: heading,
+                    pitch_deg: 0.0,
+                    roll_deg: 0.0,
+                    stature: 1.0,
+                };
             }
         }
         let shaking = if r.shaken.is_still() { 0.0 } else { shaking_at(self.layout, t) };

@@ -234,8 +234,13 @@ mod tests {
         let room = layout.setting.room.clone().unwrap();
         let doors = Doors::of(&room);
         let blocks = furniture(&layout);
-        let people: Vec<usize> =
-            layout.instances.iter().enumerate().filter(|(_, i)| i.kind == "office_worker" || i.kind == "businessman").map(|(i, _)| i).collect();
+        let people: Vec<usize> = layout
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.kind == "office_worker" || i.kind == "businessman")
+            .map(|(i, _)| i)
+            .collect();
         assert_eq!(people.len(), 9, "{:?}", layout.warnings);
         let motions = Motions::new(&layout);
         for &i in &people {

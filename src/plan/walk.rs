@@ -107,7 +107,8 @@ impl Floor {
                 let (nc, nr) = (c + dc, r + dr);
                 let Some(j) = self.index(nc, nr).filter(|&j| self.free[j]) else { continue };
                 let diagonal = dc != 0 && dr != 0;
-                if diagonal && !(self.index(c + dc, r).is_some_and(|k| self.free[k]) && self.index(c, r + dr).is_some_and(|k| self.free[k])) {
+                if diagonal && !(self.index(c + dc, r).is_some_and(|k| self.free[k]) && self.index(c, r + dr).is_some_and(|k| self.free[k]))
+                {
                     continue;
                 }
                 let next = d + if diagonal { 14 } else { 10 };

@@ -224,8 +224,7 @@ impl Catalog {
         CATALOG.get_or_init(|| {
             let files = super::embedded::data_files("catalog", CATALOG_FILES);
             let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-            Catalog::parse_files(&files)
-                .unwrap_or_else(|e| panic!("assets/catalog/ is checked by the tests: {}", crate::errors::chain(&e)))
+            Catalog::parse_files(&files).unwrap_or_else(|e| panic!("assets/catalog/ is checked by the tests: {}", crate::errors::chain(&e)))
         })
     }
 

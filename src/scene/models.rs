@@ -147,7 +147,8 @@ impl Manifest {
             }
         }
         for (id, model) in &manifest.models {
-            let library = manifest.libraries.get(&model.library).ok_or_else(|| bad(format!("model {id}: unknown library {:?}", model.library)))?;
+            let library =
+                manifest.libraries.get(&model.library).ok_or_else(|| bad(format!("model {id}: unknown library {:?}", model.library)))?;
             let license = model.license.as_deref().unwrap_or(&library.license);
             if !ALLOWED_LICENSES.contains(&license) {
                 return Err(bad(format!("model {id}: licence {license:?} is not one of {ALLOWED_LICENSES:?}")));
@@ -177,7 +178,7 @@ impl Manifest {
     }
 
     /// The SPDX licence of a model.
-    pub fn license_of(&self, model: &ModelSource) -> &str {
+    pub fn license_of<'a>(&'a self, model: &'a ModelSource) -> &'a str {
         model.license.as_deref().unwrap_or_else(|| self.libraries.get(&model.library).map_or("", |l| l.license.as_str()))
     }
 

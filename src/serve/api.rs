@@ -228,7 +228,8 @@ pub async fn layout(Query(q): Query<HashMap<String, String>>, body: Body) -> Ans
 
 async fn render_of(s: &Service, text: &[u8], query: &HashMap<String, String>) -> Answer {
     let seed = number::<u64>(query, "seed")?;
-    let shot = Shot::parse(query.get("view").map(String::as_str), query.get("size").map(String::as_str), seed).map_err(|e| ApiError::bad(e.to_string()))?;
+    let shot = Shot::parse(query.get("view").map(String::as_str), query.get("size").map(String::as_str), seed)
+        .map_err(|e| ApiError::bad(e.to_string()))?;
     let png = s.renderer.render(text, shot).await.map_err(|e| ApiError::internal(chain(&e)))?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response())
 }
@@ -246,7 +247,7 @@ pub const GLB_TYPE: &str = "model/gltf-binary";
 
 async fn export_of(s: &Service, text: &[u8], query: &HashMap<String, String>) -> Answer {
     let seed = number::<u32>(query, "seed")?.unwrap_or(0);
-    let glb = s.renderer.export(text, seed).await.map_err(ApiError::internal)?;
+    let glb = s.renderer.export(text, seed).await.map_err(|e| ApiError::internal(chain(&e)))?;
     Ok(([(header::CONTENT_TYPE, GLB_TYPE)], glb.as_ref().clone()).into_response())
 }
 

@@ -117,18 +117,13 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(program: PathBuf, metrics: Arc<Metrics>) -> Renderer {
-        Renderer {
-            program,
-            one_at_a_time: Semaphore::new(1),
-            exports: Semaphore::new(2),
-            remembered: Mutex::new(HashMap::new()),
-            metrics,
-        }
+        Renderer { program, one_at_a_time: Semaphore::new(1), exports: Semaphore::new(2), remembered: Mutex::new(HashMap::new()), metrics }
     }
 
     /// The PNG of a (valid) scene's text.
     pub async fn render(&self, scene_text: &[u8], shot: Shot) -> Result<Arc<Vec<u8>>, MediaError> {
-        let args = ["--view", shot.view, "--size", &format!("{}x{}", shot.width, shot.height), "--seed", &shot.seed.to_string()].map(String::from);
+        let args =
+            ["--view", shot.view, "--size", &format!("{}x{}", shot.width, shot.height), "--seed", &shot.seed.to_string()].map(String::from);
         let key = remembered_key(scene_text, &(RENDER.verb, shot));
         self.made(&RENDER, &self.one_at_a_time, key, scene_text, &args).await
     }
@@ -140,7 +135,14 @@ impl Renderer {
     }
 
     /// What a child run makes of a scene's text, from the cache or made now (waiting for a turn).
-    async fn made(&self, product: &Product, turns: &Semaphore, key: u64, scene_text: &[u8], args: &[String]) -> Result<Arc<Vec<u8>>, MediaError> {
+    async fn made(
+        &self,
+        product: &Product,
+        turns: &Semaphore,
+        key: u64,
+        scene_text: &[u8],
+        args: &[String],
+    ) -> Result<Arc<Vec<u8>>, MediaError> {
         if let Some(bytes) = self.remembered.lock().expect("media cache lock").get(&key) {
             return Ok(bytes.clone());
         }

@@ -73,7 +73,9 @@ pub enum ServeError {
 pub fn serve(config: ServeConfig, on_listening: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     security::check_start(&config.addr, config.token.as_deref())?;
     let cors = match &config.cors_origin {
-        Some(origin) => Some(HeaderValue::from_str(origin).map_err(|source| security::StartRefused::BadOrigin { origin: origin.clone(), source })?),
+        Some(origin) => {
+            Some(HeaderValue::from_str(origin).map_err(|source| security::StartRefused::BadOrigin { origin: origin.clone(), source })?)
+        }
         None => None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().thread_name("sayscape-http").build()?;

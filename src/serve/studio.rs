@@ -73,7 +73,12 @@ pub async fn vendor(UrlPath(path): UrlPath<String>) -> Response {
     let Some(file) = vendor_file(&package, &path) else {
         return (StatusCode::NOT_FOUND, format!("/vendor/three/{path}: not a file of three.js")).into_response();
     };
-    match tokio::fs::read(&file).await {
+    // A small file; read off the async workers all the same.
+    let read = {
+        let file = file.clone();
+        tokio::task::spawn_blocking(move || std::fs::read(file)).await
+    };
+    match read.unwrap_or_else(|e| Err(std::io::Error::other(e))) {
         Ok(bytes) => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], bytes).into_response(),
         Err(e) if !package.join("package.json").exists() => (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -242,7 +242,8 @@ fn require_mbrola(name: &str) -> Result<(), SpeakError> {
 }
 
 fn run(program: &str, cmd: &mut Command, text: &str) -> Result<(), SpeakError> {
-    let out = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output().map_err(|source| SpeakError::Io { path: program.into(), source })?;
+    let out =
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output().map_err(|source| SpeakError::Io { path: program.into(), source })?;
     if out.status.success() {
         Ok(())
     } else {

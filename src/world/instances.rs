@@ -10,9 +10,9 @@ use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
 use super::models::{self, LightSpec};
-use super::rigs::Rigged;
 use super::motion::placed_transform;
 use super::real::{ModelFailed, ModelFiles};
+use super::rigs::Rigged;
 use super::weather::CurrentLighting;
 use super::{CurrentLayout, ModelsLoading, RealModelsChoice, WorldPart, WorldSpawn, WorldSystems};
 use crate::plan::{Layout, Motions};
@@ -142,11 +142,11 @@ fn attach_procedural(
             parts.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(glow.clone()), NotShadowCaster, Transform::default()));
         }
         if let Some((mesh, pivot, axis, rate)) = model.spinner.as_ref().filter(|_| !body_from_rig) {
-            parts.spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default())).with_children(
-                |blades| {
+            parts
+                .spawn((Spinner { axis: *axis, turns_per_s: *rate }, Transform::from_translation(*pivot), Visibility::default()))
+                .with_children(|blades| {
                     blades.spawn((Mesh3d(mesh.clone()), MeshMaterial3d(solid.clone()), Transform::from_translation(-*pivot)));
-                },
-            );
+                });
         }
         if lit {
             for light in &model.lights {

@@ -70,7 +70,8 @@ fn spawn_emergency_lighting(
 
     let (signs, sign_lights) = exit_signs(room);
     let (lamps, lamp_lights) = emergency_lamps(room);
-    let glowing = |materials: &mut Assets<StandardMaterial>| materials.add(StandardMaterial { base_color: Color::WHITE, unlit: true, ..default() });
+    let glowing =
+        |materials: &mut Assets<StandardMaterial>| materials.add(StandardMaterial { base_color: Color::WHITE, unlit: true, ..default() });
     // The signs are always lit; the darker the room, the brighter they look.
     let sign_glow = PowerGlow { on: Color::srgb(0.75, 0.75, 0.75), off: Color::WHITE };
     // The emergency lamps' lenses are dull red glass until the power goes.

@@ -27,11 +27,7 @@ impl Plugin for RealModelsPlugin {
 /// The asset plugin the world loads its model files with: rooted at `SAYSCAPE_HOME` (where
 /// set-up puts them), no `.meta` files looked for.
 pub fn asset_plugin() -> AssetPlugin {
-    AssetPlugin {
-        file_path: crate::files::sayscape_home().to_string_lossy().into_owned(),
-        meta_check: AssetMetaCheck::Never,
-        ..default()
-    }
+    AssetPlugin { file_path: crate::files::sayscape_home().to_string_lossy().into_owned(), meta_check: AssetMetaCheck::Never, ..default() }
 }
 
 /// An instance waiting for its model file (and its far version's), to be attached when loaded.
@@ -105,9 +101,10 @@ fn attach_models(
     let files = &mut *files;
     for (asset, state) in files.files.iter_mut() {
         let FileState::Loading(handle) = state else { continue };
-        match server.get_recursive_dependency_load_state(handle) {
+        let handle = handle.clone();
+        match server.get_recursive_dependency_load_state(&handle) {
             Some(RecursiveDependencyLoadState::Loaded) => {
-                *state = match gltfs.get(handle).and_then(|g| parts_of(g, &nodes, &meshes, &server)) {
+                *state = match gltfs.get(&handle).and_then(|g| parts_of(g, &nodes, &meshes, &server)) {
                     Some(parts) if !parts.is_empty() => FileState::Ready(parts.into(), handle.clone()),
                     _ => {
                         if files.warned.insert(asset.clone()) {

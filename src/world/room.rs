@@ -63,7 +63,8 @@ pub const ROOM_ROUGHNESS: f32 = 0.85;
 pub fn room_parts(setting: &Setting, seed: u64) -> Option<RoomParts> {
     let room = setting.room.as_ref()?;
     let floor_y = Surface::new(setting, seed).ground_height(0.0, 0.0);
-    let surfaces = vec![(RoomPart::Floor, floor(room).solid), (RoomPart::Walls, walls(room).solid), (RoomPart::Ceiling, ceiling(room).solid)];
+    let surfaces =
+        vec![(RoomPart::Floor, floor(room).solid), (RoomPart::Walls, walls(room).solid), (RoomPart::Ceiling, ceiling(room).solid)];
     let (fittings, lights) = lamps(room);
     Some(RoomParts { floor_y, surfaces, fittings: fittings.solid, glow: fittings.glow, lights, light: room.lights.rgb() })
 }
@@ -83,7 +84,14 @@ fn spawn_room(
     }
     if !room.glow.is_empty() {
         let glow = materials.add(StandardMaterial { base_color: Color::WHITE, unlit: true, ..default() });
-        commands.spawn((WorldPart, PowerGlow::lamp(), NotShadowCaster, Mesh3d(meshes.add(room.glow.into_mesh())), MeshMaterial3d(glow), at));
+        commands.spawn((
+            WorldPart,
+            PowerGlow::lamp(),
+            NotShadowCaster,
+            Mesh3d(meshes.add(room.glow.into_mesh())),
+            MeshMaterial3d(glow),
+            at,
+        ));
     }
     if !room.fittings.is_empty() {
         commands.spawn((WorldPart, Mesh3d(meshes.add(room.fittings.into_mesh())), MeshMaterial3d(surface), at));

@@ -5,10 +5,10 @@ use bevy::light::NotShadowCaster;
 use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
 
+use super::models::Geometry;
 use super::terrain::{HORIZON, radial_grid};
 use super::{CurrentLayout, SceneClock, WorldPart, WorldSpawn, WorldSystems};
 use crate::plan::{Surface, WATER_LEVEL, wave};
-use super::models::Geometry;
 use crate::scene::{Setting, Terrain, WaterKind};
 
 pub struct WaterPlugin;

@@ -58,9 +58,7 @@ struct XrRun {
 /// Bevy's plugins for an OpenXR session. Pipelined rendering is off: controller and head
 /// poses are read right before rendering.
 pub fn xr_bevy_plugins() -> PluginGroupBuilder {
-    add_xr_plugins(
-        DefaultPlugins.build().disable::<LogPlugin>().disable::<PipelinedRenderingPlugin>().set(crate::world::asset_plugin()),
-    )
+    add_xr_plugins(DefaultPlugins.build().disable::<LogPlugin>().disable::<PipelinedRenderingPlugin>().set(crate::world::asset_plugin()))
 }
 
 /// The headset's part of a session: comfort controls, the tracking space carried with the

@@ -50,9 +50,11 @@ pub struct Look {
     pub rifle: bool,
 }
 
-const HAIR: [Rgb; 6] = [[0.16, 0.1, 0.06], [0.05, 0.04, 0.04], [0.62, 0.47, 0.25], [0.35, 0.18, 0.08], [0.22, 0.14, 0.08], [0.08, 0.06, 0.05]];
+const HAIR: [Rgb; 6] =
+    [[0.16, 0.1, 0.06], [0.05, 0.04, 0.04], [0.62, 0.47, 0.25], [0.35, 0.18, 0.08], [0.22, 0.14, 0.08], [0.08, 0.06, 0.05]];
 const SKIN_TONES: [Rgb; 5] = [[0.87, 0.67, 0.52], [0.55, 0.38, 0.26], [0.95, 0.78, 0.66], [0.36, 0.24, 0.16], [0.76, 0.57, 0.4]];
-const SHIRTS: [Rgb; 6] = [[0.75, 0.15, 0.15], [0.15, 0.35, 0.75], [0.92, 0.85, 0.25], [0.15, 0.15, 0.15], [0.9, 0.9, 0.88], [0.2, 0.55, 0.3]];
+const SHIRTS: [Rgb; 6] =
+    [[0.75, 0.15, 0.15], [0.15, 0.35, 0.75], [0.92, 0.85, 0.25], [0.15, 0.15, 0.15], [0.9, 0.9, 0.88], [0.2, 0.55, 0.3]];
 
 impl Look {
     /// The look of a humanoid form (the scene's paint on its clothes), varied by `variant`:
@@ -73,7 +75,7 @@ impl Look {
             skin,
             accent: form.color(3, STEEL),
             hair: if old { [0.78, 0.77, 0.74] } else { HAIR[(v + kind.len()) % HAIR.len()] },
-            shoes: if v % 2 == 0 { [0.08, 0.06, 0.05] } else { [0.3, 0.2, 0.12] },
+            shoes: if v.is_multiple_of(2) { [0.08, 0.06, 0.05] } else { [0.3, 0.2, 0.12] },
             hair_style: ((v + kind.len()) % 4) as u8,
             rifle: false,
         }
@@ -241,7 +243,15 @@ impl Builder<'_> {
                 (1.52, 0.0, 0.0),
             ]
         } else {
-            &[(0.82, 0.0, 0.0), (0.88, 0.15, 0.1), (belt, 0.163, 0.108), (belt, 0.163, 0.108), (1.3, 0.18, 0.115), (1.46, 0.18, 0.1), (1.52, 0.0, 0.0)]
+            &[
+                (0.82, 0.0, 0.0),
+                (0.88, 0.15, 0.1),
+                (belt, 0.163, 0.108),
+                (belt, 0.163, 0.108),
+                (1.3, 0.18, 0.115),
+                (1.46, 0.18, 0.1),
+                (1.52, 0.0, 0.0),
+            ]
         };
         let mut seen_belt = false;
         let rings: Vec<Ring> = rings
@@ -278,7 +288,17 @@ impl Builder<'_> {
         let l = self.look.legs;
         let (ky, ay) = (self.s.at(knee).y, self.s.at(ankle).y);
         let rings: &[(f32, f32)] = if self.near() {
-            &[(LEG_TOP + 0.06, 0.07), (LEG_TOP - 0.01, 0.088), (0.8, 0.078), (0.64, 0.064), (ky, 0.056), (0.4, 0.058), (0.24, 0.046), (0.12, 0.04), (0.1, 0.036)]
+            &[
+                (LEG_TOP + 0.06, 0.07),
+                (LEG_TOP - 0.01, 0.088),
+                (0.8, 0.078),
+                (0.64, 0.064),
+                (ky, 0.056),
+                (0.4, 0.058),
+                (0.24, 0.046),
+                (0.12, 0.04),
+                (0.1, 0.036),
+            ]
         } else {
             &[(LEG_TOP + 0.04, 0.08), (ky, 0.058), (0.12, 0.042)]
         };
@@ -306,7 +326,17 @@ impl Builder<'_> {
         let c = self.look.clothes;
         // Rings as (fraction of the way shoulder → wrist, radius).
         let rings: &[(f32, f32)] = if self.near() {
-            &[(-0.12, 0.0), (-0.1, 0.045), (-0.04, 0.06), (0.1, 0.058), (0.3, 0.05), (0.5, 0.045), (0.7, 0.042), (0.92, 0.034), (1.0, 0.032)]
+            &[
+                (-0.12, 0.0),
+                (-0.1, 0.045),
+                (-0.04, 0.06),
+                (0.1, 0.058),
+                (0.3, 0.05),
+                (0.5, 0.045),
+                (0.7, 0.042),
+                (0.92, 0.034),
+                (1.0, 0.032),
+            ]
         } else {
             &[(-0.1, 0.0), (-0.02, 0.058), (0.5, 0.046), (1.0, 0.034)]
         };
@@ -318,7 +348,10 @@ impl Builder<'_> {
         let mut rings: Vec<Ring> = rings.iter().map(|&(f, r)| Ring { at: f * span, rx: r * w, rz: r * w, color: c }).collect();
         if far {
             // No hands from afar: the sleeve ends in a fist.
-            rings.extend([Ring { at: span + 0.01, rx: 0.036 * w, rz: 0.036 * w, color: skin }, Ring { at: span + 0.13, rx: 0.0, rz: 0.0, color: skin }]);
+            rings.extend([
+                Ring { at: span + 0.01, rx: 0.036 * w, rz: 0.036 * w, color: skin },
+                Ring { at: span + 0.13, rx: 0.0, rz: 0.0, color: skin },
+            ]);
         }
         let joints = [(Joint::Chest, 0.0), (shoulder, sp.y + 0.07), (elbow, ep.y), (wrist, wp.y + 0.01)];
         self.body.solid.tube(top, axis, Vec3::X, &rings, self.sectors(), &|p| chain(p.y, &joints, 0.05));
@@ -360,7 +393,15 @@ impl Builder<'_> {
         self.body.solid.ellipsoid(centre, r, Quat::IDENTITY, sectors, stacks, skin, at_head);
         if near {
             // Jaw, nose, ears and eyes.
-            self.body.solid.ellipsoid(centre + Vec3::new(0.0, -0.06, -0.03) * h, Vec3::new(0.066, 0.05, 0.07) * h, Quat::IDENTITY, 10, 5, skin, at_head);
+            self.body.solid.ellipsoid(
+                centre + Vec3::new(0.0, -0.06, -0.03) * h,
+                Vec3::new(0.066, 0.05, 0.07) * h,
+                Quat::IDENTITY,
+                10,
+                5,
+                skin,
+                at_head,
+            );
             self.body.solid.ellipsoid(
                 centre + Vec3::new(0.0, -0.012, -0.1) * h,
                 Vec3::new(0.015, 0.026, 0.022) * h,
@@ -371,8 +412,24 @@ impl Builder<'_> {
                 at_head,
             );
             for side in SIDES {
-                self.body.solid.ellipsoid(centre + Vec3::new(side * 0.089, -0.005, 0.005) * h, Vec3::new(0.014, 0.028, 0.02) * h, Quat::IDENTITY, 6, 4, skin, at_head);
-                self.body.solid.ellipsoid(centre + Vec3::new(side * 0.034, 0.012, -0.091) * h, Vec3::new(0.013, 0.01, 0.008) * h, Quat::IDENTITY, 6, 3, [0.06, 0.05, 0.05], at_head);
+                self.body.solid.ellipsoid(
+                    centre + Vec3::new(side * 0.089, -0.005, 0.005) * h,
+                    Vec3::new(0.014, 0.028, 0.02) * h,
+                    Quat::IDENTITY,
+                    6,
+                    4,
+                    skin,
+                    at_head,
+                );
+                self.body.solid.ellipsoid(
+                    centre + Vec3::new(side * 0.034, 0.012, -0.091) * h,
+                    Vec3::new(0.013, 0.01, 0.008) * h,
+                    Quat::IDENTITY,
+                    6,
+                    3,
+                    [0.06, 0.05, 0.05],
+                    at_head,
+                );
             }
         }
         let covered = self.look.has(Part::Helmet) || self.look.has(Part::Hood);
@@ -388,11 +445,27 @@ impl Builder<'_> {
         };
         let style = self.look.hair_style;
         let lift = if style == 3 { 0.01 } else { 0.025 };
-        self.body.solid.ellipsoid(centre + Vec3::new(0.0, lift, 0.016) * h, r * Vec3::new(1.07, 1.0, 1.05), Quat::IDENTITY, sectors, stacks, hair, at_head);
+        self.body.solid.ellipsoid(
+            centre + Vec3::new(0.0, lift, 0.016) * h,
+            r * Vec3::new(1.07, 1.0, 1.05),
+            Quat::IDENTITY,
+            sectors,
+            stacks,
+            hair,
+            at_head,
+        );
         match style {
             1 if self.detail != Detail::Far => {
                 let at = centre + Vec3::new(0.0, -0.08, 0.06) * h;
-                self.body.solid.ellipsoid(at, Vec3::new(0.085, 0.12, 0.06) * h, Quat::IDENTITY, sectors, stacks, hair, blend(Joint::Head, Joint::Neck, 0.3));
+                self.body.solid.ellipsoid(
+                    at,
+                    Vec3::new(0.085, 0.12, 0.06) * h,
+                    Quat::IDENTITY,
+                    sectors,
+                    stacks,
+                    hair,
+                    blend(Joint::Head, Joint::Neck, 0.3),
+                );
             }
             2 if near => {
                 let at = centre + Vec3::new(0.0, 0.02, 0.12) * h;
@@ -447,10 +520,26 @@ impl Builder<'_> {
         }
         if look.has(Part::Helmet) {
             let centre = centre + Vec3::Y * 0.02 * h;
-            self.body.solid.ellipsoid(centre, Vec3::new(0.105, 0.12, 0.115) * h, Quat::IDENTITY, if self.near() { 12 } else { 6 }, 6, accent, at_head);
+            self.body.solid.ellipsoid(
+                centre,
+                Vec3::new(0.105, 0.12, 0.115) * h,
+                Quat::IDENTITY,
+                if self.near() { 12 } else { 6 },
+                6,
+                accent,
+                at_head,
+            );
         }
         if look.has(Part::Hood) {
-            self.body.solid.ellipsoid(centre + Vec3::new(0.0, 0.01, 0.03) * h, Vec3::new(0.118, 0.135, 0.12) * h, Quat::IDENTITY, 10, 6, clothes, at_head);
+            self.body.solid.ellipsoid(
+                centre + Vec3::new(0.0, 0.01, 0.03) * h,
+                Vec3::new(0.118, 0.135, 0.12) * h,
+                Quat::IDENTITY,
+                10,
+                6,
+                clothes,
+                at_head,
+            );
         }
         if look.has(Part::Crown) {
             self.attach(at_head, |m| {
@@ -478,23 +567,42 @@ impl Builder<'_> {
         if look.has(Part::Horns) {
             self.attach(at_head, |m| {
                 for side in SIDES {
-                    m.cone_turned(hr * 0.25, hr * 1.5, (top + Vec3::new(side * hr * 0.7, -0.02, 0.0)).into(), Quat::from_rotation_z(-side * 0.5), accent);
+                    m.cone_turned(
+                        hr * 0.25,
+                        hr * 1.5,
+                        (top + Vec3::new(side * hr * 0.7, -0.02, 0.0)).into(),
+                        Quat::from_rotation_z(-side * 0.5),
+                        accent,
+                    );
                 }
             });
         }
         if look.has(Part::Beak) {
             self.attach(at_head, |m| {
-                m.cone_turned(hr * 0.4, hr * 1.2, (centre + Vec3::new(0.0, -0.01, -hr * 1.3)).into(), Quat::from_rotation_x(-FRAC_PI_2), accent);
+                m.cone_turned(
+                    hr * 0.4,
+                    hr * 1.2,
+                    (centre + Vec3::new(0.0, -0.01, -hr * 1.3)).into(),
+                    Quat::from_rotation_x(-FRAC_PI_2),
+                    accent,
+                );
             });
         }
         if look.has(Part::Crest) || look.has(Part::Spikes) {
             self.attach(at_head, |m| {
-                m.tri((top + Vec3::new(0.0, 0.0, -0.1)).into(), (top + Vec3::new(0.0, 0.25, 0.1)).into(), (top + Vec3::new(0.0, -0.05, 0.2)).into(), accent);
+                m.tri(
+                    (top + Vec3::new(0.0, 0.0, -0.1)).into(),
+                    (top + Vec3::new(0.0, 0.25, 0.1)).into(),
+                    (top + Vec3::new(0.0, -0.05, 0.2)).into(),
+                    accent,
+                );
             });
         }
         if look.has(Part::Cape) {
-            let rings: Vec<Ring> =
-                [(1.46, 0.17), (0.9, 0.27), (0.45, 0.3)].iter().map(|&(y, r)| Ring { at: 1.46 - y, rx: r * w, rz: 0.012, color: accent }).collect();
+            let rings: Vec<Ring> = [(1.46, 0.17), (0.9, 0.27), (0.45, 0.3)]
+                .iter()
+                .map(|&(y, r)| Ring { at: 1.46 - y, rx: r * w, rz: 0.012, color: accent })
+                .collect();
             let weights = |p: Vec3| chain(p.y, &[(Joint::Hips, 0.0), (Joint::Spine, 1.0), (Joint::Chest, 1.25)], 0.12);
             self.body.solid.tube(Vec3::new(0.0, 1.46, 0.15 * w.sqrt()), Vec3::NEG_Y, Vec3::X, &rings, 8, &weights);
         }
@@ -562,13 +670,6 @@ impl Builder<'_> {
             });
         }
     }
-}
-
-/// Where the flame of a carried torch is, in the right hand's frame (metres of a 1.8 m
-/// person), for the light that goes with it.
-pub fn torch_flame() -> Vec3 {
-    let turn = Quat::from_rotation_x(-(CARRY_ELBOW + CARRY_FLEX).to_radians());
-    Vec3::new(0.0, -0.07, -0.01) + turn * Vec3::new(0.0, 0.55, 0.0)
 }
 
 #[cfg(test)]

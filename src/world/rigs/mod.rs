@@ -256,17 +256,23 @@ fn spawn_rigs(
             color: inst.color,
             variant: inst.index % count.clamp(1, MAX_VARIANTS),
         };
-        let built = cache.entry(key.clone()).or_insert_with(|| look_of(layout, i, key.variant).map(|l| build_look(&l, &mut meshes, &mut bindposes)));
+        let built = cache
+            .entry(key.clone())
+            .or_insert_with(|| look_of(layout, i, key.variant).map(|l| build_look(&l, &mut meshes, &mut bindposes)));
         let Some(built) = built.as_ref() else { continue };
         let k = built.k;
         let joints: [Entity; JOINTS] = Joint::ALL.map(|j| {
             commands
-                .spawn((Transform::from_translation(built.skeleton.at(j) * k), RigJoint { rig: root, joint: j.index() as u8 }, ChildOf(root)))
+                .spawn((
+                    Transform::from_translation(built.skeleton.at(j) * k),
+                    RigJoint { rig: root, joint: j.index() as u8 },
+                    ChildOf(root),
+                ))
                 .id()
         });
         let (role, moment) = role_of(layout, i, built);
         // Full detail ends sooner in a crowd: its front rows are near, the rest are many.
-        let near = if count > CROWD { 7.0 } else { 20.0 };
+        let near: f32 = if count > CROWD { 7.0 } else { 20.0 };
         let ranges = [(0.0, near), (near, near.max(32.0)), (near.max(32.0), f32::MAX)];
         let bounds = Aabb::from_min_max(Vec3::new(-1.2, moment.floor.min(-0.3) - 0.2, -1.2) * k, Vec3::new(1.2, 2.5, 1.2) * k);
         let skin = SkinnedMesh { inverse_bindposes: built.bindposes.clone(), joints: joints.to_vec() };
@@ -331,7 +337,7 @@ fn pose_rigs(
         if pose.posed && !clock.frozen {
             let seen = rig.meshes.iter().any(|m| views.get(*m).is_ok_and(|v| v.get()));
             let far = eye.is_some_and(|e| e.distance(at.translation()) > rig.full_rate);
-            if !seen || (far && (frame as usize + rig.instance) % 3 != 0) {
+            if !seen || (far && !(frame as usize + rig.instance).is_multiple_of(3)) {
                 pose.fresh = false;
                 return;
             }

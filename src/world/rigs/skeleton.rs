@@ -60,28 +60,6 @@ impl Joint {
             FootL => LowerLegL,
         })
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Hips => "hips",
-            Spine => "spine",
-            Chest => "chest",
-            Neck => "neck",
-            Head => "head",
-            UpperArmR => "upper_arm_r",
-            LowerArmR => "lower_arm_r",
-            HandR => "hand_r",
-            UpperArmL => "upper_arm_l",
-            LowerArmL => "lower_arm_l",
-            HandL => "hand_l",
-            UpperLegR => "upper_leg_r",
-            LowerLegR => "lower_leg_r",
-            FootR => "foot_r",
-            UpperLegL => "upper_leg_l",
-            LowerLegL => "lower_leg_l",
-            FootL => "foot_l",
-        }
-    }
 }
 
 /// A side of the body: +1 right (+x, the model faces -z), -1 left.

@@ -49,6 +49,7 @@ fn linear(c: Rgb) -> [f32; 4] {
 }
 
 impl SkinnedGeometry {
+    #[cfg(test)]
     pub fn triangles(&self) -> usize {
         self.indices.len() / 3
     }
@@ -138,6 +139,7 @@ impl SkinnedGeometry {
     }
 
     /// An ellipsoid with half-axes `radii` turned by `rotation`, following `w`.
+    #[allow(clippy::too_many_arguments)]
     pub fn ellipsoid(&mut self, centre: Vec3, radii: Vec3, rotation: Quat, sectors: u32, stacks: u32, color: Rgb, w: Influences) {
         let stacks = stacks.max(2);
         let rings: Vec<Ring> = (0..=stacks)
