@@ -57,3 +57,15 @@ apt_enable_components() {
     [ "$key" = - ] || printf 'Signed-By: %s\n' "$key"; } | $sudo tee "$list" >/dev/null
   $sudo apt-get update -qq
 }
+
+# npm_install_pinned NAME VERSION : the npm package at that exact version under
+# $SAYSCAPE_HOME/node (nothing when it is there already).
+npm_install_pinned() {
+  local name="$1" version="$2" dir="$SAYSCAPE_HOME/node"
+  if [ "$(node -p "require('$dir/node_modules/$name/package.json').version" 2>/dev/null)" = "$version" ]; then
+    log "$name $version: present"; return 0
+  fi
+  log "$name $version: installing from npm into $dir"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --silent "$name@$version" >/dev/null
+}

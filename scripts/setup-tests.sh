@@ -16,16 +16,7 @@ apt_install_missing chromium chromium-driver
 # --- Khronos' glTF-Validator for the export's test ------------------------------------------
 # tests/export.rs runs it (npm `gltf-validator`, Apache-2.0) on exported worlds; Blender opens
 # them in the same test when it is installed (Debian's blender).
-npm_install_pinned() {
-  local name="$1" version="$2" dir="$SAYSCAPE_HOME/node"
-  if [ "$(node -p "require('$dir/node_modules/$name/package.json').version" 2>/dev/null)" = "$version" ]; then
-    log "$name $version: present"; return 0
-  fi
-  log "$name $version: installing from npm into $dir"
-  mkdir -p "$dir"
-  npm install --prefix "$dir" --no-audit --no-fund --silent "$name@$version" >/dev/null
-}
-apt_install_missing nodejs npm blender
+apt_install_missing blender
 npm_install_pinned gltf-validator 2.0.0-dev.3.10
 
 # --- an OpenAI-compatible server for the tests -----------------------------------------------

@@ -17,8 +17,11 @@ source "$(dirname "$0")/apt.sh"
 # studio's 3D view.
 APT_PACKAGES=(cmake clang g++ debootstrap libclang-dev pkg-config libasound2-dev libdbus-1-dev xvfb xauth mesa-vulkan-drivers
   libvulkan1 libx11-dev libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 espeak-ng flite sox
-  python3 python3-pip nodejs npm)
+  python3 python3-pip sweethome3d-furniture gltfpack)
 apt_install_missing "${APT_PACKAGES[@]}"
+# npm: Debian's, unless this machine has a Node.js that brings its own (NodeSource's conflicts
+# with Debian's npm package).
+command -v npm >/dev/null || apt_install_missing nodejs npm
 command -v cargo >/dev/null || { log "cargo not found: install Rust (rustup) first"; exit 1; }
 
 # --- models ----------------------------------------------------------------------------------
@@ -123,13 +126,12 @@ fetch_whisper
 # --- three.js for the studio's 3D view -------------------------------------------------------
 # `sayscape serve` serves it to the page at /vendor/three/ (no outside host: the page works
 # offline). MIT licence; from npm, pinned (src/serve/studio.rs names the same version).
-npm_install_pinned() {
-  local name="$1" version="$2" dir="$SAYSCAPE_HOME/node"
-  if [ "$(node -p "require('$dir/node_modules/$name/package.json').version" 2>/dev/null)" = "$version" ]; then
-    log "$name $version: present"; return 0
-  fi
-  log "$name $version: installing from npm into $dir"
-  mkdir -p "$dir"
-  npm install --prefix "$dir" --no-audit --no-fund --silent "$name@$version" >/dev/null
-}
 npm_install_pinned three 0.187.0
+
+# --- real furniture, people and animal models ------------------------------------------------
+# The kinds that have one are built from openly licensed models (CC0 and CC-BY-3.0 libraries of
+# Debian's sweethome3d-furniture; its GPL items are never read): scripts/models.py takes each
+# OBJ that assets/models/manifest.json names, converts it to GLB (gltfpack simplifies what is
+# over its triangle budget) into $MODELS/glb with an index of sha256 sums, and on a second run
+# converts only what changed (about 90 s the first time). Credits: `sayscape credits`.
+python3 "$(dirname "$0")/models.py" --out "$MODELS/glb"
