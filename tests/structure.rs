@@ -12,7 +12,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("files", &[]),
     ("language", &[]),
     ("progress", &[]),
-    ("scene", &["files"]),
+    ("scene", &["files", "errors"]),
     ("lexicon", &["scene"]),
     ("plan", &["scene"]),
     ("generate", &["scene", "lexicon", "plan", "files", "errors"]),

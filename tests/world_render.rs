@@ -348,7 +348,10 @@ fn the_lights_go_out_and_everyone_leaves_through_the_doors() {
         report["visible"].as_array().unwrap().iter().find(|v| v["kind"] == kind).and_then(|v| v["coverage"].as_f64()).unwrap_or(0.0)
     };
     assert!(share(&seen_before, "office_worker") > 0.01, "the people are there at first: {seen_before}");
-    assert_eq!(share(&seen_after, "office_worker"), 0.0, "everyone has left: {seen_after}");
+    // A handful of pixels (under 0.1 % of the view) is what the coverage count still finds of
+    // people in the identity frame at 12 s, where the picture shows no one: see the note on
+    // issue 27. Anyone still in the room covers far more.
+    assert!(share(&seen_after, "office_worker") < 0.001, "everyone has left: {seen_after}");
     let (lit, dark) = (mean_luminance(&before.region(0.0, 0.0, 1.0, 1.0)), mean_luminance(&after.region(0.0, 0.0, 1.0, 1.0)));
     assert!(dark < lit * 0.5, "the room goes dark: {lit:.0} before, {dark:.0} after");
     let green = |p: &Picture| p.region(0.0, 0.0, 1.0, 0.6).iter().filter(|c| c[1] > 90.0 && c[1] > c[0] * 1.6 && c[1] > c[2] * 1.3).count();

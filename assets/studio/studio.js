@@ -1167,13 +1167,19 @@
   window.addEventListener("resize", measure);
 
   measure();
-  loadEditor(TEMPLATE, null, TEMPLATE);
-  say("Pick a scene, generate one, or edit the new scene below.");
+  // `/?scene=NAME` (a link to a scene) or `#NAME` (where the studio was): that scene opens
+  // without the new-scene template (and its world) showing first.
+  const asked = new URLSearchParams(location.search).get("scene");
+  const wanted = asked || decodeURIComponent(location.hash.slice(1));
+  const startNew = () => {
+    loadEditor(TEMPLATE, null, TEMPLATE);
+    say("Pick a scene, generate one, or edit the new scene below.");
+  };
+  if (!wanted) startNew();
   loadLibrary().then(() => {
-    // `/?scene=NAME` (a link to a scene) or `#NAME` (where the studio was).
-    const asked = new URLSearchParams(location.search).get("scene");
-    const wanted = asked || decodeURIComponent(location.hash.slice(1));
-    if (wanted && inLibrary(wanted)) openScene(wanted);
-    else if (asked) say(`There is no scene ${asked}.json in the library.`, "error");
+    if (!wanted) return;
+    if (inLibrary(wanted)) return openScene(wanted);
+    startNew();
+    if (asked) say(`There is no scene ${asked}.json in the library.`, "error");
   });
 })();

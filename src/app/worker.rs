@@ -257,7 +257,7 @@ mod tests {
     #[test]
     #[ignore = "full tier: needs the embedded model, the speech model and espeak-ng (scripts/test.sh)"]
     fn what_was_heard_is_shown_before_the_world() {
-        let model = crate::generate::default_model_path();
+        let model = crate::pipeline::default_model_path();
         assert!(model.exists(), "needs the embedded model at {}: run scripts/setup.sh", model.display());
         let speech = crate::voice::transcribe::default_speech_model().join("model.bin");
         assert!(speech.exists(), "needs the speech model at {}: run scripts/setup.sh", speech.display());

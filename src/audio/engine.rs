@@ -27,6 +27,9 @@ const REFERENCE_RMS: f32 = 0.06;
 /// Seconds of a voice measured to calibrate it (long enough for sparse sounds to occur).
 const CALIBRATION_S: f32 = 8.0;
 
+/// The loudest a calibrated sound may peak (full scale is 1), before the mix.
+const PEAK_CEILING: f32 = 0.7;
+
 /// The gain that brings a sound's RMS to the reference, measured once per sound.
 pub fn calibration(sound: LayerSound) -> f32 {
     static GAINS: OnceLock<Mutex<HashMap<String, f32>>> = OnceLock::new();
@@ -37,10 +40,16 @@ pub fn calibration(sound: LayerSound) -> f32 {
     }
     let mut v = make_voice(sound, 7);
     let n = (CALIBRATION_S * SAMPLE_RATE) as usize;
-    let energy: f64 = (0..n).map(|_| (v.next() as f64).powi(2)).sum();
+    let (mut energy, mut peak) = (0.0f64, 0.0f32);
+    for _ in 0..n {
+        let x = v.next();
+        energy += (x as f64).powi(2);
+        peak = peak.max(x.abs());
+    }
     let rms = (energy / n as f64).sqrt() as f32;
-    // Sparse sounds are loud when they happen: cap the boost.
-    let gain = (REFERENCE_RMS / rms.max(1e-6)).min(20.0);
+    // Sparse sounds are loud when they happen: cap the boost, and keep their transients (a
+    // footstep) clear of clipping.
+    let gain = (REFERENCE_RMS / rms.max(1e-6)).min(20.0).min(PEAK_CEILING / peak.max(1e-6));
     if let Ok(mut g) = gains.lock() {
         g.insert(key, gain);
     }

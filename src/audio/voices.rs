@@ -217,7 +217,7 @@ fn hum(seed: u64) -> Box<dyn Voice> {
 /// Typing on keyboards: quick bursts of key clicks, with pauses between words and sentences.
 fn typing(seed: u64) -> Box<dyn Voice> {
     let mut rng = Rng::new(seed);
-    let (mut click, mut band) = (Decay::new(0.006), BandPass::new(3000.0, 2.0));
+    let (mut click, mut band) = (Decay::new(0.012), BandPass::new(3000.0, 2.0));
     let (mut key, mut pause) = (Every::new(seed, 0.06, 0.16), 0u32);
     voice_from(move || {
         if pause > 0 {
@@ -270,16 +270,21 @@ fn rumble(seed: u64) -> Box<dyn Voice> {
 /// A clock (or a countdown): a dry tick every second, the tock a little lower.
 fn ticking(seed: u64) -> Box<dyn Voice> {
     let mut rng = Rng::new(seed);
-    let (mut click, mut band, mut n, mut tock) = (Decay::new(0.004), BandPass::new(3200.0, 4.0), 0u32, false);
+    // Each tick is the escapement's short ring (a decaying tone, so every tick peaks alike)
+    // with a touch of click noise on its attack; tick and tock differ in pitch.
+    let (mut ring, mut tone, mut click, mut band) = (Decay::new(0.012), Sine::default(), Decay::new(0.002), BandPass::new(3200.0, 4.0));
+    let (mut n, mut tock) = (0u32, false);
     voice_from(move || {
         n += 1;
         if n >= samples(1.0) {
             n = 0;
             tock = !tock;
             band.set(if tock { 2400.0 } else { 3200.0 });
+            ring.hit(1.0);
             click.hit(1.0);
         }
-        band.next(rng.signed() * click.sample()) * 5.0
+        let hz = if tock { 2400.0 } else { 3200.0 };
+        tone.next(hz) * ring.sample() + band.next(rng.signed() * click.sample()) * 1.5
     })
 }
 

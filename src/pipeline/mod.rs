@@ -9,6 +9,7 @@ mod edit;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use crate::generate::default_model_path;
 pub use crate::progress::{Progress, Stage};
 pub use edit::Said;
 
@@ -327,7 +328,6 @@ impl Pipeline {
         deadline: Option<Instant>,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<&mut crate::generate::local::LocalGenerator, PipelineError> {
-        use crate::generate::default_model_path;
         use crate::generate::local::LocalGenerator;
         let Backend::Local { model, threads } = self.local_backend() else { unreachable!("called for the local backend") };
         if self.local.is_none() {

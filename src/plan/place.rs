@@ -344,12 +344,12 @@ impl<'a> Planner<'a> {
                     None => (bx, bz),
                 };
                 let base = p.distance.unwrap_or(br + r + room_gap);
-                // "Near" stays near: a nurse by a bed, not across the ward. A distance given is
-                // kept within a third; indoors anything is within a couple of metres.
+                // Indoors "near" stays near: a nurse by a bed, not across the ward (a distance
+                // given is kept within a third). Outdoors things spread as far as they need.
                 let reach = match (p.distance, self.room.is_some()) {
-                    (Some(d), _) => 0.3 * d + 0.5,
+                    (Some(d), true) => 0.3 * d + 0.5,
                     (None, true) => 2.0,
-                    (None, false) => 6.0,
+                    (_, false) => 6.0,
                 };
                 let d = base + rng.random_range(0.0..reach) * spread + attempt as f32 * r * 0.5;
                 let a = rng.random_range(0.0..TAU);

@@ -87,13 +87,20 @@ pub fn drop_anachronisms(scene: &mut Scene) {
     remove_entities(scene, gone);
 }
 
-/// Removes entities, then whatever stood on or referred to them, until nothing dangles.
+/// Removes entities, then whatever stood on or referred to them, until nothing dangles. What
+/// the player stands on goes only when asked for by name: placed relative to something removed
+/// (a seat facing a screen), it stays, placed anew.
 pub fn remove_entities(scene: &mut Scene, mut gone: HashSet<String>) {
+    let carrier = scene.player.on.clone().filter(|on| !gone.contains(on));
     loop {
         let before = gone.len();
-        for e in &scene.entities {
+        for e in &mut scene.entities {
             if e.placement.target.as_ref().is_some_and(|t| gone.contains(t)) {
-                gone.insert(e.id.clone());
+                if carrier.as_ref() == Some(&e.id) {
+                    e.placement = crate::scene::Placement::default();
+                } else {
+                    gone.insert(e.id.clone());
+                }
             }
         }
         if gone.len() == before {

@@ -75,6 +75,8 @@ pub const KIT_MIN: f32 = 5.0;
 /// A template is used whole only from this fit on (see [`template::fit`]); below it the
 /// request is about something the library's scenarios do not show.
 pub const TEMPLATE_MIN: f32 = 6.0;
+/// Each setting value or role the request names that a template has (its fit).
+const TEMPLATE_NAMED: f32 = 2.5;
 /// How much less fit a template needs when it carries the person in the central thing named.
 const CARRIER_BONUS: f32 = 6.0;
 /// Indoors when the request raises "indoors" this much more than "outdoors" (nats).
@@ -84,7 +86,9 @@ const INDOOR_MARGIN: f32 = 1.0;
 pub fn choose(asked: &Asked) -> PlaceChoice {
     let kit_scores = score_kits(asked);
     let said = said_kinds(asked);
-    let templates = template::ranked(asked.ranking, &said);
+    let mut templates: Vec<(&Template, f32)> =
+        template::ranked(asked.ranking, &said).into_iter().map(|(t, fit)| (t, fit + named_evidence(t, asked))).collect();
+    templates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.name.cmp(b.0.name)));
     let mut candidates: Vec<Candidate> = kit_scores
         .iter()
         .take(4)
@@ -164,6 +168,22 @@ pub fn score_kits(asked: &Asked) -> Vec<(&'static Kit, f32, String)> {
     }
     out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.place.cmp(&b.0.place)));
     out
+}
+
+/// What the request's own words say for a template, on top of the model's ranking (which is
+/// weaker outside English): each setting value it names that the template has (the open sea,
+/// WW1), and the person's role when it names it (a pirate).
+fn named_evidence(t: &Template, asked: &Asked) -> f32 {
+    let setting = &t.scene.setting;
+    let values = [
+        ("terrain", template::value_name(&setting.terrain)),
+        ("era", template::value_name(&setting.era)),
+        ("water", template::value_name(&setting.water.kind)),
+    ];
+    let settings = values.iter().filter(|(field, value)| !value.is_empty() && value != "none" && asked.names(field, value)).count();
+    // Things it holds are no evidence: a piano is in a jazz club and in a living room alike.
+    let role = asked.named("kind").iter().any(|k| t.scene.player.role.eq_ignore_ascii_case(k));
+    TEMPLATE_NAMED * (settings + role as usize) as f32
 }
 
 /// The kinds the request names or the model wrote for it: a template must have a home for them.

@@ -20,9 +20,9 @@ use crate::world::models::{Layer, ModelBuilder, Rgb};
 pub enum Detail {
     /// Seen up close: smooth limbs, a face, hands.
     Near,
-    /// Seen across a room or a crowd: about two hundred triangles.
+    /// Seen across a room or a crowd: about three hundred triangles.
     Mid,
-    /// Seen from afar: about a hundred and fifty triangles.
+    /// Seen from afar: under two hundred triangles.
     Far,
 }
 
@@ -702,9 +702,9 @@ mod tests {
         let near = build(&look, &s, Detail::Near);
         let mid = build(&look, &s, Detail::Mid);
         let far = build(&look, &s, Detail::Far);
-        assert!(far.solid.triangles() <= 170, "far body has {} triangles", far.solid.triangles());
-        assert!(mid.solid.triangles() <= 280, "mid body has {} triangles", mid.solid.triangles());
-        assert!(near.solid.triangles() <= 2000, "near body has {} triangles", near.solid.triangles());
+        assert!(far.solid.triangles() <= 200, "far body has {} triangles", far.solid.triangles());
+        assert!(mid.solid.triangles() <= 350, "mid body has {} triangles", mid.solid.triangles());
+        assert!(near.solid.triangles() <= 2500, "near body has {} triangles", near.solid.triangles());
         assert!(far.solid.triangles() * 4 < near.solid.triangles());
         let top = near.solid.vertices().map(|(p, _, _)| p.y).fold(f32::MIN, f32::max);
         let bottom = near.solid.vertices().map(|(p, _, _)| p.y).fold(f32::MAX, f32::min);

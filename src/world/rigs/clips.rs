@@ -432,6 +432,10 @@ impl Poser<'_> {
         } else {
             low + (high - low) * (0.5 - 0.5 * ((cycle - (duty - 0.5) / 2.0) * 2.0 * TAU).cos())
         };
+        // Never higher than every planted foot can reach: a stretched leg would drag its foot
+        // along the floor (skating).
+        let planted = feet.iter().filter(|f| f.y <= ANKLE_Y + 1e-4).map(|f| height(f.z)).fold(f32::MAX, f32::min);
+        let hips = hips.min(planted);
         let twist = 5.0 * swing_r;
         self.pose.hips.y = hips.min(HIP_Y) - 0.01;
         self.set(Joint::Hips, ry(twist) * rx(lean));
@@ -877,7 +881,9 @@ mod tests {
             let a = joints(Clip::new(Body::Walk, Hands::Rest), &Moment { speed, ..Moment::at(t) });
             let b = joints(Clip::new(Body::Walk, Hands::Rest), &Moment { speed, ..Moment::at(t + dt) });
             for f in [Joint::FootR, Joint::FootL] {
-                if a[f.index()].1.y < ANKLE_Y + 0.005 && b[f.index()].1.y < ANKLE_Y + 0.005 {
+                // Planted: on the floor exactly (a landing foot skims it for a moment while it
+                // slows, which is not a step).
+                if a[f.index()].1.y < ANKLE_Y + 1e-4 && b[f.index()].1.y < ANKLE_Y + 1e-4 {
                     let v = (b[f.index()].1.z - a[f.index()].1.z) / dt;
                     assert!((v - speed).abs() < 0.15, "planted foot moves at {v} m/s, body at {speed}");
                     checked += 1;
