@@ -182,8 +182,19 @@ function show(gltf) {
 /** Frames the things of the world (not its ground or sea) from above and to the side. */
 function frame() {
   const { THREE } = world.three;
+  // The things near the spawn, not everything scattered to the edge of the area or flying
+  // above it: the nearest three quarters of the instances on the ground.
+  const at = world.spawn ? world.spawn.position : new THREE.Vector3();
+  const instances = [];
+  for (const node of entityNodes()) {
+    for (const part of node.children.length ? node.children : [node]) {
+      const p = part.getWorldPosition(new THREE.Vector3());
+      if (p.y - at.y < 30) instances.push({ part, d: p.distanceTo(at) });
+    }
+  }
+  instances.sort((a, b) => a.d - b.d);
   const box = new THREE.Box3();
-  for (const node of entityNodes()) box.expandByObject(node);
+  for (const { part } of instances.slice(0, Math.max(1, Math.ceil(instances.length * 0.75)))) box.expandByObject(part);
   const centre = new THREE.Vector3(), size = new THREE.Vector3();
   if (box.isEmpty()) {
     centre.copy(world.spawn ? world.spawn.position : new THREE.Vector3());

@@ -35,6 +35,9 @@ pub struct Lexicon {
     /// (field, value, phrases); field "kind" for catalog kinds, [`PLACE`], [`PLACE_HINT`] and
     /// [`SITUATION`] for the kits and situations.
     entries: Vec<(String, String, Vec<Phrase>)>,
+    /// The catalog's synonyms too common to name a kind on their own ("plane", "fighter
+    /// plane", "avion"), by kind: [`Lexicon::maybe_kinds`] finds them for the caller to settle.
+    maybe: Vec<(String, Vec<Phrase>)>,
     /// Every phrase by its first word: (entry, phrase) indices. Reading a text looks up only
     /// the phrases that can start at each of its words, not the tens of thousands there are.
     by_first_word: HashMap<String, Vec<(usize, usize)>>,
@@ -54,10 +57,15 @@ pub fn lexicon() -> &'static Lexicon {
             }
         }
         let ambiguous: HashSet<Phrase> = file.ambiguous.iter().map(|w| words(w)).collect();
+        let mut maybe = Vec::new();
         for info in Catalog::builtin().kinds() {
             let names = std::iter::once(info.kind.replace('_', " ")).chain(info.synonyms.iter().cloned());
-            let phrases: Vec<Phrase> = names.map(|n| words(&n)).filter(|p| !p.is_empty() && !ambiguous.contains(p)).collect();
+            let (unsure, phrases): (Vec<Phrase>, Vec<Phrase>) =
+                names.map(|n| words(&n)).filter(|p| !p.is_empty()).partition(|p| ambiguous.contains(p));
             entries.push(("kind".into(), info.kind.clone(), phrases));
+            if !unsure.is_empty() {
+                maybe.push((info.kind.clone(), unsure));
+            }
         }
         // Places and situations, in the six languages of their data; a place's hints (its
         // people, its typical things) are weaker evidence and a field of their own.
@@ -81,7 +89,7 @@ pub fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        Lexicon { entries, by_first_word }
+        Lexicon { entries, maybe, by_first_word }
     })
 }
 
@@ -146,6 +154,38 @@ impl Lexicon {
 }
 
 impl Lexicon {
+    /// The words of a text that may name a kind but are too common to name it alone ("a
+    /// fighter plane", "un avion"): each word span with the kinds it may name. A span inside a
+    /// longer one, or inside a phrase that names something outright, is left out.
+    pub fn maybe_kinds(&self, text: &str) -> Vec<(Vec<&str>, (usize, usize))> {
+        let said = words(text);
+        let mut found: Vec<((usize, usize), &str)> = Vec::new();
+        for (kind, phrases) in &self.maybe {
+            for phrase in phrases {
+                for at in occurrences(&said, phrase) {
+                    found.push(((at, at + phrase.len()), kind.as_str()));
+                }
+            }
+        }
+        let named = self.named_spans(text);
+        let covered = |(a, b): (usize, usize)| {
+            named.iter().any(|(_, _, (c, d))| *c < b && a < *d) || found.iter().any(|&((c, d), _)| c <= a && b <= d && d - c > b - a)
+        };
+        let mut out: Vec<(Vec<&str>, (usize, usize))> = Vec::new();
+        for &(span, kind) in &found {
+            if covered(span) {
+                continue;
+            }
+            match out.iter_mut().find(|(_, s)| *s == span) {
+                Some((kinds, _)) if !kinds.contains(&kind) => kinds.push(kind),
+                Some(_) => {}
+                None => out.push((vec![kind], span)),
+            }
+        }
+        out.sort_by_key(|(_, span)| *span);
+        out
+    }
+
     /// How many of each named kind the request asks for, where it says so: "two knights",
     /// "a herd of elephants", "des milliers de fans", "una manada de cebras".
     pub fn counts(&self, text: &str) -> Vec<(String, u32)> {

@@ -142,6 +142,8 @@ pub enum ComposeError {
 /// The scene for a request, composed from parts, and why each part is there. The result
 /// passes the same validation as a scene file.
 pub fn compose(asked: &Asked) -> Result<(Scene, Explanation), ComposeError> {
+    let spans = settle_common_words(asked);
+    let asked = &Asked { spans: &spans, ..*asked };
     let choice = place::choose(asked);
     let mut draft = furnish::base(&choice.place, asked);
     draft.why.place = choice.describe();
@@ -157,6 +159,26 @@ pub fn compose(asked: &Asked) -> Result<(Scene, Explanation), ComposeError> {
     let scene = scene_from_value(&value, "composed scene").map_err(ComposeError::Invalid)?;
     draft.why.forget_missing(&scene);
     Ok((scene, draft.why))
+}
+
+/// The request's spans, with the common words that name a kind settled by the era it names:
+/// "a fighter plane in World War One", "un avion … pendant la Première Guerre mondiale" name
+/// the biplane, the one kind those words may name that belongs to that era. Without a named
+/// era, or with several kinds of it, they name nothing (the model's ranking decides).
+fn settle_common_words<'a>(asked: &Asked<'a>) -> Vec<(&'a str, &'a str, (usize, usize))> {
+    let mut spans = asked.spans.to_vec();
+    let Some(era) = asked.named("era").first().copied() else { return spans };
+    let catalog = crate::scene::Catalog::builtin();
+    for (kinds, span) in crate::lexicon::lexicon().maybe_kinds(asked.text) {
+        let of_era: Vec<&str> = kinds
+            .into_iter()
+            .filter(|k| catalog.get(k).and_then(|info| info.since).is_some_and(|since| crate::scene::value_name(&since) == era))
+            .collect();
+        if let [kind] = of_era[..] {
+            spans.push(("kind", kind, span));
+        }
+    }
+    spans
 }
 
 /// The last word on consistency: an entity the finished scene cannot hold (a ship when a named

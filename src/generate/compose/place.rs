@@ -119,6 +119,25 @@ pub fn choose(asked: &Asked) -> PlaceChoice {
     if let Some((t, fit)) = templates.iter().find(|(t, fit)| *fit >= needed && carries(t) && fits_whole(t, asked)) {
         return PlaceChoice { place: Place::Template(t), candidates, because: format!("fit {fit:.1}") };
     }
+    // A scenario built around the very thing named, in the era named ("un avion de chasse
+    // pendant la Première Guerre mondiale": the WW1 fighter's cockpit), is the place whatever
+    // the ranking of the rest says, and whether the words sound indoors ("dans un avion").
+    if let Some(c) = central {
+        // The thing as it was in the template's era: a jet fighter named in 1917 is a biplane.
+        let in_era = |t: &Template| {
+            let era = t.scene.setting.era;
+            if c.since.is_some_and(|since| since > era) { super::things::era_substitute(c, era) } else { Some(c) }
+        };
+        let named_era = |t: &Template| asked.names("era", &template::value_name(&t.scene.setting.era));
+        let built_around = |t: &Template| carrier_of(t).zip(in_era(t)).is_some_and(|(own, wanted)| own.kind == wanted.kind);
+        if let Some((t, _)) = templates.iter().find(|(t, _)| named_era(t) && built_around(t)) {
+            return PlaceChoice {
+                place: Place::Template(t),
+                candidates,
+                because: format!("it is built around the {} named, in the era named", c.kind),
+            };
+        }
+    }
     if indoors(asked) {
         let purpose = room_purpose(asked);
         return PlaceChoice { place: Place::Room(purpose), candidates, because: "indoors, no kit for it".into() };
