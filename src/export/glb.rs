@@ -1,6 +1,7 @@
 //! A binary glTF 2.0 writer: the JSON document and one binary buffer, put together as a GLB
 //! (header, JSON chunk, BIN chunk). Only what the exporter writes: triangle meshes with
-//! positions, normals and vertex colours, materials, nodes, cameras, punctual lights.
+//! positions, normals and vertex colours, materials, nodes, cameras, punctual lights, and what
+//! [`super::real`] copies from model files (their accessors, textures, images, samplers).
 
 use serde_json::{Map, Value, json};
 
@@ -33,7 +34,21 @@ pub struct Document {
     nodes: Vec<Value>,
     cameras: Vec<Value>,
     lights: Vec<Value>,
+    textures: Vec<Value>,
+    images: Vec<Value>,
+    samplers: Vec<Value>,
     extensions_used: Vec<&'static str>,
+}
+
+/// The arrays of a document that items copied from another file are appended to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Array {
+    Accessors,
+    Meshes,
+    Materials,
+    Textures,
+    Images,
+    Samplers,
 }
 
 impl Document {
@@ -46,13 +61,39 @@ impl Document {
 
     /// Appends bytes to the binary buffer as one view (4-byte aligned).
     fn view(&mut self, bytes: &[u8], target: u32) -> usize {
+        self.add_view(bytes, None, Some(target.into()))
+    }
+
+    /// Appends bytes copied from another file as one view (4-byte aligned, which keeps every
+    /// accessor in it aligned as it was), with its stride and target when it had them.
+    pub fn add_view(&mut self, bytes: &[u8], stride: Option<u64>, target: Option<u64>) -> usize {
         while !self.bin.len().is_multiple_of(4) {
             self.bin.push(0);
         }
-        let offset = self.bin.len();
+        let mut view = json!({"buffer": 0, "byteOffset": self.bin.len(), "byteLength": bytes.len()});
+        if let Some(stride) = stride {
+            view["byteStride"] = json!(stride);
+        }
+        if let Some(target) = target {
+            view["target"] = json!(target);
+        }
         self.bin.extend_from_slice(bytes);
-        self.buffer_views.push(json!({"buffer": 0, "byteOffset": offset, "byteLength": bytes.len(), "target": target}));
+        self.buffer_views.push(view);
         self.buffer_views.len() - 1
+    }
+
+    /// Appends an item written elsewhere (its references already made this document's).
+    pub fn add(&mut self, array: Array, item: Value) -> usize {
+        let items = match array {
+            Array::Accessors => &mut self.accessors,
+            Array::Meshes => &mut self.meshes,
+            Array::Materials => &mut self.materials,
+            Array::Textures => &mut self.textures,
+            Array::Images => &mut self.images,
+            Array::Samplers => &mut self.samplers,
+        };
+        items.push(item);
+        items.len() - 1
     }
 
     fn accessor(&mut self, value: Value) -> usize {
@@ -160,6 +201,9 @@ impl Document {
         put("meshes", self.meshes);
         put("materials", self.materials);
         put("cameras", self.cameras);
+        put("textures", self.textures);
+        put("images", self.images);
+        put("samplers", self.samplers);
         put("accessors", self.accessors);
         put("bufferViews", self.buffer_views);
         if !self.bin.is_empty() {
@@ -207,11 +251,25 @@ pub struct Counts {
 
 /// The JSON chunk of a GLB file (what a test or a reader looks at first).
 pub fn json_chunk(glb: &[u8]) -> Option<Value> {
+    chunks(glb).map(|(json, _)| json)
+}
+
+/// The JSON chunk of a GLB file and its BIN chunk (empty when it has none).
+pub fn chunks(glb: &[u8]) -> Option<(Value, &[u8])> {
     if glb.len() < 20 || &glb[0..4] != b"glTF" || &glb[16..20] != b"JSON" {
         return None;
     }
     let length = u32::from_le_bytes(glb[12..16].try_into().ok()?) as usize;
-    serde_json::from_slice(glb.get(20..20 + length)?).ok()
+    let json = serde_json::from_slice(glb.get(20..20 + length)?).ok()?;
+    let rest = &glb[20 + length..];
+    let bin = match rest.get(0..8) {
+        Some(header) if &header[4..8] == b"BIN\0" => {
+            let length = u32::from_le_bytes(header[0..4].try_into().ok()?) as usize;
+            rest.get(8..8 + length)?
+        }
+        _ => &[],
+    };
+    Some((json, bin))
 }
 
 #[cfg(test)]
