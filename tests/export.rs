@@ -152,6 +152,24 @@ fn exported_worlds_pass_the_khronos_validator_and_keep_entities_instances_and_sp
     }
 }
 
+/// Every library scene, with the real models set-up installed: not one validator error.
+#[test]
+fn every_library_scene_exports_without_a_validator_error() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("export-all");
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenes = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&scenes).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|f| f.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    assert!(files.len() > 50, "{} library scenes", files.len());
+    for file in &files {
+        let name = file.file_stem().unwrap().to_str().unwrap();
+        let path = dir.join(format!("{name}.glb"));
+        export::write(&World::of(load_scene(file).unwrap(), 0), &path).unwrap();
+        validate_without_errors(name, &path);
+    }
+}
+
 /// Where the world builds an instance from a real model (a GLB file set-up converted), so does
 /// the export: the file's meshes, materials and textures copied once, every instance of the
 /// model a node over the shared mesh, its file and licence in the instance's extras.

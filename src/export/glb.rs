@@ -139,7 +139,8 @@ impl Document {
             attributes.insert("POSITION".into(), json!(self.floats(p.positions, "VEC3", true)));
             attributes.insert("NORMAL".into(), json!(self.floats(p.normals, "VEC3", false)));
             if let Some(colors) = p.colors {
-                let rgb: Vec<[f32; 3]> = colors.iter().map(|c| [c[0], c[1], c[2]]).collect();
+                // glTF holds vertex colours to 0..1; the world's terrain shading runs a little over.
+                let rgb: Vec<[f32; 3]> = colors.iter().map(|c| [c[0], c[1], c[2]].map(|v| v.clamp(0.0, 1.0))).collect();
                 attributes.insert("COLOR_0".into(), json!(self.floats(&rgb, "VEC3", false)));
             }
             let indices = self.indices(p.indices, p.positions.len());
