@@ -77,14 +77,23 @@ fn instance_nodes(doc: &Value) -> impl Iterator<Item = &Value> {
 }
 
 /// The mesh an instance is drawn with: its own node's (a procedural model), or its first model
-/// part's (a real model's, on a node under it).
+/// part's (a real model's, on a node under it), or its body's (a person's).
 fn instance_mesh(doc: &Value, instance: &Value) -> Option<u64> {
-    instance["mesh"].as_u64().or_else(|| model_parts(doc, instance).first().and_then(|p| p["mesh"].as_u64()))
+    instance["mesh"].as_u64().or_else(|| {
+        let mut parts = model_parts(doc, instance);
+        parts.extend(parts_named(doc, instance, "body"));
+        parts.first().and_then(|p| p["mesh"].as_u64())
+    })
 }
 
 fn model_parts<'a>(doc: &'a Value, instance: &Value) -> Vec<&'a Value> {
+    parts_named(doc, instance, "model")
+}
+
+/// The nodes under an instance that are its `part`.
+fn parts_named<'a>(doc: &'a Value, instance: &Value, part: &str) -> Vec<&'a Value> {
     let children = instance["children"].as_array().map_or(&[][..], Vec::as_slice);
-    children.iter().map(|c| &doc["nodes"][c.as_u64().unwrap() as usize]).filter(|c| c["extras"]["part"] == "model").collect()
+    children.iter().map(|c| &doc["nodes"][c.as_u64().unwrap() as usize]).filter(|c| c["extras"]["part"] == part).collect()
 }
 
 #[test]
@@ -136,6 +145,26 @@ fn exported_worlds_pass_the_khronos_validator_and_keep_entities_instances_and_sp
         if world.layout.instances.len() > 100 {
             assert!(meshes.len() * 5 < with_mesh.len(), "{name}: {} meshes for {} instances", meshes.len(), with_mesh.len());
         }
+        // People are skinned on seventeen joints, and their clips play in one animation.
+        let people: Vec<&Value> = instance_nodes(&doc).filter(|n| !parts_named(&doc, n, "body").is_empty()).collect();
+        if name == "concert_stage" {
+            assert!(people.len() > 500, "{name}: {} people", people.len());
+        }
+        for person in &people {
+            let body = parts_named(&doc, person, "body")[0];
+            let skin = &doc["skins"][body["skin"].as_u64().unwrap() as usize];
+            assert_eq!(skin["joints"].as_array().unwrap().len(), 17, "{name}: {}", person["name"]);
+        }
+        if !people.is_empty() {
+            let animation = &doc["animations"][0];
+            assert_eq!(animation["name"], "people");
+            let input = &doc["accessors"][animation["samplers"][0]["input"].as_u64().unwrap() as usize];
+            assert_eq!(input["max"][0].as_f64(), Some(export::people::CLIP_S as f64), "{name}: a clip of its seconds");
+            let moved: BTreeSet<u64> =
+                animation["channels"].as_array().unwrap().iter().map(|c| c["target"]["node"].as_u64().unwrap()).collect();
+            assert_eq!(moved.len(), 17 * people.len().min(export::people::ANIMATED_PEOPLE), "{name}: the joints animated");
+        }
+
         // The spawn: a camera at the player's eyes.
         let spawn = nodes_named(&doc, "spawn")[0];
         assert!(spawn["camera"].is_u64());

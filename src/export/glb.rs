@@ -21,6 +21,8 @@ pub struct Primitive<'a> {
     pub colors: Option<&'a [[f32; 4]]>,
     pub indices: &'a [u32],
     pub material: usize,
+    /// Up to four joints per vertex and their weights (summing to one); `None`: not skinned.
+    pub skin: Option<(&'a [[u16; 4]], &'a [[f32; 4]])>,
 }
 
 /// A glTF document being built: each `add_*` returns the index of what it added.
@@ -37,6 +39,8 @@ pub struct Document {
     textures: Vec<Value>,
     images: Vec<Value>,
     samplers: Vec<Value>,
+    skins: Vec<Value>,
+    animations: Vec<Value>,
     extensions_used: Vec<&'static str>,
 }
 
@@ -49,6 +53,8 @@ pub enum Array {
     Textures,
     Images,
     Samplers,
+    Skins,
+    Animations,
 }
 
 impl Document {
@@ -91,6 +97,8 @@ impl Document {
             Array::Textures => &mut self.textures,
             Array::Images => &mut self.images,
             Array::Samplers => &mut self.samplers,
+            Array::Skins => &mut self.skins,
+            Array::Animations => &mut self.animations,
         };
         items.push(item);
         items.len() - 1
@@ -102,8 +110,18 @@ impl Document {
     }
 
     fn floats<const N: usize>(&mut self, data: &[[f32; N]], kind: &str, bounds: bool) -> usize {
+        self.float_accessor(data, kind, bounds, Some(VERTICES))
+    }
+
+    /// An accessor of floats that is not vertex data (animation keys, inverse bind matrices):
+    /// `bounds` gives it its min and max (animation inputs need them).
+    pub fn add_floats<const N: usize>(&mut self, data: &[[f32; N]], kind: &str, bounds: bool) -> usize {
+        self.float_accessor(data, kind, bounds, None)
+    }
+
+    fn float_accessor<const N: usize>(&mut self, data: &[[f32; N]], kind: &str, bounds: bool, target: Option<u32>) -> usize {
         let bytes: Vec<u8> = data.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
-        let view = self.view(&bytes, VERTICES);
+        let view = self.add_view(&bytes, None, target.map(u64::from));
         let mut accessor = json!({"bufferView": view, "componentType": FLOAT, "count": data.len(), "type": kind});
         if bounds {
             let mut min = [f32::INFINITY; N];
@@ -142,6 +160,14 @@ impl Document {
                 // glTF holds vertex colours to 0..1; the world's terrain shading runs a little over.
                 let rgb: Vec<[f32; 3]> = colors.iter().map(|c| [c[0], c[1], c[2]].map(|v| v.clamp(0.0, 1.0))).collect();
                 attributes.insert("COLOR_0".into(), json!(self.floats(&rgb, "VEC3", false)));
+            }
+            if let Some((joints, weights)) = p.skin {
+                let bytes: Vec<u8> = joints.iter().flatten().flat_map(|j| j.to_le_bytes()).collect();
+                let view = self.view(&bytes, VERTICES);
+                let joints =
+                    self.accessor(json!({"bufferView": view, "componentType": UNSIGNED_SHORT, "count": joints.len(), "type": "VEC4"}));
+                attributes.insert("JOINTS_0".into(), json!(joints));
+                attributes.insert("WEIGHTS_0".into(), json!(self.floats(weights, "VEC4", false)));
             }
             let indices = self.indices(p.indices, p.positions.len());
             written.push(json!({"attributes": attributes, "indices": indices, "material": p.material, "mode": 4}));
@@ -205,6 +231,8 @@ impl Document {
         put("textures", self.textures);
         put("images", self.images);
         put("samplers", self.samplers);
+        put("skins", self.skins);
+        put("animations", self.animations);
         put("accessors", self.accessors);
         put("bufferViews", self.buffer_views);
         if !self.bin.is_empty() {
@@ -284,7 +312,10 @@ mod tests {
         let positions = [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]];
         let normals = [[0.0, 0.0, 1.0]; 3];
         let mesh = doc
-            .add_mesh("tri", &[Primitive { positions: &positions, normals: &normals, colors: None, indices: &[0, 1, 2], material }])
+            .add_mesh(
+                "tri",
+                &[Primitive { positions: &positions, normals: &normals, colors: None, indices: &[0, 1, 2], material, skin: None }],
+            )
             .unwrap();
         let node = doc.add_node(json!({"name": "n", "mesh": mesh}));
         let glb = doc.finish(vec![node], "s", json!({}));
@@ -306,6 +337,9 @@ mod tests {
     #[test]
     fn a_mesh_of_nothing_is_not_written() {
         let mut doc = Document::default();
-        assert!(doc.add_mesh("empty", &[Primitive { positions: &[], normals: &[], colors: None, indices: &[], material: 0 }]).is_none());
+        assert!(
+            doc.add_mesh("empty", &[Primitive { positions: &[], normals: &[], colors: None, indices: &[], material: 0, skin: None }])
+                .is_none()
+        );
     }
 }

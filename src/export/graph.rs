@@ -3,6 +3,7 @@
 //! `extras`) holding a node per instance. Instances of one model share one mesh: a procedural
 //! model's on the instance's node, a real model's on a part node under it (a node per mesh of
 //! the file, sized to the kind), with the model's file and licence in the instance's `extras`.
+//! People are skinned: their skeleton and body under the instance, their clips one animation.
 
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::glb::{Document, Primitive};
 use super::materials::{self, Materials, linear};
+use super::people::People;
 use super::real::{self, Part};
 use super::source::{MeshSource, ModelParts, procedural_name, procedural_parts};
 use crate::pipeline::World;
@@ -110,7 +112,7 @@ fn unit_normals(normals: &[[f32; 3]]) -> Vec<[f32; 3]> {
 }
 
 fn primitive<'a>(g: &'a Geometry, normals: &'a [[f32; 3]], material: usize) -> Primitive<'a> {
-    Primitive { positions: &g.positions, normals, colors: Some(&g.colors), indices: &g.indices, material }
+    Primitive { positions: &g.positions, normals, colors: Some(&g.colors), indices: &g.indices, material, skin: None }
 }
 
 fn add_geometry(doc: &mut Document, name: &str, g: &Geometry, material: usize) -> Option<usize> {
@@ -224,6 +226,8 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
     let mut shared: HashMap<ModelKey, Shared> = HashMap::new();
     // Each model file is copied once, by asset path; `None`: it could not be.
     let mut copied: HashMap<&str, Option<Vec<Part>>> = HashMap::new();
+    let motions = Motions::new(layout);
+    let mut people = People::new(layout);
 
     let mut order: Vec<&str> = world.scene.entities.iter().map(|e| e.id.as_str()).collect();
     for inst in &layout.instances {
@@ -248,18 +252,23 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
                     "rides": inst.parent.map(|p| layout.instances[p].entity.clone()),
                 },
             });
+            let body = match &sources[i] {
+                MeshSource::Rigged => people.person(doc, layout, &motions, i, (materials.model, materials.glow)),
+                _ => None,
+            };
             let real = match &sources[i] {
                 MeshSource::Real { model, scale } => copied
                     .entry(model.asset.as_str())
                     .or_insert_with(|| copy_model(doc, model))
                     .as_ref()
                     .map(|parts| (*model, *scale, parts.clone())),
-                MeshSource::Procedural(_) => None,
+                _ => None,
             };
             let key = &keys[i];
             let mut parts = Vec::new();
-            match real {
-                Some((model, scale, model_parts)) => {
+            match (body, real) {
+                (Some(skeleton_and_body), _) => parts.extend(skeleton_and_body),
+                (None, Some((model, scale, model_parts))) => {
                     node["extras"]["model"] = json!(model.asset);
                     if let Some(source) = Manifest::builtin().models.get(&model.id) {
                         node["extras"]["license"] = json!(Manifest::builtin().license_of(source));
@@ -267,7 +276,7 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
                     }
                     parts.extend(model_parts.iter().map(|part| model_part_node(doc, &model.id, scale, part)));
                 }
-                None => {
+                (None, None) => {
                     let share = shared.entry(key.clone()).or_insert_with(|| write_model(doc, key, built[key].as_ref(), materials));
                     if let Some(mesh) = share.mesh {
                         node["mesh"] = json!(mesh);
@@ -300,6 +309,7 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
         doc.set_children(node, children);
         roots.push(node);
     }
+    people.finish(doc, layout, &motions);
     roots
 }
 

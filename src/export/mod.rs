@@ -6,11 +6,13 @@
 //! nodes (a node per entity named by its id, a node per instance sharing its model's mesh, the
 //! spawn as a camera, the lights), [`materials`] matches the world's materials, [`source`] says
 //! where an instance's mesh comes from (the world's own choice), [`real`] copies a model file,
-//! and [`glb`] writes the file. It never runs Bevy: only its maths and the world's geometry.
+//! [`people`] writes rigged people as skins and their clips as an animation, and [`glb`]
+//! writes the file. It never runs Bevy: only its maths and the world's geometry.
 
 pub mod glb;
 pub mod graph;
 pub mod materials;
+pub mod people;
 pub mod real;
 pub mod source;
 

@@ -1,5 +1,5 @@
 //! Where an instance's mesh comes from: the world's choice, made by the same function the
-//! world calls ([`crate::world::real_model`]). A real model (a GLB file set-up converted) is
+//! world calls ([`crate::world::real_model`]). A person is rigged ([`super::people`]); a real model (a GLB file set-up converted) is
 //! copied from its file by [`super::real`]; otherwise the world's own model code builds it
 //! ([`ModelKey`]), and the exporter writes the very geometry the world draws.
 
@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use crate::plan::Layout;
 use crate::scene::models::RealModel;
 use crate::world::models::{Geometry, LightSpec};
+use crate::world::rigs::is_person;
 use crate::world::{ModelKey, Rigged, real_model};
 
 /// What makes an instance's mesh.
@@ -17,6 +18,8 @@ pub enum MeshSource {
     Procedural(ModelKey),
     /// A model file, and the scale that sizes it to the instance's kind.
     Real { model: &'static RealModel, scale: f32 },
+    /// A person: a skinned body on a skeleton, as the world rigs people (see [`super::people`]).
+    Rigged,
 }
 
 /// A model's parts as the exporter writes them: lit and glowing geometry in one mesh, a part
@@ -33,7 +36,11 @@ impl MeshSource {
     /// The source of instance `i`'s mesh: the world's choice for it, people rigged as the
     /// world rigs them by default (their bodies are never a model file).
     pub fn of(layout: &Layout, i: usize) -> MeshSource {
-        match real_model(layout, i, Rigged::default().0) {
+        let rigged = Rigged::default().0;
+        if rigged && is_person(layout, i) {
+            return MeshSource::Rigged;
+        }
+        match real_model(layout, i, rigged) {
             Some((model, scale)) => MeshSource::Real { model, scale },
             None => MeshSource::Procedural(ModelKey::of(layout, i)),
         }

@@ -13,7 +13,7 @@ mod motion;
 mod player;
 mod power;
 mod real;
-mod rigs;
+pub mod rigs;
 mod room;
 mod sky;
 mod sky_features;
