@@ -21,8 +21,14 @@ pub struct Primitive<'a> {
     pub colors: Option<&'a [[f32; 4]]>,
     pub indices: &'a [u32],
     pub material: usize,
-    /// Up to four joints per vertex and their weights (summing to one); `None`: not skinned.
-    pub skin: Option<(&'a [[u16; 4]], &'a [[f32; 4]])>,
+    /// `None`: not skinned.
+    pub skin: Option<Skinning<'a>>,
+}
+
+/// Up to four joints per vertex (indices into a skin's joints) and their weights (summing to one).
+pub struct Skinning<'a> {
+    pub joints: &'a [[u16; 4]],
+    pub weights: &'a [[f32; 4]],
 }
 
 /// A glTF document being built: each `add_*` returns the index of what it added.
@@ -161,7 +167,7 @@ impl Document {
                 let rgb: Vec<[f32; 3]> = colors.iter().map(|c| [c[0], c[1], c[2]].map(|v| v.clamp(0.0, 1.0))).collect();
                 attributes.insert("COLOR_0".into(), json!(self.floats(&rgb, "VEC3", false)));
             }
-            if let Some((joints, weights)) = p.skin {
+            if let Some(Skinning { joints, weights }) = &p.skin {
                 let bytes: Vec<u8> = joints.iter().flatten().flat_map(|j| j.to_le_bytes()).collect();
                 let view = self.view(&bytes, VERTICES);
                 let joints =

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use bevy::prelude::*;
 use serde_json::json;
 
-use super::glb::{Array, Document, Primitive};
+use super::glb::{Array, Document, Primitive, Skinning};
 use crate::plan::{Layout, Motions};
 use crate::world::rigs::{BeatsNow, FileRig, JOINTS, Joint, LookKey, Pose, SkinStreams, inverse_binds};
 
@@ -150,21 +150,28 @@ fn write_body(doc: &mut Document, name: &str, rig: &FileRig, (solid, glow): (usi
     SharedBody { mesh, inverse_binds: doc.add_floats(&binds, "MAT4", false) }
 }
 
-fn skinned<'a>(s: &'a SkinStreams<'a>, skin: &'a (Vec<[u16; 4]>, Vec<[f32; 4]>), material: usize) -> Primitive<'a> {
+fn skinned<'a>(s: &'a SkinStreams<'a>, influences: &'a Influences, material: usize) -> Primitive<'a> {
     Primitive {
         positions: s.positions,
         normals: s.normals,
         colors: Some(s.colors),
         indices: s.indices,
         material,
-        skin: Some((&skin.0, &skin.1)),
+        skin: Some(Skinning { joints: &influences.joints, weights: &influences.weights }),
     }
 }
 
-/// Joints and weights as glTF wants them: a joint once per vertex (a repeated one's weights
-/// summed) and index 0 where the weight is zero.
-fn gltf_influences(s: &SkinStreams) -> (Vec<[u16; 4]>, Vec<[f32; 4]>) {
-    s.joints
+/// Joints and weights per vertex, as glTF wants them.
+struct Influences {
+    joints: Vec<[u16; 4]>,
+    weights: Vec<[f32; 4]>,
+}
+
+/// A joint once per vertex (a repeated one's weights summed) and index 0 where the weight is
+/// zero: glTF-Validator refuses a joint named twice for one vertex.
+fn gltf_influences(s: &SkinStreams) -> Influences {
+    let (joints, weights) = s
+        .joints
         .iter()
         .zip(s.weights)
         .map(|(joints, weights)| {
@@ -182,9 +189,8 @@ fn gltf_influences(s: &SkinStreams) -> (Vec<[u16; 4]>, Vec<[f32; 4]>) {
             let total: f32 = w.iter().sum();
             (j, w.map(|x| x / total.max(1e-6)))
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .unzip()
+        .unzip();
+    Influences { joints, weights }
 }
 
 #[cfg(test)]
@@ -202,8 +208,8 @@ mod tests {
             weights: &[[0.5, 0.25, 0.25, 0.0]],
             indices: &[],
         };
-        let (j, w) = gltf_influences(&s);
-        assert_eq!(j, vec![[3, 5, 0, 0]]);
-        assert_eq!(w, vec![[0.75, 0.25, 0.0, 0.0]]);
+        let influences = gltf_influences(&s);
+        assert_eq!(influences.joints, vec![[3, 5, 0, 0]]);
+        assert_eq!(influences.weights, vec![[0.75, 0.25, 0.0, 0.0]]);
     }
 }
