@@ -77,7 +77,7 @@ fn model_of(kind: &KindInfo, real: &RealModels) -> serde_json::Value {
             let form = kind.form.as_ref().map_or("hand-made", |f| f.family.name());
             match manifest.kinds.get(&kind.kind) {
                 // Mapped, but set-up has not converted it here.
-                Some(_) => json!({"form": form, "real_model": "not set up (scripts/setup-models.sh)"}),
+                Some(_) => json!({"form": form, "real_model": "not set up (scripts/setup.sh)"}),
                 None => json!({"form": form}),
             }
         }

@@ -1,6 +1,7 @@
 //! A binary glTF 2.0 writer: the JSON document and one binary buffer, put together as a GLB
 //! (header, JSON chunk, BIN chunk). Only what the exporter writes: triangle meshes with
-//! positions, normals and vertex colours, materials, nodes, cameras, punctual lights.
+//! positions, normals and vertex colours, materials, nodes, cameras, punctual lights, and what
+//! [`super::real`] copies from model files (their accessors, textures, images, samplers).
 
 use serde_json::{Map, Value, json};
 
@@ -20,6 +21,14 @@ pub struct Primitive<'a> {
     pub colors: Option<&'a [[f32; 4]]>,
     pub indices: &'a [u32],
     pub material: usize,
+    /// `None`: not skinned.
+    pub skin: Option<Skinning<'a>>,
+}
+
+/// Up to four joints per vertex (indices into a skin's joints) and their weights (summing to one).
+pub struct Skinning<'a> {
+    pub joints: &'a [[u16; 4]],
+    pub weights: &'a [[f32; 4]],
 }
 
 /// A glTF document being built: each `add_*` returns the index of what it added.
@@ -33,7 +42,25 @@ pub struct Document {
     nodes: Vec<Value>,
     cameras: Vec<Value>,
     lights: Vec<Value>,
+    textures: Vec<Value>,
+    images: Vec<Value>,
+    samplers: Vec<Value>,
+    skins: Vec<Value>,
+    animations: Vec<Value>,
     extensions_used: Vec<&'static str>,
+}
+
+/// The arrays of a document that items copied from another file are appended to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Array {
+    Accessors,
+    Meshes,
+    Materials,
+    Textures,
+    Images,
+    Samplers,
+    Skins,
+    Animations,
 }
 
 impl Document {
@@ -46,13 +73,41 @@ impl Document {
 
     /// Appends bytes to the binary buffer as one view (4-byte aligned).
     fn view(&mut self, bytes: &[u8], target: u32) -> usize {
+        self.add_view(bytes, None, Some(target.into()))
+    }
+
+    /// Appends bytes copied from another file as one view (4-byte aligned, which keeps every
+    /// accessor in it aligned as it was), with its stride and target when it had them.
+    pub fn add_view(&mut self, bytes: &[u8], stride: Option<u64>, target: Option<u64>) -> usize {
         while !self.bin.len().is_multiple_of(4) {
             self.bin.push(0);
         }
-        let offset = self.bin.len();
+        let mut view = json!({"buffer": 0, "byteOffset": self.bin.len(), "byteLength": bytes.len()});
+        if let Some(stride) = stride {
+            view["byteStride"] = json!(stride);
+        }
+        if let Some(target) = target {
+            view["target"] = json!(target);
+        }
         self.bin.extend_from_slice(bytes);
-        self.buffer_views.push(json!({"buffer": 0, "byteOffset": offset, "byteLength": bytes.len(), "target": target}));
+        self.buffer_views.push(view);
         self.buffer_views.len() - 1
+    }
+
+    /// Appends an item written elsewhere (its references already made this document's).
+    pub fn add(&mut self, array: Array, item: Value) -> usize {
+        let items = match array {
+            Array::Accessors => &mut self.accessors,
+            Array::Meshes => &mut self.meshes,
+            Array::Materials => &mut self.materials,
+            Array::Textures => &mut self.textures,
+            Array::Images => &mut self.images,
+            Array::Samplers => &mut self.samplers,
+            Array::Skins => &mut self.skins,
+            Array::Animations => &mut self.animations,
+        };
+        items.push(item);
+        items.len() - 1
     }
 
     fn accessor(&mut self, value: Value) -> usize {
@@ -61,8 +116,18 @@ impl Document {
     }
 
     fn floats<const N: usize>(&mut self, data: &[[f32; N]], kind: &str, bounds: bool) -> usize {
+        self.float_accessor(data, kind, bounds, Some(VERTICES))
+    }
+
+    /// An accessor of floats that is not vertex data (animation keys, inverse bind matrices):
+    /// `bounds` gives it its min and max (animation inputs need them).
+    pub fn add_floats<const N: usize>(&mut self, data: &[[f32; N]], kind: &str, bounds: bool) -> usize {
+        self.float_accessor(data, kind, bounds, None)
+    }
+
+    fn float_accessor<const N: usize>(&mut self, data: &[[f32; N]], kind: &str, bounds: bool, target: Option<u32>) -> usize {
         let bytes: Vec<u8> = data.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
-        let view = self.view(&bytes, VERTICES);
+        let view = self.add_view(&bytes, None, target.map(u64::from));
         let mut accessor = json!({"bufferView": view, "componentType": FLOAT, "count": data.len(), "type": kind});
         if bounds {
             let mut min = [f32::INFINITY; N];
@@ -98,8 +163,17 @@ impl Document {
             attributes.insert("POSITION".into(), json!(self.floats(p.positions, "VEC3", true)));
             attributes.insert("NORMAL".into(), json!(self.floats(p.normals, "VEC3", false)));
             if let Some(colors) = p.colors {
-                let rgb: Vec<[f32; 3]> = colors.iter().map(|c| [c[0], c[1], c[2]]).collect();
+                // glTF holds vertex colours to 0..1; the world's terrain shading runs a little over.
+                let rgb: Vec<[f32; 3]> = colors.iter().map(|c| [c[0], c[1], c[2]].map(|v| v.clamp(0.0, 1.0))).collect();
                 attributes.insert("COLOR_0".into(), json!(self.floats(&rgb, "VEC3", false)));
+            }
+            if let Some(Skinning { joints, weights }) = &p.skin {
+                let bytes: Vec<u8> = joints.iter().flatten().flat_map(|j| j.to_le_bytes()).collect();
+                let view = self.view(&bytes, VERTICES);
+                let joints =
+                    self.accessor(json!({"bufferView": view, "componentType": UNSIGNED_SHORT, "count": joints.len(), "type": "VEC4"}));
+                attributes.insert("JOINTS_0".into(), json!(joints));
+                attributes.insert("WEIGHTS_0".into(), json!(self.floats(weights, "VEC4", false)));
             }
             let indices = self.indices(p.indices, p.positions.len());
             written.push(json!({"attributes": attributes, "indices": indices, "material": p.material, "mode": 4}));
@@ -160,6 +234,11 @@ impl Document {
         put("meshes", self.meshes);
         put("materials", self.materials);
         put("cameras", self.cameras);
+        put("textures", self.textures);
+        put("images", self.images);
+        put("samplers", self.samplers);
+        put("skins", self.skins);
+        put("animations", self.animations);
         put("accessors", self.accessors);
         put("bufferViews", self.buffer_views);
         if !self.bin.is_empty() {
@@ -207,11 +286,25 @@ pub struct Counts {
 
 /// The JSON chunk of a GLB file (what a test or a reader looks at first).
 pub fn json_chunk(glb: &[u8]) -> Option<Value> {
+    chunks(glb).map(|(json, _)| json)
+}
+
+/// The JSON chunk of a GLB file and its BIN chunk (empty when it has none).
+pub fn chunks(glb: &[u8]) -> Option<(Value, &[u8])> {
     if glb.len() < 20 || &glb[0..4] != b"glTF" || &glb[16..20] != b"JSON" {
         return None;
     }
     let length = u32::from_le_bytes(glb[12..16].try_into().ok()?) as usize;
-    serde_json::from_slice(glb.get(20..20 + length)?).ok()
+    let json = serde_json::from_slice(glb.get(20..20 + length)?).ok()?;
+    let rest = &glb[20 + length..];
+    let bin = match rest.get(0..8) {
+        Some(header) if &header[4..8] == b"BIN\0" => {
+            let length = u32::from_le_bytes(header[0..4].try_into().ok()?) as usize;
+            rest.get(8..8 + length)?
+        }
+        _ => &[],
+    };
+    Some((json, bin))
 }
 
 #[cfg(test)]
@@ -225,7 +318,10 @@ mod tests {
         let positions = [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]];
         let normals = [[0.0, 0.0, 1.0]; 3];
         let mesh = doc
-            .add_mesh("tri", &[Primitive { positions: &positions, normals: &normals, colors: None, indices: &[0, 1, 2], material }])
+            .add_mesh(
+                "tri",
+                &[Primitive { positions: &positions, normals: &normals, colors: None, indices: &[0, 1, 2], material, skin: None }],
+            )
             .unwrap();
         let node = doc.add_node(json!({"name": "n", "mesh": mesh}));
         let glb = doc.finish(vec![node], "s", json!({}));
@@ -247,6 +343,9 @@ mod tests {
     #[test]
     fn a_mesh_of_nothing_is_not_written() {
         let mut doc = Document::default();
-        assert!(doc.add_mesh("empty", &[Primitive { positions: &[], normals: &[], colors: None, indices: &[], material: 0 }]).is_none());
+        assert!(
+            doc.add_mesh("empty", &[Primitive { positions: &[], normals: &[], colors: None, indices: &[], material: 0, skin: None }])
+                .is_none()
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! The scene graph of an exported world: the ground, water and room, the sun, the player's
 //! spawn as a camera, and a node per entity (named by its id, its kind and placement in
-//! `extras`) holding a node per instance. Instances of one model share one mesh.
+//! `extras`) holding a node per instance. Instances of one model share one mesh: a procedural
+//! model's on the instance's node, a real model's on a part node under it (a node per mesh of
+//! the file, sized to the kind), with the model's file and licence in the instance's `extras`.
+//! People are skinned: their skeleton and body under the instance, their clips one animation.
 
 use std::collections::HashMap;
 
@@ -9,13 +12,16 @@ use serde_json::{Value, json};
 
 use super::glb::{Document, Primitive};
 use super::materials::{self, Materials, linear};
-use super::source::{MeshSource, ModelParts};
+use super::people::People;
+use super::real::{self, Part};
+use super::source::{MeshSource, ModelParts, procedural_name, procedural_parts};
 use crate::pipeline::World;
 use crate::plan::{Layout, Motions};
 use crate::scene::Entity;
+use crate::scene::models::{Manifest, RealModel};
 use crate::world::lighting::Lighting;
 use crate::world::models::{Geometry, LightSpec};
-use crate::world::{MAX_LIGHTS, eye_height, heading, nearest_lights, placed_transform};
+use crate::world::{MAX_LIGHTS, ModelKey, eye_height, heading, nearest_lights, placed_transform};
 
 /// The value of `extras.format` on an exported scene.
 pub const WORLD_FORMAT: &str = "sayscape.world/1";
@@ -24,12 +30,11 @@ const FOV_DEG: f32 = 70.0;
 /// Where the player looks at the start: a little down.
 const SPAWN_PITCH_DEG: f32 = -4.0;
 
-/// A shared mesh: its index (none when the model is empty) and the parts that are not mesh.
+/// A procedural model's shared mesh: its index (none when the model is empty) and its
+/// spinner's mesh, pivot, axis and turns per second.
 struct Shared {
     mesh: Option<usize>,
-    /// The spinner's mesh, pivot, axis and turns per second.
     spinner: Option<(usize, Vec3, Vec3, f32)>,
-    lights: Vec<LightSpec>,
 }
 
 /// Builds the document of a world and returns it with its root nodes.
@@ -107,7 +112,7 @@ fn unit_normals(normals: &[[f32; 3]]) -> Vec<[f32; 3]> {
 }
 
 fn primitive<'a>(g: &'a Geometry, normals: &'a [[f32; 3]], material: usize) -> Primitive<'a> {
-    Primitive { positions: &g.positions, normals, colors: Some(&g.colors), indices: &g.indices, material }
+    Primitive { positions: &g.positions, normals, colors: Some(&g.colors), indices: &g.indices, material, skin: None }
 }
 
 fn add_geometry(doc: &mut Document, name: &str, g: &Geometry, material: usize) -> Option<usize> {
@@ -208,14 +213,21 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
     let layout = &world.layout;
     let transforms = world_transforms(layout);
     let sources: Vec<MeshSource> = (0..layout.instances.len()).map(|i| MeshSource::of(layout, i)).collect();
-    let mut built: HashMap<MeshSource, Option<ModelParts>> = HashMap::new();
-    for source in &sources {
-        built.entry(source.clone()).or_insert_with(|| source.parts(layout));
+    // Every instance's procedural model, as the world builds them: a real model's instance
+    // still carries its procedural lamps, and falls back to it when its file cannot be read.
+    let keys: Vec<ModelKey> = (0..layout.instances.len()).map(|i| ModelKey::of(layout, i)).collect();
+    let mut built: HashMap<ModelKey, Option<ModelParts>> = HashMap::new();
+    for key in &keys {
+        built.entry(key.clone()).or_insert_with(|| procedural_parts(key, layout));
     }
     // The same lamps as the world lights: those nearest the spawn, within its budget.
-    let carried: Vec<usize> = sources.iter().map(|s| built[s].as_ref().map_or(0, |p| p.lights.len())).collect();
+    let carried: Vec<usize> = keys.iter().map(|k| built[k].as_ref().map_or(0, |p| p.lights.len())).collect();
     let lit = nearest_lights(layout, &carried, MAX_LIGHTS);
-    let mut shared: HashMap<MeshSource, Shared> = HashMap::new();
+    let mut shared: HashMap<ModelKey, Shared> = HashMap::new();
+    // Each model file is copied once, by asset path; `None`: it could not be.
+    let mut copied: HashMap<&str, Option<Vec<Part>>> = HashMap::new();
+    let motions = Motions::new(layout);
+    let mut people = People::new(layout);
 
     let mut order: Vec<&str> = world.scene.entities.iter().map(|e| e.id.as_str()).collect();
     for inst in &layout.instances {
@@ -228,8 +240,6 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
         let entity = world.scene.entities.iter().find(|e| e.id == id);
         let mut children = Vec::new();
         for (i, inst) in layout.instances_of(id) {
-            let source = &sources[i];
-            let share = shared.entry(source.clone()).or_insert_with(|| write_model(doc, source, built[source].as_ref(), materials));
             let t = transforms[i];
             let mut node = json!({
                 "name": format!("{id}#{}", inst.index),
@@ -242,23 +252,51 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
                     "rides": inst.parent.map(|p| layout.instances[p].entity.clone()),
                 },
             });
-            if let Some(mesh) = share.mesh {
-                node["mesh"] = json!(mesh);
-            } else if built[source].is_none() {
-                node["extras"]["no_model"] = json!(true);
-            }
+            let body = match &sources[i] {
+                MeshSource::Rigged => people.person(doc, layout, &motions, i, (materials.model, materials.glow)),
+                _ => None,
+            };
+            let real = match &sources[i] {
+                MeshSource::Real { model, scale } => copied
+                    .entry(model.asset.as_str())
+                    .or_insert_with(|| copy_model(doc, model))
+                    .as_ref()
+                    .map(|parts| (*model, *scale, parts.clone())),
+                _ => None,
+            };
+            let key = &keys[i];
             let mut parts = Vec::new();
-            if let Some((mesh, pivot, axis, rate)) = share.spinner {
-                let blades = doc.add_node(json!({"name": "blades", "mesh": mesh, "translation": (-pivot).to_array()}));
-                let hub = doc.add_node(json!({
-                    "name": "spinner", "translation": pivot.to_array(),
-                    "extras": {"spin_axis": axis.to_array(), "turns_per_s": rate},
-                }));
-                doc.set_children(hub, vec![blades]);
-                parts.push(hub);
+            match (body, real) {
+                (Some(skeleton_and_body), _) => parts.extend(skeleton_and_body),
+                (None, Some((model, scale, model_parts))) => {
+                    node["extras"]["model"] = json!(model.asset);
+                    if let Some(source) = Manifest::builtin().models.get(&model.id) {
+                        node["extras"]["license"] = json!(Manifest::builtin().license_of(source));
+                        node["extras"]["credit"] = json!(source.credit);
+                    }
+                    parts.extend(model_parts.iter().map(|part| model_part_node(doc, &model.id, scale, part)));
+                }
+                (None, None) => {
+                    let share = shared.entry(key.clone()).or_insert_with(|| write_model(doc, key, built[key].as_ref(), materials));
+                    if let Some(mesh) = share.mesh {
+                        node["mesh"] = json!(mesh);
+                    } else if built[key].is_none() {
+                        node["extras"]["no_model"] = json!(true);
+                    }
+                    if let Some((mesh, pivot, axis, rate)) = share.spinner {
+                        let blades = doc.add_node(json!({"name": "blades", "mesh": mesh, "translation": (-pivot).to_array()}));
+                        let hub = doc.add_node(json!({
+                            "name": "spinner", "translation": pivot.to_array(),
+                            "extras": {"spin_axis": axis.to_array(), "turns_per_s": rate},
+                        }));
+                        doc.set_children(hub, vec![blades]);
+                        parts.push(hub);
+                    }
+                }
             }
-            if lit.contains(&i) {
-                for (k, light) in share.lights.clone().iter().enumerate() {
+            // A real lamp lights where its procedural one would, as in the world.
+            if let Some(model) = built[key].as_ref().filter(|_| lit.contains(&i)) {
+                for (k, light) in model.lights.iter().enumerate() {
                     parts.push(model_light(doc, &format!("{id}#{} light {}", inst.index, k + 1), light));
                 }
             }
@@ -271,7 +309,35 @@ fn entities(doc: &mut Document, world: &World, materials: &Materials) -> Vec<usi
         doc.set_children(node, children);
         roots.push(node);
     }
+    people.finish(doc, layout, &motions);
     roots
+}
+
+/// Copies a model file into the document; `None` (its instances keep their procedural model,
+/// as in the world) when it cannot be read or holds no mesh.
+fn copy_model(doc: &mut Document, model: &RealModel) -> Option<Vec<Part>> {
+    match real::import(doc, &model.path) {
+        Ok(parts) if !parts.is_empty() => Some(parts),
+        Ok(_) => {
+            warn!("{}: holds no mesh; its kind keeps its procedural model", model.path.display());
+            None
+        }
+        Err(e) => {
+            warn!("{e}; its kind keeps its procedural model");
+            None
+        }
+    }
+}
+
+/// A node of one mesh of a real model under its instance, sized to the kind as the world
+/// sizes it (the scale times the part's place in the file).
+fn model_part_node(doc: &mut Document, model_id: &str, scale: f32, part: &Part) -> usize {
+    let t = Transform::from_matrix(Mat4::from_scale(Vec3::splat(scale)) * part.transform);
+    doc.add_node(json!({
+        "name": model_id, "mesh": part.mesh,
+        "translation": t.translation.to_array(), "rotation": t.rotation.normalize().to_array(), "scale": t.scale.to_array(),
+        "extras": {"part": "model"},
+    }))
 }
 
 /// What the scene says of an entity: its kind, count and placement.
@@ -286,15 +352,15 @@ fn entity_extras(id: &str, entity: Option<&Entity>, instances: usize) -> Value {
     }
 }
 
-/// Writes a model's meshes once; every instance of it refers to them.
-fn write_model(doc: &mut Document, source: &MeshSource, parts: Option<&ModelParts>, materials: &Materials) -> Shared {
-    let Some(parts) = parts else { return Shared { mesh: None, spinner: None, lights: Vec::new() } };
-    let name = source.name();
+/// Writes a procedural model's meshes once; every instance of it refers to them.
+fn write_model(doc: &mut Document, key: &ModelKey, parts: Option<&ModelParts>, materials: &Materials) -> Shared {
+    let Some(parts) = parts else { return Shared { mesh: None, spinner: None } };
+    let name = procedural_name(key);
     let mesh = mesh_of(doc, &name, &parts.solid, materials.model, &parts.glow, materials.glow);
     let spinner = parts.spinner.as_ref().and_then(|(g, pivot, axis, rate)| {
         add_geometry(doc, &format!("{name} spinner"), g, materials.model).map(|m| (m, *pivot, *axis, *rate))
     });
-    Shared { mesh, spinner, lights: parts.lights.clone() }
+    Shared { mesh, spinner }
 }
 
 /// A lamp a model carries: a point light, or a spot aimed along its direction.

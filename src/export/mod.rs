@@ -2,14 +2,18 @@
 //! work in besides sayscape: Blender, game engines, WebXR pages, a browser.
 //!
 //! The exporter writes what the world draws, built by the world's own CPU builders (models,
-//! ground, water, room): [`graph`] lays out the nodes (a node per entity named by its id, a node
-//! per instance sharing its model's mesh, the spawn as a camera, the lights), [`materials`]
-//! matches the world's materials, [`source`] says where an instance's mesh comes from, and
-//! [`glb`] writes the file. It never runs Bevy: only its maths and the world's geometry.
+//! ground, water, room) or copied from the model files set-up converted: [`graph`] lays out the
+//! nodes (a node per entity named by its id, a node per instance sharing its model's mesh, the
+//! spawn as a camera, the lights), [`materials`] matches the world's materials, [`source`] says
+//! where an instance's mesh comes from (the world's own choice), [`real`] copies a model file,
+//! [`people`] writes rigged people as skins and their clips as an animation, and [`glb`]
+//! writes the file. It never runs Bevy: only its maths and the world's geometry.
 
 pub mod glb;
 pub mod graph;
 pub mod materials;
+pub mod people;
+pub mod real;
 pub mod source;
 
 use std::path::{Path, PathBuf};

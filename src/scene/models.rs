@@ -291,7 +291,7 @@ impl RealModels {
         let dir = home.join(MODELS_DIR);
         let path = dir.join("index.json");
         let fail = |reason: String| ModelsError::Index { path: path.clone(), reason };
-        let text = std::fs::read_to_string(&path).map_err(|e| fail(format!("{e} (run scripts/setup-models.sh)")))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| fail(format!("{e} (run scripts/setup.sh)")))?;
         let index: IndexJson = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
         if index.format != FORMAT {
             return Err(fail(format!("format {:?}, expected {FORMAT:?}", index.format)));
@@ -411,7 +411,7 @@ mod tests {
     fn a_missing_index_says_what_to_run_and_missing_files_are_left_out() {
         let dir = tempfile::tempdir().unwrap();
         let err = RealModels::load(dir.path(), Manifest::builtin()).unwrap_err().to_string();
-        assert!(err.contains("index.json") && err.contains("setup-models.sh"), "{err}");
+        assert!(err.contains("index.json") && err.contains("scripts/setup.sh"), "{err}");
         // An index naming a file that is not there: the kind keeps its procedural form.
         let glb = dir.path().join(MODELS_DIR);
         std::fs::create_dir_all(&glb).unwrap();

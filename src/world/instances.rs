@@ -99,7 +99,7 @@ pub(super) fn spawn_instances(
         let mut entity = commands.spawn((WorldPart, Placed(i), transform, Visibility::default()));
         // A rigged person gets its body from the rigs; only its lamp (a torch) comes from here.
         let person = rigged.0 && super::rigs::is_person(layout, i);
-        let real = if choice.0 && !person { real_model(layout, i, &keys[i]) } else { None };
+        let real = if choice.0 { real_model(layout, i, rigged.0) } else { None };
         let built = cache.get(&keys[i]).and_then(Option::as_ref);
         match (real, built) {
             (Some((model, scale)), built) => {
@@ -158,10 +158,13 @@ fn attach_procedural(
 
 /// The real model an instance is built from, and the scale that sizes it to its kind: none
 /// when the entity carries its own form or asks for a colour (the procedural model honours
-/// both), or when set-up converted nothing for its kind. Instances of a kind are spread over
-/// its models by their entity and index, so a row of chairs is not one chair repeated.
-fn real_model(layout: &Layout, i: usize, key: &ModelKey) -> Option<(&'static RealModel, f32)> {
-    if key.own_form_of.is_some() || key.color.is_some() {
+/// both), when it is a person and people are rigged (`rigged_people`: the rig builds the body),
+/// or when set-up converted nothing for its kind. Instances of a kind are spread over its
+/// models by their entity and index, so a row of chairs is not one chair repeated. The world
+/// and the exporter both choose through here.
+pub fn real_model(layout: &Layout, i: usize, rigged_people: bool) -> Option<(&'static RealModel, f32)> {
+    let key = ModelKey::of(layout, i);
+    if key.own_form_of.is_some() || key.color.is_some() || (rigged_people && super::rigs::is_person(layout, i)) {
         return None;
     }
     let inst = &layout.instances[i];

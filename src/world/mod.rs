@@ -13,7 +13,7 @@ mod motion;
 mod player;
 mod power;
 mod real;
-mod rigs;
+pub mod rigs;
 mod room;
 mod sky;
 mod sky_features;
@@ -26,7 +26,7 @@ mod weather;
 use bevy::prelude::*;
 
 pub use hud::{HudPlugin, displayable};
-pub use instances::{MAX_LIGHTS, ModelKey, Placed, nearest_lights};
+pub use instances::{MAX_LIGHTS, ModelKey, Placed, nearest_lights, real_model};
 pub use motion::placed_transform;
 pub use player::{Controls, Headset, Player, PlayerPose, ViewPoint, eye_height};
 pub use real::{BuiltFrom, asset_plugin};

@@ -22,9 +22,11 @@ use bevy::camera::visibility::{NoAutoAabb, VisibilityRange};
 use bevy::mesh::skinning::{SkinnedMesh, SkinnedMeshInverseBindposes};
 use bevy::prelude::*;
 
+pub use self::body::Body;
 use self::body::{Detail, Look};
 use self::clips::{Beats, CHAIR_HEIGHT, Moment, Role, Support};
-use self::skeleton::{JOINTS, Joint, Skeleton};
+pub use self::skeleton::{JOINTS, Joint, Pose, Skeleton};
+pub use self::skin::{SkinStreams, SkinnedGeometry};
 use super::instances::{InstanceEntities, ModelMaterials};
 use super::{CurrentLayout, SceneClock, WorldSpawn, WorldSystems};
 use crate::plan::{Layout, Motions};
@@ -87,18 +89,15 @@ pub fn is_person(layout: &Layout, i: usize) -> bool {
 
 /// What makes two people share their meshes.
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct LookKey {
+pub struct LookKey {
     kind: String,
     own_form_of: Option<String>,
     color: Option<SceneColor>,
     variant: u32,
 }
 
-/// The meshes and skeleton of one look.
+/// What of a look its clips need: its skeleton, size and what it holds.
 struct Built {
-    meshes: [Handle<Mesh>; 3],
-    glow: Option<Handle<Mesh>>,
-    bindposes: Handle<SkinnedMeshInverseBindposes>,
     skeleton: Skeleton,
     /// Metres per metre of a 1.8 m person.
     k: f32,
@@ -106,21 +105,37 @@ struct Built {
     instrument: bool,
 }
 
-fn build_look(look: &Look, meshes: &mut Assets<Mesh>, bindposes: &mut Assets<SkinnedMeshInverseBindposes>) -> Built {
-    let skeleton = Skeleton::new(look.build);
-    let k = look.scale();
-    let bodies = Detail::ALL.map(|d| body::build(look, &skeleton, d));
+impl Built {
+    fn traits(look: &Look, skeleton: Skeleton) -> Built {
+        Built { skeleton, k: look.scale(), holding: look.holding(), instrument: look.has(crate::scene::form::Part::Instrument) }
+    }
+}
+
+/// The meshes of one look and what its clips need.
+struct BuiltMeshes {
+    meshes: [Handle<Mesh>; 3],
+    glow: Option<Handle<Mesh>>,
+    bindposes: Handle<SkinnedMeshInverseBindposes>,
+    traits: Built,
+}
+
+/// The inverse bind matrices of a skeleton of size `k`: its joints at rest are unturned, so
+/// each is the joint's rest place, undone.
+pub fn inverse_binds(skeleton: &Skeleton, k: f32) -> [Mat4; JOINTS] {
+    Joint::ALL.map(|j| Mat4::from_translation(-skeleton.at(j) * k))
+}
+
+fn build_look(look: &Look, meshes: &mut Assets<Mesh>, bindposes: &mut Assets<SkinnedMeshInverseBindposes>) -> BuiltMeshes {
+    let traits = Built::traits(look, Skeleton::new(look.build));
+    let bodies = Detail::ALL.map(|d| body::build(look, &traits.skeleton, d));
     let glow = (!bodies[0].glow.is_empty()).then(|| meshes.add(bodies[0].glow.clone().into_mesh()));
     let [near, mid, far] = bodies;
-    let inverse: Vec<Mat4> = Joint::ALL.iter().map(|j| Mat4::from_translation(-skeleton.at(*j) * k)).collect();
-    Built {
+    let inverse = inverse_binds(&traits.skeleton, traits.k).to_vec();
+    BuiltMeshes {
         meshes: [meshes.add(near.solid.into_mesh()), meshes.add(mid.solid.into_mesh()), meshes.add(far.solid.into_mesh())],
         glow,
         bindposes: bindposes.add(SkinnedMeshInverseBindposes::from(inverse)),
-        skeleton,
-        k,
-        holding: look.holding(),
-        instrument: look.has(crate::scene::form::Part::Instrument),
+        traits,
     }
 }
 
@@ -129,16 +144,135 @@ fn build_look(look: &Look, meshes: &mut Assets<Mesh>, bindposes: &mut Assets<Ski
 struct Rig {
     instance: usize,
     meshes: Vec<Entity>,
-    skeleton: Skeleton,
     k: f32,
+    performer: Performer,
+    /// Beyond this distance from the camera the rig is posed every third frame.
+    full_rate: f32,
+}
+
+/// What a person's clips need to know about them, fixed for a world.
+#[derive(Clone)]
+struct Performer {
+    skeleton: Skeleton,
     activity: Option<Activity>,
     role: Role,
     /// The parts of a moment that do not change (phase, style, seat…).
     moment: Moment,
     /// Model metres per world metre (for stride lengths).
     per_metre: f32,
-    /// Beyond this distance from the camera the rig is posed every third frame.
-    full_rate: f32,
+}
+
+impl Performer {
+    fn of(layout: &Layout, i: usize, built: &Built) -> Performer {
+        let inst = &layout.instances[i];
+        let (role, moment) = role_of(layout, i, built);
+        Performer { skeleton: built.skeleton.clone(), activity: inst.activity, role, moment, per_metre: 1.0 / (built.k * inst.scale) }
+    }
+
+    /// The pose of instance `i` at `t`: its clip, chosen from what it does and what the
+    /// timeline does to it, sampled at `t` (a pure function of the time).
+    fn pose(&self, layout: &Layout, motions: &Motions, i: usize, t: f32, now: &BeatsNow) -> Pose {
+        let inst = &layout.instances[i];
+        let (mut speed, mut hop) = (0.0, None);
+        if motions.moves(i) {
+            let (now, before) = (motions.local_pose(i, t), motions.local_pose(i, t - 0.1));
+            let (dx, dz) = (now.position[0] - before.position[0], now.position[2] - before.position[2]);
+            speed = (dx * dx + dz * dz).sqrt() / 0.1;
+            if inst.motion.kind == MotionKind::Cheer {
+                hop = Some(((now.position[1] - inst.position[1]) / 0.25).clamp(0.0, 1.0));
+            }
+        }
+        let beat_cheer = now.cheering.contains(&inst.entity);
+        if beat_cheer && hop.is_none() {
+            hop = Some(super::timeline::cheer_hop(i, t));
+        }
+        let beats = Beats { cheer: beat_cheer, shake: now.shaking };
+        let clip = clips::choose(self.activity, speed, beats, &self.role);
+        let moment = Moment { t, speed: speed * self.per_metre, hop, ..self.moment };
+        clips::sample(clip, &moment, &self.skeleton)
+    }
+}
+
+/// What the timeline does to people at a moment: the entities cheering, and whether the
+/// ground shakes.
+pub struct BeatsNow {
+    cheering: HashSet<String>,
+    shaking: bool,
+}
+
+impl BeatsNow {
+    pub fn at(layout: &Layout, t: f32) -> BeatsNow {
+        let cheering = super::timeline::cheering_at(layout, t);
+        let shaking =
+            layout.timeline.iter().any(|b| b.event == BeatEvent::Shake && (b.at..b.at + b.seconds.unwrap_or(SHAKE_S)).contains(&t));
+        BeatsNow { cheering, shaking }
+    }
+}
+
+/// The entity instance counts of a layout (crowds vary their looks and detail by them).
+fn entity_counts(layout: &Layout) -> HashMap<&str, u32> {
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for inst in &layout.instances {
+        *counts.entry(inst.entity.as_str()).or_default() += 1;
+    }
+    counts
+}
+
+impl LookKey {
+    /// The look of instance `i`, one of `count` of its entity.
+    fn of(layout: &Layout, i: usize, count: u32) -> LookKey {
+        let inst = &layout.instances[i];
+        LookKey {
+            kind: inst.kind.clone(),
+            own_form_of: layout.forms.contains_key(&inst.entity).then(|| inst.entity.clone()),
+            color: inst.color,
+            variant: inst.index % count.clamp(1, MAX_VARIANTS),
+        }
+    }
+}
+
+/// A rigged person as a file holds one (the exporter): the look its body is shared by, its
+/// skeleton at rest and its size, and its pose at any moment: what [`spawn_rigs`] and
+/// [`pose_rigs`] give the world's people, outside the ECS.
+pub struct FileRig {
+    pub look: LookKey,
+    look_of: Look,
+    /// Metres per metre of a 1.8 m person: the skeleton's and the poses' scale.
+    pub k: f32,
+    performer: Performer,
+}
+
+impl FileRig {
+    /// The rig of every instance that is a person (`None` for the others).
+    pub fn all(layout: &Layout) -> Vec<Option<FileRig>> {
+        let counts = entity_counts(layout);
+        (0..layout.instances.len())
+            .map(|i| {
+                let count = counts.get(layout.instances[i].entity.as_str()).copied().unwrap_or(1);
+                let look = LookKey::of(layout, i, count);
+                let look_of = look_of(layout, i, look.variant)?;
+                let skeleton = Skeleton::new(look_of.build);
+                let traits = Built::traits(&look_of, skeleton);
+                let performer = Performer::of(layout, i, &traits);
+                Some(FileRig { look, k: traits.k, look_of, performer })
+            })
+            .collect()
+    }
+
+    /// Its body in full detail, in metres (vertices skinned to [`Joint::ALL`]).
+    pub fn body(&self) -> Body {
+        body::build(&self.look_of, &self.performer.skeleton, Detail::Near)
+    }
+
+    pub fn skeleton(&self) -> &Skeleton {
+        &self.performer.skeleton
+    }
+
+    /// Instance `i`'s pose at `t` (local joint rotations, the hips' place; metres of a 1.8 m
+    /// person), as the world poses it.
+    pub fn pose(&self, layout: &Layout, motions: &Motions, i: usize, t: f32, now: &BeatsNow) -> Pose {
+        self.performer.pose(layout, motions, i, t, now)
+    }
 }
 
 /// The joints' model-space transforms (metres of a 1.8 m person) from the last posing.
@@ -241,36 +375,29 @@ fn spawn_rigs(
     let layout: &Layout = &layout.0;
     let solid = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.8, ..default() });
     let glow_material = shared.map(|s| s.glow.clone());
-    let mut counts: HashMap<&str, u32> = HashMap::new();
-    for inst in &layout.instances {
-        *counts.entry(inst.entity.as_str()).or_default() += 1;
-    }
-    let mut cache: HashMap<LookKey, Option<Built>> = HashMap::new();
+    let counts = entity_counts(layout);
+    let mut cache: HashMap<LookKey, Option<BuiltMeshes>> = HashMap::new();
     for i in 0..layout.instances.len() {
         let Some(&root) = entities.0.get(i) else { break };
         let inst = &layout.instances[i];
         let count = counts.get(inst.entity.as_str()).copied().unwrap_or(1);
-        let key = LookKey {
-            kind: inst.kind.clone(),
-            own_form_of: layout.forms.contains_key(&inst.entity).then(|| inst.entity.clone()),
-            color: inst.color,
-            variant: inst.index % count.clamp(1, MAX_VARIANTS),
-        };
+        let key = LookKey::of(layout, i, count);
         let built = cache
             .entry(key.clone())
             .or_insert_with(|| look_of(layout, i, key.variant).map(|l| build_look(&l, &mut meshes, &mut bindposes)));
         let Some(built) = built.as_ref() else { continue };
-        let k = built.k;
+        let k = built.traits.k;
         let joints: [Entity; JOINTS] = Joint::ALL.map(|j| {
             commands
                 .spawn((
-                    Transform::from_translation(built.skeleton.at(j) * k),
+                    Transform::from_translation(built.traits.skeleton.at(j) * k),
                     RigJoint { rig: root, joint: j.index() as u8 },
                     ChildOf(root),
                 ))
                 .id()
         });
-        let (role, moment) = role_of(layout, i, built);
+        let performer = Performer::of(layout, i, &built.traits);
+        let moment = performer.moment;
         // Full detail ends sooner in a crowd: its front rows are near, the rest are many.
         let near: f32 = if count > CROWD { 7.0 } else { 20.0 };
         let ranges = [(0.0, near), (near, near.max(32.0)), (near.max(32.0), f32::MAX)];
@@ -287,28 +414,10 @@ fn spawn_rigs(
             parts.push(commands.spawn((part, bevy::light::NotShadowCaster)).id());
         }
         commands.entity(root).insert((
-            Rig {
-                instance: i,
-                meshes: parts,
-                skeleton: built.skeleton.clone(),
-                k,
-                activity: inst.activity,
-                role,
-                moment,
-                per_metre: 1.0 / (k * inst.scale),
-                full_rate: near + 4.0,
-            },
+            Rig { instance: i, meshes: parts, k, performer, full_rate: near + 4.0 },
             RigPose { joints: [(Quat::IDENTITY, Vec3::ZERO); JOINTS], fresh: false, posed: false },
         ));
     }
-}
-
-/// What the timeline does to people at `t`: the entities cheering, and whether the ground
-/// shakes.
-fn beats_at(layout: &Layout, t: f32) -> (HashSet<String>, bool) {
-    let cheering = super::timeline::cheering_at(layout, t);
-    let shaking = layout.timeline.iter().any(|b| b.event == BeatEvent::Shake && (b.at..b.at + b.seconds.unwrap_or(SHAKE_S)).contains(&t));
-    (cheering, shaking)
 }
 
 /// Picks and samples every rig's clip; each rig is independent, so they are posed in
@@ -329,9 +438,11 @@ fn pose_rigs(
     let frame = *frame;
     let eye = cameras.iter().next().map(|c| c.translation());
     let motions = Motions::new(layout);
-    let (cheering, shaking) = beats_at(layout, t);
+    let now = BeatsNow::at(layout, t);
     rigs.par_iter_mut().for_each(|(rig, at, mut pose)| {
-        let Some(inst) = layout.instances.get(rig.instance) else { return };
+        if rig.instance >= layout.instances.len() {
+            return;
+        }
         // Every rig is posed in a snapshot (a frozen clock); live, only those in view, and
         // the far ones every third frame.
         if pose.posed && !clock.frozen {
@@ -342,25 +453,8 @@ fn pose_rigs(
                 return;
             }
         }
-        let i = rig.instance;
-        let (mut speed, mut hop) = (0.0, None);
-        if motions.moves(i) {
-            let (now, before) = (motions.local_pose(i, t), motions.local_pose(i, t - 0.1));
-            let (dx, dz) = (now.position[0] - before.position[0], now.position[2] - before.position[2]);
-            speed = (dx * dx + dz * dz).sqrt() / 0.1;
-            if inst.motion.kind == MotionKind::Cheer {
-                hop = Some(((now.position[1] - inst.position[1]) / 0.25).clamp(0.0, 1.0));
-            }
-        }
-        let beat_cheer = cheering.contains(&inst.entity);
-        if beat_cheer && hop.is_none() {
-            hop = Some(super::timeline::cheer_hop(i, t));
-        }
-        let beats = Beats { cheer: beat_cheer, shake: shaking };
-        let clip = clips::choose(rig.activity, speed, beats, &rig.role);
-        let moment = Moment { t, speed: speed * rig.per_metre, hop, ..rig.moment };
-        let sampled = clips::sample(clip, &moment, &rig.skeleton);
-        pose.joints = sampled.world(&rig.skeleton);
+        let sampled = rig.performer.pose(layout, &motions, rig.instance, t, &now);
+        pose.joints = sampled.world(&rig.performer.skeleton);
         pose.fresh = true;
         pose.posed = true;
     });

@@ -33,6 +33,16 @@ pub struct Ring {
     pub color: Rgb,
 }
 
+/// A skinned geometry's streams, borrowed: colours linear, joints indices into [`Joint::ALL`].
+pub struct SkinStreams<'a> {
+    pub positions: &'a [[f32; 3]],
+    pub normals: &'a [[f32; 3]],
+    pub colors: &'a [[f32; 4]],
+    pub joints: &'a [[u16; 4]],
+    pub weights: &'a [[f32; 4]],
+    pub indices: &'a [u32],
+}
+
 #[derive(Default, Clone)]
 pub struct SkinnedGeometry {
     positions: Vec<[f32; 3]>,
@@ -56,6 +66,18 @@ impl SkinnedGeometry {
 
     pub fn is_empty(&self) -> bool {
         self.indices.is_empty()
+    }
+
+    /// Its vertex streams and triangles, for a file writer.
+    pub fn streams(&self) -> SkinStreams<'_> {
+        SkinStreams {
+            positions: &self.positions,
+            normals: &self.normals,
+            colors: &self.colors,
+            joints: &self.joints,
+            weights: &self.weights,
+            indices: &self.indices,
+        }
     }
 
     fn vertex(&mut self, p: Vec3, n: Vec3, color: [f32; 4], w: Influences) {
