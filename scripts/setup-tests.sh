@@ -14,9 +14,9 @@ source "$(dirname "$0")/apt.sh"
 apt_install_missing chromium chromium-driver
 
 # --- Khronos' glTF-Validator for the export's test ------------------------------------------
-# tests/export.rs runs it (npm `gltf-validator`, Apache-2.0) on exported worlds; Blender opens
-# them in the same test when it is installed (Debian's blender).
-apt_install_missing blender
+# tests/export.rs runs it (npm `gltf-validator`, Apache-2.0) on exported worlds, and imports one
+# in Debian's Blender (its glTF importer needs python3-numpy).
+apt_install_missing blender python3-numpy
 npm_install_pinned gltf-validator 2.0.0-dev.3.10
 
 # --- an OpenAI-compatible server for the tests -----------------------------------------------

